@@ -1,0 +1,590 @@
+//! Account rules and SQL (server only).
+
+use super::types::{
+    InvitationInfo, InvitationRow, InvitationSent, InvitationStatus, Me, Role, Session,
+};
+use crate::error::{AppError, AppResult};
+use crate::ids::{InvitationId, PortalId, UserId};
+use crate::notifications::ssr::notify;
+use crate::realtime::RealtimeEvent;
+use crate::ssr::caller::{
+    Caller, PortalCtx, SESSION_COOKIE, maybe_caller, portal_from_parts, session_token,
+};
+use crate::ssr::hub::Audience;
+use crate::ssr::state::AppState;
+use crate::ssr::tokens::{hash_password, hash_token, new_token, verify_password};
+use crate::ssr::{mailer, now_ms};
+use crate::validate;
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use leptos::prelude::*;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+const REMEMBER_MS: i64 = 30 * DAY_MS;
+const SESSION_MS: i64 = DAY_MS / 2;
+const INVITATION_MS: i64 = 7 * DAY_MS;
+const RESET_MS: i64 = 60 * 60 * 1000;
+/// Failed sign-ins allowed per address within the window before further tries are refused.
+const MAX_FAILED_LOGINS: i64 = 5;
+const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+pub async fn session(state: &AppState) -> AppResult<Session> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    let Ok(portal) = portal_from_parts(&parts) else {
+        return Ok(Session {
+            portal_exists: false,
+            portal_name: None,
+            me: None,
+        });
+    };
+    let me = match maybe_caller().await? {
+        Some(caller) => Some(me(state, &caller).await?),
+        None => None,
+    };
+    Ok(Session {
+        portal_exists: true,
+        portal_name: Some(portal.name),
+        me,
+    })
+}
+
+async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
+    let photo: Option<i64> =
+        sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
+            .bind(caller.user_id)
+            .bind(caller.portal_id())
+            .fetch_one(&state.db.pool)
+            .await?;
+    let unread = crate::notifications::ssr::unread_count(&state.db.pool, caller).await?;
+    Ok(Me {
+        portal_id: caller.portal_id(),
+        portal_name: caller.portal.name.clone(),
+        portal_logo: caller.portal.logo_file_id.map(|id| format!("/files/{id}")),
+        user_id: caller.user_id,
+        name: caller.name.clone(),
+        email: caller.email.clone(),
+        role: caller.role,
+        photo_url: photo.map(|id| format!("/files/{id}")),
+        unread_notifications: unread,
+    })
+}
+
+/// Creates a session row and returns the Set-Cookie value carrying its token.
+pub async fn create_session(
+    state: &AppState,
+    portal: PortalId,
+    user: UserId,
+    remember: bool,
+) -> AppResult<HeaderValue> {
+    let token = new_token();
+    let now = now_ms();
+    let lifetime = if remember { REMEMBER_MS } else { SESSION_MS };
+    sqlx::query(
+        "INSERT INTO sessions (portal_id, user_id, token_hash, remember, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(portal)
+    .bind(user)
+    .bind(hash_token(&token))
+    .bind(i64::from(remember))
+    .bind(now)
+    .bind(now + lifetime)
+    .execute(&state.db.pool)
+    .await?;
+    let max_age = if remember {
+        format!("; Max-Age={}", REMEMBER_MS / 1000)
+    } else {
+        String::new()
+    };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}"
+    ))
+    .map_err(|_| AppError::Internal)
+}
+
+fn clear_cookie(state: &AppState) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("agora_session=; Max-Age=0"))
+}
+
+fn set_cookie(value: HeaderValue) {
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    state: &AppState,
+    portal: PortalCtx,
+    email: &str,
+    password: String,
+    remember: bool,
+) -> AppResult<()> {
+    let email = validate::email(email)?;
+    if password.is_empty() {
+        return Err(AppError::invalid("Please enter your password."));
+    }
+    let pool = &state.db.pool;
+    let now = now_ms();
+    let (failures, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM login_attempts \
+         WHERE portal_id = ? AND email = ? AND created_at > ?",
+    )
+    .bind(portal.id)
+    .bind(&email)
+    .bind(now - THROTTLE_WINDOW_MS)
+    .fetch_one(pool)
+    .await?;
+    if failures >= MAX_FAILED_LOGINS {
+        let wait = oldest.unwrap_or(now) + THROTTLE_WINDOW_MS - now;
+        return Err(AppError::Throttled((wait / 1000).max(1) as u64));
+    }
+    let user: Option<(UserId, String)> = sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE portal_id = ? AND email = ? AND is_active = 1",
+    )
+    .bind(portal.id)
+    .bind(&email)
+    .fetch_optional(pool)
+    .await?;
+    // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
+    let (user_id, hash) = match user {
+        Some((id, hash)) => (Some(id), hash),
+        None => (None, DUMMY_HASH.to_owned()),
+    };
+    let valid = verify_password(password, hash).await && user_id.is_some();
+    let Some(user_id) = user_id.filter(|_| valid) else {
+        sqlx::query("INSERT INTO login_attempts (portal_id, email, created_at) VALUES (?, ?, ?)")
+            .bind(portal.id)
+            .bind(&email)
+            .bind(now)
+            .execute(pool)
+            .await?;
+        return Err(AppError::BadCredentials);
+    };
+    sqlx::query("DELETE FROM login_attempts WHERE portal_id = ? AND email = ?")
+        .bind(portal.id)
+        .bind(&email)
+        .execute(pool)
+        .await?;
+    set_cookie(create_session(state, portal.id, user_id, remember).await?);
+    Ok(())
+}
+
+/// An argon2 hash of a random string, verified when the e-mail is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$H5s3S4b5u0yoQf6gq0wE1qJ0j2k5m6bJ7pQ6x8zG5Yc";
+
+pub async fn logout(state: &AppState) -> AppResult<()> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    if let Some(token) = session_token(&parts.headers) {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            .bind(hash_token(&token))
+            .execute(&state.db.pool)
+            .await?;
+    }
+    set_cookie(clear_cookie(state));
+    Ok(())
+}
+
+pub async fn request_password_reset(
+    state: &AppState,
+    portal: &PortalCtx,
+    email: &str,
+) -> AppResult<()> {
+    let email = validate::email(email)?;
+    let user: Option<(UserId, String)> = sqlx::query_as(
+        "SELECT id, name FROM users WHERE portal_id = ? AND email = ? AND is_active = 1",
+    )
+    .bind(portal.id)
+    .bind(&email)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some((user_id, name)) = user else {
+        return Ok(());
+    };
+    let token = new_token();
+    let now = now_ms();
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    let link = format!(
+        "{}/reset/{token}",
+        crate::portal::ssr::portal_url(state, &parts, &portal.slug, portal.is_default == 1)
+    );
+    let mut tx = state.db.pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO password_resets (portal_id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(portal.id)
+    .bind(user_id)
+    .bind(hash_token(&token))
+    .bind(now)
+    .bind(now + RESET_MS)
+    .execute(&mut *tx)
+    .await?;
+    let body = format!(
+        "Hello {name},\n\nsomeone asked to reset your password for {}. Follow this link within an hour \
+         to choose a new one:\n\n{link}\n\nIf it wasn't you, ignore this message.\n",
+        portal.name
+    );
+    mailer::enqueue(
+        &mut *tx,
+        portal.id,
+        &email,
+        "Reset your Agora password",
+        &body,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn reset_password(
+    state: &AppState,
+    portal: PortalCtx,
+    token: &str,
+    password: String,
+) -> AppResult<()> {
+    validate::password(&password)?;
+    let now = now_ms();
+    let row: Option<(i64, UserId)> = sqlx::query_as(
+        "SELECT id, user_id FROM password_resets WHERE token_hash = ? AND portal_id = ? \
+         AND used_at IS NULL AND expires_at > ?",
+    )
+    .bind(hash_token(token))
+    .bind(portal.id)
+    .bind(now)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let (reset_id, user_id) = row.ok_or(AppError::LinkExpired)?;
+    let hash = hash_password(password).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let used =
+        sqlx::query("UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(reset_id)
+            .execute(&mut *tx)
+            .await?;
+    if used.rows_affected() != 1 {
+        return Err(AppError::LinkExpired);
+    }
+    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ? AND portal_id = ?")
+        .bind(hash)
+        .bind(user_id)
+        .bind(portal.id)
+        .execute(&mut *tx)
+        .await?;
+    // A new password signs out every other device.
+    sqlx::query("DELETE FROM sessions WHERE user_id = ? AND portal_id = ?")
+        .bind(user_id)
+        .bind(portal.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    set_cookie(create_session(state, portal.id, user_id, false).await?);
+    Ok(())
+}
+
+pub async fn invite(
+    state: &AppState,
+    caller: &Caller,
+    email: &str,
+    role: &str,
+    department_id: Option<String>,
+) -> AppResult<InvitationSent> {
+    let email = validate::email(email)?;
+    let role = match Role::parse(role) {
+        Some(r @ (Role::Employee | Role::Extranet)) => r,
+        _ => return Err(AppError::invalid("Choose the role: employee or extranet.")),
+    };
+    let pool = &state.db.pool;
+    let portal = caller.portal_id();
+    let taken: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE portal_id = ? AND email = ?")
+            .bind(portal)
+            .bind(&email)
+            .fetch_one(pool)
+            .await?;
+    if taken > 0 {
+        return Err(AppError::Conflict(format!(
+            "{email} is already a member of this portal."
+        )));
+    }
+    let department_id = crate::hr::ssr::parse_id("department", department_id.as_deref())?;
+    if let Some(dep) = department_id {
+        crate::hr::ssr::ensure_department(pool, portal, dep).await?;
+    }
+    let mut conn = pool.acquire().await?;
+    crate::portal::ssr::ensure_user_slot(&mut conn, portal).await?;
+    drop(conn);
+    let token = new_token();
+    let now = now_ms();
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    let link = format!(
+        "{}/invite/{token}",
+        crate::portal::ssr::portal_url(
+            state,
+            &parts,
+            &caller.portal.slug,
+            caller.portal.is_default == 1
+        )
+    );
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO invitations (portal_id, email, role, department_id, token_hash, invited_by, created_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(portal)
+    .bind(&email)
+    .bind(role.as_str())
+    .bind(department_id)
+    .bind(hash_token(&token))
+    .bind(caller.user_id)
+    .bind(now)
+    .bind(now + INVITATION_MS)
+    .execute(&mut *tx)
+    .await?;
+    let body = format!(
+        "Hello,\n\n{} invites you to join {} on Agora. Follow this link within 7 days to set your \
+         password and join:\n\n{link}\n",
+        caller.name, caller.portal.name
+    );
+    let subject = format!("{} invites you to {}", caller.name, caller.portal.name);
+    mailer::enqueue(&mut *tx, portal, &email, &subject, &body).await?;
+    tx.commit().await?;
+    // Without a mail server the admin passes the link on by hand.
+    let link = state.config.smtp.is_none().then_some(link);
+    Ok(InvitationSent { email, link })
+}
+
+pub async fn invitations(state: &AppState, caller: &Caller) -> AppResult<Vec<InvitationRow>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: InvitationId,
+        email: String,
+        role: String,
+        invited_by: String,
+        created_at: i64,
+        expires_at: i64,
+        accepted_at: Option<i64>,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT i.id, i.email, i.role, u.name AS invited_by, i.created_at, i.expires_at, i.accepted_at \
+         FROM invitations i JOIN users u ON u.id = i.invited_by AND u.portal_id = i.portal_id \
+         WHERE i.portal_id = ? ORDER BY i.id DESC LIMIT 100",
+    )
+    .bind(caller.portal_id())
+    .fetch_all(&state.db.pool)
+    .await?;
+    let now = now_ms();
+    Ok(rows
+        .into_iter()
+        .map(|r| InvitationRow {
+            id: r.id,
+            email: r.email,
+            role: Role::parse(&r.role).unwrap_or(Role::Employee),
+            invited_by: r.invited_by,
+            created_at: r.created_at,
+            status: match r.accepted_at {
+                Some(_) => InvitationStatus::Accepted,
+                None if r.expires_at < now => InvitationStatus::Expired,
+                None => InvitationStatus::Pending,
+            },
+        })
+        .collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct PendingInvitation {
+    id: InvitationId,
+    email: String,
+    role: String,
+    department_id: Option<i64>,
+    invited_by: UserId,
+    inviter_name: String,
+}
+
+async fn pending_invitation(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    portal: PortalId,
+    token: &str,
+) -> AppResult<PendingInvitation> {
+    let row: Option<PendingInvitation> = sqlx::query_as(
+        "SELECT i.id, i.email, i.role, i.department_id, i.invited_by, u.name AS inviter_name \
+         FROM invitations i JOIN users u ON u.id = i.invited_by AND u.portal_id = i.portal_id \
+         WHERE i.token_hash = ? AND i.portal_id = ? AND i.accepted_at IS NULL AND i.expires_at > ?",
+    )
+    .bind(hash_token(token))
+    .bind(portal)
+    .bind(now_ms())
+    .fetch_optional(executor)
+    .await?;
+    row.ok_or(AppError::LinkExpired)
+}
+
+pub async fn invitation_info(
+    state: &AppState,
+    portal: &PortalCtx,
+    token: &str,
+) -> AppResult<InvitationInfo> {
+    let inv = pending_invitation(&state.db.pool, portal.id, token).await?;
+    Ok(InvitationInfo {
+        portal_name: portal.name.clone(),
+        email: inv.email,
+        role: Role::parse(&inv.role).unwrap_or(Role::Employee),
+        invited_by: inv.inviter_name,
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn accept_invitation(
+    state: &AppState,
+    portal: PortalCtx,
+    token: &str,
+    name: &str,
+    password: String,
+) -> AppResult<()> {
+    let name = validate::required("your name", name, validate::MAX_NAME)?;
+    validate::password(&password)?;
+    let hash = hash_password(password).await?;
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let inv = pending_invitation(&mut *tx, portal.id, token).await?;
+    crate::portal::ssr::ensure_user_slot(&mut tx, portal.id).await?;
+    let claimed =
+        sqlx::query("UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL")
+            .bind(now)
+            .bind(inv.id)
+            .execute(&mut *tx)
+            .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::LinkExpired);
+    }
+    let department = match inv.department_id {
+        Some(d) => Some(d),
+        None => crate::hr::ssr::root_department(&mut *tx, portal.id).await?,
+    };
+    let position = if inv.role == "extranet" { "Guest" } else { "" };
+    let inserted = crate::ssr::db::insert_id(&mut tx, sqlx::query(
+        "INSERT INTO users (portal_id, email, password_hash, name, role, department_id, position, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(portal.id)
+    .bind(&inv.email)
+    .bind(&hash)
+    .bind(&name)
+    .bind(&inv.role)
+    .bind(department)
+    .bind(position)
+    .bind(now))
+    .await;
+    let user_id = match inserted {
+        Ok(id) => UserId(id),
+        Err(e) if crate::ssr::db::Db::is_unique_violation(&e) => {
+            return Err(AppError::Conflict(format!(
+                "{} is already a member of this portal.",
+                inv.email
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let admins: Vec<UserId> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE portal_id = ? AND role = 'admin' AND is_active = 1 AND id <> ?",
+    )
+    .bind(portal.id)
+    .bind(user_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut to_notify = admins;
+    if !to_notify.contains(&inv.invited_by) {
+        to_notify.push(inv.invited_by);
+    }
+    let title = format!("{name} accepted your invitation and joined {}", portal.name);
+    let link = format!("/people/{user_id}");
+    let mut notified = Vec::new();
+    for user in &to_notify {
+        notified.push((
+            *user,
+            notify(&mut tx, portal.id, *user, "joined", &title, &link).await?,
+        ));
+    }
+    tx.commit().await?;
+    for (user, unread) in notified {
+        let event = RealtimeEvent::Notification {
+            unread,
+            title: title.clone(),
+            link: link.clone(),
+        };
+        state
+            .hub
+            .publish(portal.id, Audience::Users(vec![user]), event)
+            .await;
+    }
+    state
+        .hub
+        .publish(
+            portal.id,
+            Audience::Employees,
+            RealtimeEvent::DirectoryChanged,
+        )
+        .await;
+    set_cookie(create_session(state, portal.id, user_id, false).await?);
+    Ok(())
+}
+
+/// `GET /auth/handoff?token=…`: the one-time link a new portal's owner lands on after sign-up,
+/// which turns into a session cookie on the portal's own host.
+pub async fn handoff(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    parts: Parts,
+) -> axum::response::Response {
+    use axum::response::{IntoResponse, Redirect};
+    let token = parts
+        .uri
+        .query()
+        .and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")))
+        .unwrap_or_default()
+        .to_owned();
+    let Ok(portal) = portal_from_parts(&parts) else {
+        return Redirect::to("/signup").into_response();
+    };
+    let claimed: AppResult<Option<UserId>> = async {
+        let row: Option<(i64, UserId)> = sqlx::query_as(
+            "SELECT id, user_id FROM login_handoffs WHERE token_hash = ? AND portal_id = ? AND expires_at > ?",
+        )
+        .bind(hash_token(&token))
+        .bind(portal.id)
+        .bind(now_ms())
+        .fetch_optional(&state.db.pool)
+        .await?;
+        let Some((id, user)) = row else { return Ok(None) };
+        let deleted = sqlx::query("DELETE FROM login_handoffs WHERE id = ?")
+            .bind(id)
+            .execute(&state.db.pool)
+            .await?;
+        Ok((deleted.rows_affected() == 1).then_some(user))
+    }
+    .await;
+    match claimed {
+        Ok(Some(user)) => match create_session(&state, portal.id, user, true).await {
+            Ok(cookie) => {
+                let mut response = Redirect::to("/").into_response();
+                response.headers_mut().append(SET_COOKIE, cookie);
+                response
+            }
+            Err(_) => Redirect::to("/login").into_response(),
+        },
+        _ => Redirect::to("/login").into_response(),
+    }
+}

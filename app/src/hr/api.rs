@@ -1,0 +1,88 @@
+use super::types::{Department, DirectoryPage, Profile};
+use crate::error::AppError;
+use crate::ids::UserId;
+#[cfg(feature = "ssr")]
+use crate::ssr::caller::{caller, state};
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "departments")]
+pub async fn departments() -> Result<Vec<Department>, AppError> {
+    let caller = caller().await?;
+    caller.require_employee()?;
+    super::ssr::departments(&state()?.db.pool, &caller).await
+}
+
+#[server(prefix = "/api", endpoint = "save_department")]
+pub async fn save_department(
+    #[server(default)] id: Option<String>,
+    name: String,
+    #[server(default)] parent_id: Option<String>,
+    #[server(default)] head_user_id: Option<String>,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    caller.require_admin()?;
+    super::ssr::save_department(
+        &state()?.db.pool,
+        &caller,
+        id,
+        &name,
+        parent_id,
+        head_user_id,
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "delete_department")]
+pub async fn delete_department(id: i64) -> Result<(), AppError> {
+    let caller = caller().await?;
+    caller.require_admin()?;
+    super::ssr::delete_department(&state()?.db.pool, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "directory")]
+pub async fn directory(
+    #[server(default)] search: String,
+    #[server(default)] department_id: Option<String>,
+    #[server(default)] cursor: Option<String>,
+) -> Result<DirectoryPage, AppError> {
+    let caller = caller().await?;
+    caller.require_employee()?;
+    super::ssr::directory(
+        &state()?.db.pool,
+        &caller,
+        &search,
+        department_id,
+        cursor.as_deref(),
+    )
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "get_profile")]
+pub async fn get_profile(user_id: UserId) -> Result<Profile, AppError> {
+    let caller = caller().await?;
+    super::ssr::profile(&state()?.db.pool, &caller, user_id).await
+}
+
+#[server(prefix = "/api", endpoint = "update_profile")]
+pub async fn update_profile(
+    user_id: UserId,
+    name: String,
+    #[server(default)] position: String,
+    #[server(default)] phone: String,
+    #[server(default)] about: String,
+    #[server(default)] department_id: Option<String>,
+    #[server(default)] manager_id: Option<String>,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let update = super::ssr::ProfileUpdate {
+        name,
+        position,
+        phone,
+        about,
+        department_id,
+        manager_id,
+    };
+    super::ssr::update_profile(&state()?.db.pool, &caller, user_id, update).await?;
+    leptos_axum::redirect(&format!("/people/{user_id}"));
+    Ok(())
+}

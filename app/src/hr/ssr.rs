@@ -1,0 +1,411 @@
+//! Departments, directory and profiles: rules and SQL (server only).
+
+use super::types::{Department, DirectoryPage, Person, Profile};
+use crate::auth::types::Role;
+use crate::error::{AppError, AppResult};
+use crate::ids::{DepartmentId, PortalId, UserId};
+use crate::ssr::caller::Caller;
+use crate::ssr::db::Db;
+use crate::ssr::now_ms;
+use crate::validate;
+use sqlx::AnyPool;
+
+/// Parses an optional id from a form field; an empty field means none.
+pub fn parse_id(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(format!("Invalid {field}."))),
+    }
+}
+
+pub async fn ensure_department(pool: &AnyPool, portal: PortalId, id: i64) -> AppResult<()> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM departments WHERE id = ? AND portal_id = ?")
+            .bind(id)
+            .bind(portal)
+            .fetch_optional(pool)
+            .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| AppError::invalid("That department does not exist."))
+}
+
+async fn ensure_user(pool: &AnyPool, portal: PortalId, id: i64, field: &str) -> AppResult<()> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE id = ? AND portal_id = ? AND is_active = 1")
+            .bind(id)
+            .bind(portal)
+            .fetch_optional(pool)
+            .await?;
+    found
+        .map(|_| ())
+        .ok_or_else(|| AppError::invalid(format!("The {field} is not a member of this portal.")))
+}
+
+/// The top of the company tree, where people without a department land.
+pub async fn root_department(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    portal: PortalId,
+) -> AppResult<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM departments WHERE portal_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
+    )
+    .bind(portal)
+    .fetch_optional(executor)
+    .await?)
+}
+
+pub async fn departments(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<Department>> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.name, d.parent_id, d.head_user_id, h.name AS head_name, \
+         (SELECT COUNT(*) FROM users m WHERE m.portal_id = d.portal_id AND m.department_id = d.id AND m.is_active = 1) AS members \
+         FROM departments d LEFT JOIN users h ON h.id = d.head_user_id AND h.portal_id = d.portal_id \
+         WHERE d.portal_id = ? ORDER BY d.name, d.id",
+    )
+    .bind(caller.portal_id())
+    .fetch_all(pool)
+    .await?)
+}
+
+pub async fn save_department(
+    pool: &AnyPool,
+    caller: &Caller,
+    id: Option<String>,
+    name: &str,
+    parent_id: Option<String>,
+    head_user_id: Option<String>,
+) -> AppResult<()> {
+    let portal = caller.portal_id();
+    let name = validate::required("the department name", name, validate::MAX_NAME)?;
+    let id = parse_id("department", id.as_deref())?;
+    let parent = parse_id("parent department", parent_id.as_deref())?;
+    let head = parse_id("head", head_user_id.as_deref())?;
+    if let Some(p) = parent {
+        ensure_department(pool, portal, p).await?;
+    }
+    if let Some(h) = head {
+        ensure_user(pool, portal, h, "head").await?;
+    }
+    match id {
+        None => {
+            let parent = match parent {
+                Some(p) => p,
+                None => root_department(pool, portal)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("Choose a parent department."))?,
+            };
+            sqlx::query(
+                "INSERT INTO departments (portal_id, name, parent_id, head_user_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(portal)
+            .bind(&name)
+            .bind(parent)
+            .bind(head)
+            .bind(now_ms())
+            .execute(pool)
+            .await?;
+        }
+        Some(id) => {
+            ensure_department(pool, portal, id).await?;
+            let is_root = root_department(pool, portal).await? == Some(id);
+            if is_root && parent.is_some() {
+                return Err(AppError::invalid(
+                    "The company itself cannot move under a department.",
+                ));
+            }
+            if !is_root && parent.is_none() {
+                return Err(AppError::invalid("Choose a parent department."));
+            }
+            if let Some(p) = parent
+                && is_descendant_or_self(pool, portal, p, id).await?
+            {
+                {
+                    return Err(AppError::invalid(
+                        "A department cannot move under itself or its own sub-department.",
+                    ));
+                }
+            }
+            sqlx::query(
+                "UPDATE departments SET name = ?, parent_id = ?, head_user_id = ? WHERE id = ? AND portal_id = ?",
+            )
+            .bind(&name)
+            .bind(parent)
+            .bind(head)
+            .bind(id)
+            .bind(portal)
+            .execute(pool)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `candidate` is `ancestor` or lies below it.
+async fn is_descendant_or_self(
+    pool: &AnyPool,
+    portal: PortalId,
+    candidate: i64,
+    ancestor: i64,
+) -> AppResult<bool> {
+    let mut current = Some(candidate);
+    for _ in 0..64 {
+        match current {
+            None => return Ok(false),
+            Some(c) if c == ancestor => return Ok(true),
+            Some(c) => {
+                current = sqlx::query_scalar(
+                    "SELECT parent_id FROM departments WHERE id = ? AND portal_id = ?",
+                )
+                .bind(c)
+                .bind(portal)
+                .fetch_optional(pool)
+                .await?
+                .flatten();
+            }
+        }
+    }
+    Ok(true)
+}
+
+pub async fn delete_department(pool: &AnyPool, caller: &Caller, id: i64) -> AppResult<()> {
+    let portal = caller.portal_id();
+    ensure_department(pool, portal, id).await?;
+    if root_department(pool, portal).await? == Some(id) {
+        return Err(AppError::invalid("The company itself cannot be deleted."));
+    }
+    let (children, members): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM departments WHERE portal_id = ? AND parent_id = ?), \
+                (SELECT COUNT(*) FROM users WHERE portal_id = ? AND department_id = ? AND is_active = 1)",
+    )
+    .bind(portal)
+    .bind(id)
+    .bind(portal)
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    if children > 0 || members > 0 {
+        return Err(AppError::invalid(
+            "Move this department's people and sub-departments elsewhere before deleting it.",
+        ));
+    }
+    sqlx::query("DELETE FROM departments WHERE id = ? AND portal_id = ?")
+        .bind(id)
+        .bind(portal)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: UserId,
+    name: String,
+    email: String,
+    position: String,
+    department: Option<String>,
+    role: String,
+    photo_file_id: Option<i64>,
+}
+
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Self {
+        Person {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            position: r.position,
+            department: r.department,
+            role: Role::parse(&r.role).unwrap_or(Role::Employee),
+            photo_url: r.photo_file_id.map(|f| format!("/files/{f}")),
+        }
+    }
+}
+
+const PAGE_SIZE: i64 = 24;
+const PERSON_COLUMNS: &str =
+    "u.id, u.name, u.email, u.position, d.name AS department, u.role, u.photo_file_id";
+
+/// People of the portal by name, with search and a department filter; keyset pages of 24.
+pub async fn directory(
+    pool: &AnyPool,
+    caller: &Caller,
+    search: &str,
+    department_id: Option<String>,
+    cursor: Option<&str>,
+) -> AppResult<DirectoryPage> {
+    let department = parse_id("department", department_id.as_deref())?;
+    let search = search.trim();
+    if search.chars().count() > 100 {
+        return Err(AppError::invalid("The search is too long."));
+    }
+    // Cursor: "<lower name>\u{1f}<id>" of the last person shown.
+    let after = cursor
+        .and_then(|c| c.rsplit_once('\u{1f}'))
+        .and_then(|(name, id)| id.parse::<i64>().ok().map(|id| (name.to_owned(), id)));
+    let mut sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
+         WHERE u.portal_id = ? AND u.is_active = 1"
+    );
+    if !search.is_empty() {
+        sql.push_str(" AND (LOWER(u.name) LIKE ? ESCAPE '!' OR LOWER(u.email) LIKE ? ESCAPE '!' OR LOWER(u.position) LIKE ? ESCAPE '!')");
+    }
+    if department.is_some() {
+        sql.push_str(" AND u.department_id = ?");
+    }
+    if after.is_some() {
+        sql.push_str(" AND (LOWER(u.name) > ? OR (LOWER(u.name) = ? AND u.id > ?))");
+    }
+    sql.push_str(" ORDER BY LOWER(u.name), u.id LIMIT ?");
+    let mut query = sqlx::query_as::<_, PersonRow>(&sql).bind(caller.portal_id());
+    if !search.is_empty() {
+        let pattern = Db::like_pattern(search);
+        query = query
+            .bind(pattern.clone())
+            .bind(pattern.clone())
+            .bind(pattern);
+    }
+    if let Some(d) = department {
+        query = query.bind(d);
+    }
+    if let Some((name, id)) = &after {
+        query = query.bind(name.clone()).bind(name.clone()).bind(*id);
+    }
+    let mut rows = query.bind(PAGE_SIZE + 1).fetch_all(pool).await?;
+    let next_cursor = if rows.len() as i64 > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE as usize);
+        rows.last()
+            .map(|r| format!("{}\u{1f}{}", r.name.to_lowercase(), r.id))
+    } else {
+        None
+    };
+    Ok(DirectoryPage {
+        people: rows.into_iter().map(Person::from).collect(),
+        next_cursor,
+    })
+}
+
+pub async fn profile(pool: &AnyPool, caller: &Caller, user_id: UserId) -> AppResult<Profile> {
+    // Extranet users see only their own profile (their groups' members come with workgroups).
+    if caller.role == Role::Extranet && caller.user_id != user_id {
+        return Err(AppError::Forbidden);
+    }
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        person: PersonRow,
+        department_id: Option<DepartmentId>,
+        manager_id: Option<UserId>,
+        manager_name: Option<String>,
+        phone: String,
+        about: String,
+        created_at: i64,
+    }
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS}, u.department_id, u.manager_id, m.name AS manager_name, u.phone, u.about, u.created_at \
+         FROM users u LEFT JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
+         LEFT JOIN users m ON m.id = u.manager_id AND m.portal_id = u.portal_id \
+         WHERE u.portal_id = ? AND u.id = ?"
+    );
+    let row: Row = sqlx::query_as(&sql)
+        .bind(caller.portal_id())
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let is_admin = caller.role == Role::Admin;
+    Ok(Profile {
+        person: row.person.into(),
+        department_id: row.department_id,
+        manager: row.manager_id.zip(row.manager_name),
+        phone: row.phone,
+        about: row.about,
+        joined_at: row.created_at,
+        editable: is_admin || caller.user_id == user_id,
+        admin_fields: is_admin,
+    })
+}
+
+pub struct ProfileUpdate {
+    pub name: String,
+    pub position: String,
+    pub phone: String,
+    pub about: String,
+    pub department_id: Option<String>,
+    pub manager_id: Option<String>,
+}
+
+pub async fn update_profile(
+    pool: &AnyPool,
+    caller: &Caller,
+    user_id: UserId,
+    update: ProfileUpdate,
+) -> AppResult<()> {
+    let is_admin = caller.role == Role::Admin;
+    if !is_admin && caller.user_id != user_id {
+        return Err(AppError::Forbidden);
+    }
+    let portal = caller.portal_id();
+    ensure_user(pool, portal, user_id.0, "person")
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let name = validate::required("the name", &update.name, validate::MAX_NAME)?;
+    let position = validate::optional("the position", &update.position, 100)?;
+    let phone = validate::optional("the phone", &update.phone, 40)?;
+    if phone
+        .chars()
+        .any(|c| !(c.is_ascii_digit() || " +-().".contains(c)))
+    {
+        return Err(AppError::invalid(
+            "The phone may contain digits, spaces and + - ( ) only.",
+        ));
+    }
+    let about = validate::optional("the about text", &update.about, 2000)?;
+    sqlx::query("UPDATE users SET name = ?, position = ?, phone = ?, about = ? WHERE id = ? AND portal_id = ?")
+        .bind(&name)
+        .bind(&position)
+        .bind(&phone)
+        .bind(&about)
+        .bind(user_id)
+        .bind(portal)
+        .execute(pool)
+        .await?;
+    if is_admin {
+        let department = parse_id("department", update.department_id.as_deref())?;
+        let manager = parse_id("manager", update.manager_id.as_deref())?;
+        if let Some(d) = department {
+            ensure_department(pool, portal, d).await?;
+            sqlx::query("UPDATE users SET department_id = ? WHERE id = ? AND portal_id = ?")
+                .bind(d)
+                .bind(user_id)
+                .bind(portal)
+                .execute(pool)
+                .await?;
+        }
+        if manager == Some(user_id.0) {
+            return Err(AppError::invalid("A person cannot be their own manager."));
+        }
+        if let Some(m) = manager {
+            ensure_user(pool, portal, m, "manager").await?;
+        }
+        sqlx::query("UPDATE users SET manager_id = ? WHERE id = ? AND portal_id = ?")
+            .bind(manager)
+            .bind(user_id)
+            .bind(portal)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn set_photo(pool: &AnyPool, caller: &Caller, file_id: i64) -> AppResult<()> {
+    sqlx::query("UPDATE users SET photo_file_id = ? WHERE id = ? AND portal_id = ?")
+        .bind(file_id)
+        .bind(caller.user_id)
+        .bind(caller.portal_id())
+        .execute(pool)
+        .await?;
+    Ok(())
+}

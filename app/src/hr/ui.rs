@@ -1,0 +1,275 @@
+//! Directory, profiles and departments.
+
+use super::api::{
+    DeleteDepartment, SaveDepartment, UpdateProfile, departments, directory, get_profile,
+};
+use super::types::{Department, Person, tree_order};
+use crate::ids::UserId;
+use crate::shell::layout::{Live, use_me};
+use crate::ui::page::relative_time;
+use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+fn department_options(
+    deps: &[Department],
+    selected: Option<i64>,
+    skip_root: bool,
+) -> impl IntoView + use<> {
+    tree_order(deps)
+        .into_iter()
+        .skip(usize::from(skip_root))
+        .map(|(depth, d)| {
+            let is_selected = selected == Some(d.id.0);
+            view! { <option value=d.id.to_string() selected=is_selected>{format!("{}{}", "— ".repeat(depth), d.name)}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn PersonCard(person: Person) -> impl IntoView {
+    view! {
+        <a class="person" href=format!("/people/{}", person.id) data-testid="person">
+            <Avatar name=person.name.clone() photo=person.photo_url.clone() size="lg"/>
+            <div class="person-text">
+                <strong>{person.name.clone()}</strong>
+                <span class="muted">{if person.position.is_empty() { person.role.label().to_owned() } else { person.position.clone() }}</span>
+                <span class="muted small">{person.department.clone().unwrap_or_default()}</span>
+            </div>
+        </a>
+    }
+}
+
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let query = use_query_map();
+    let live = expect_context::<Live>();
+    let search = move || query.with(|q| q.get("q").unwrap_or_default());
+    let department = move || query.with(|q| q.get("department").filter(|d| !d.is_empty()));
+    let cursor = RwSignal::new(None::<String>);
+    let deps = Resource::new(|| (), |_| departments());
+    let page = Resource::new(
+        move || {
+            (
+                search(),
+                department(),
+                cursor.get(),
+                live.directory_version.get(),
+            )
+        },
+        |(search, department, cursor, _)| directory(search, department, cursor),
+    );
+    view! {
+        <PageHeader title="Employees" subtitle="Everyone in the company, by name."/>
+        <form class="toolbar" method="get" action="/people">
+            <input type="search" name="q" placeholder="Search by name, e-mail or position" value=search aria-label="Search people"/>
+            <select name="department" aria-label="Department" onchange="this.form.submit()">
+                <option value="">"All departments"</option>
+                <Suspense fallback=|| ()>
+                    {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, department().and_then(|x| x.parse().ok()), false))}
+                </Suspense>
+            </select>
+            <button class="btn" type="submit">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(p) if p.people.is_empty() => view! {
+                        <section class="card"><EmptyState title="Nobody found" hint="Try another name or department, or clear the search."/></section>
+                    }.into_any(),
+                    Ok(p) => {
+                        let next = p.next_cursor.clone();
+                        view! {
+                            <div class="people-grid">
+                                {p.people.into_iter().map(|person| view! { <PersonCard person/> }).collect_view()}
+                            </div>
+                            <div class="row gap pager">
+                                {move || cursor.get().is_some().then(|| view! {
+                                    <button class="btn" on:click=move |_| cursor.set(None)>"Back to the start"</button>
+                                })}
+                                {next.map(|n| view! { <button class="btn" on:click=move |_| cursor.set(Some(n.clone()))>"Next page"</button> })}
+                            </div>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn user_param() -> impl Fn() -> Option<UserId> + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").and_then(|id| id.parse().ok()))
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let id = user_param();
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_profile(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    let me = use_me();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || {
+                let me = me.clone();
+                Suspend::new(async move {
+                match data.await {
+                    Ok(p) => {
+                        let is_me = p.person.id == me.user_id;
+                        view! {
+                            <PageHeader title=p.person.name.clone() subtitle=p.person.position.clone()>
+                                {p.editable.then(|| view! { <a class="btn" href=format!("/people/{}/edit", p.person.id)>"Edit profile"</a> })}
+                            </PageHeader>
+                            <div class="grid-2">
+                                <section class="card profile-card">
+                                    <Avatar name=p.person.name.clone() photo=p.person.photo_url.clone() size="xl"/>
+                                    <dl class="facts">
+                                        <dt>"Department"</dt><dd>{p.person.department.clone().unwrap_or_else(|| "—".into())}</dd>
+                                        <dt>"Manager"</dt><dd>{match p.manager.clone() {
+                                            Some((id, name)) => view! { <a href=format!("/people/{id}")>{name}</a> }.into_any(),
+                                            None => view! { "—" }.into_any(),
+                                        }}</dd>
+                                        <dt>"Role"</dt><dd>{p.person.role.label()}</dd>
+                                        <dt>"E-mail"</dt><dd><a href=format!("mailto:{}", p.person.email)>{p.person.email.clone()}</a></dd>
+                                        <dt>"Phone"</dt><dd>{if p.phone.is_empty() { "—".to_owned() } else { p.phone.clone() }}</dd>
+                                        <dt>"Joined"</dt><dd>{relative_time(p.joined_at)}</dd>
+                                    </dl>
+                                    {is_me.then(|| view! {
+                                        <form class="form" method="post" action="/uploads/photo" enctype="multipart/form-data">
+                                            <label>"New photo (PNG, JPEG, GIF or WebP, up to 5 MB)"<input type="file" name="file" accept="image/*" required/></label>
+                                            <button class="btn" type="submit">"Upload photo"</button>
+                                        </form>
+                                    })}
+                                </section>
+                                <section class="card">
+                                    <h2>"About"</h2>
+                                    <p class="prewrap">{if p.about.is_empty() { "Nothing here yet.".to_owned() } else { p.about.clone() }}</p>
+                                </section>
+                            </div>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ProfileEditPage() -> impl IntoView {
+    let id = user_param();
+    let data = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_profile(id).await,
+            None => Err(crate::error::AppError::NotFound),
+        }
+    });
+    let deps = Resource::new(|| (), |_| departments());
+    let update = ServerAction::<UpdateProfile>::new();
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => view! {
+                        <PageHeader title="Edit profile" subtitle=p.person.name.clone()/>
+                        <section class="card narrow-card">
+                            <ActionForm action=update attr:class="form">
+                                <input type="hidden" name="user_id" value=p.person.id.to_string()/>
+                                <label>"Full name"<input type="text" name="name" value=p.person.name.clone() required maxlength="100"/></label>
+                                <label>"Position"<input type="text" name="position" value=p.person.position.clone() maxlength="100"/></label>
+                                <label>"Phone"<input type="tel" name="phone" value=p.phone.clone() maxlength="40"/></label>
+                                <label>"About"<textarea name="about" rows="5" maxlength="2000">{p.about.clone()}</textarea></label>
+                                {p.admin_fields.then(|| {
+                                    let selected = p.department_id.map(|d| d.0);
+                                    view! {
+                                        <label>"Department"
+                                            <select name="department_id">
+                                                <Suspense fallback=|| ()>
+                                                    {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, selected, false))}
+                                                </Suspense>
+                                            </select>
+                                        </label>
+                                        <label>"Manager (user number, empty for none)"
+                                            <input type="text" name="manager_id" value=p.manager.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()/>
+                                        </label>
+                                    }
+                                })}
+                                <ActionResult value=update.value()/>
+                                <div class="row gap">
+                                    <button class="btn btn-primary" type="submit">"Save"</button>
+                                    <a class="btn" href=format!("/people/{}", p.person.id)>"Cancel"</a>
+                                </div>
+                            </ActionForm>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn DepartmentsPage() -> impl IntoView {
+    let save = ServerAction::<SaveDepartment>::new();
+    let delete = ServerAction::<DeleteDepartment>::new();
+    let deps = Resource::new(
+        move || (save.version().get(), delete.version().get()),
+        |_| departments(),
+    );
+    view! {
+        <PageHeader title="Departments" subtitle="The company's structure. Everyone belongs to one department."/>
+        <div class="grid-2">
+            <section class="card">
+                <h2>"Structure"</h2>
+                <ActionResult value=delete.value()/>
+                <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match deps.await {
+                            Ok(list) => view! {
+                                <ul class="tree">
+                                    {tree_order(&list).into_iter().map(|(depth, d)| view! {
+                                        <li class="tree-item" style=format!("--depth:{depth}")>
+                                            <div>
+                                                <strong>{d.name.clone()}</strong>
+                                                <span class="muted small">{format!(" · {} people", d.members)}
+                                                    {d.head_name.clone().map(|h| format!(" · head: {h}"))}</span>
+                                            </div>
+                                            {(depth > 0).then(|| view! {
+                                                <ActionForm action=delete attr:class="inline">
+                                                    <input type="hidden" name="id" value=d.id.to_string()/>
+                                                    <button class="link-btn danger" type="submit">"Delete"</button>
+                                                </ActionForm>
+                                            })}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorBox error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+            <section class="card">
+                <h2>"Add a department"</h2>
+                <ActionForm action=save attr:class="form">
+                    <label>"Name"<input type="text" name="name" required maxlength="100"/></label>
+                    <label>"Inside"
+                        <select name="parent_id">
+                            <Transition fallback=|| ()>
+                                {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, None, false))}
+                            </Transition>
+                        </select>
+                    </label>
+                    <ActionResult value=save.value() success="Department saved."/>
+                    <button class="btn btn-primary" type="submit">"Add department"</button>
+                </ActionForm>
+            </section>
+        </div>
+    }
+}

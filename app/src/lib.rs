@@ -1,0 +1,22 @@
+//! Agora: the shared Leptos crate — pages, components, server functions and their services.
+#![forbid(unsafe_code)]
+#![recursion_limit = "512"]
+
+pub mod auth;
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod files;
+pub mod hr;
+pub mod ids;
+pub mod notifications;
+pub mod portal;
+pub mod realtime;
+pub mod shell;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod ui;
+pub mod validate;
+
+pub use shell::App;
+#[cfg(feature = "ssr")]
+pub use shell::document;

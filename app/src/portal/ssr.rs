@@ -1,0 +1,326 @@
+//! Portal rules and SQL (server only).
+
+use super::types::{LANGUAGES, PortalSettings, TIME_ZONES};
+use crate::error::{AppError, AppResult};
+use crate::ids::{PortalId, UserId};
+use crate::ssr::caller::{Caller, PortalCtx};
+use crate::ssr::db::Db;
+use crate::ssr::now_ms;
+use crate::ssr::state::AppState;
+use crate::ssr::tokens::{hash_password, hash_token, new_token};
+use crate::validate;
+use axum::http::request::Parts;
+use sqlx::AnyPool;
+
+const PORTAL_COLUMNS: &str =
+    "id, slug, name, plan_id, time_zone, language, logo_file_id, is_default";
+
+/// The portal a Host header addresses: `<slug>.<base>` names one; the bare base domain (or any
+/// other host, e.g. an IP) reaches the default portal. `Err(NotFound)` for an unknown slug.
+pub async fn portal_for_host(
+    pool: &AnyPool,
+    base_domain: &str,
+    host: &str,
+) -> AppResult<Option<PortalCtx>> {
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.chars().all(|c| c.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let slug = host
+        .strip_suffix(base_domain)
+        .and_then(|rest| rest.strip_suffix('.'));
+    match slug {
+        Some(slug) if !slug.is_empty() && slug != "www" => {
+            let sql = format!("SELECT {PORTAL_COLUMNS} FROM portals WHERE slug = ?");
+            let portal: Option<PortalCtx> =
+                sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?;
+            portal.map(Some).ok_or(AppError::NotFound)
+        }
+        _ => {
+            let sql = format!(
+                "SELECT {PORTAL_COLUMNS} FROM portals WHERE is_default = 1 ORDER BY id LIMIT 1"
+            );
+            Ok(sqlx::query_as(&sql).fetch_optional(pool).await?)
+        }
+    }
+}
+
+/// The address of a portal as seen from the current request (keeps its scheme and port).
+pub fn portal_url(state: &AppState, parts: &Parts, slug: &str, is_default: bool) -> String {
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let port = host
+        .rsplit_once(':')
+        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, p)| format!(":{p}"))
+        .unwrap_or_else(|| state.config.public_port_suffix.clone());
+    let scheme = &state.config.public_scheme;
+    let base = &state.config.base_domain;
+    let requested_bare = !host.contains(&format!(".{base}"));
+    if is_default && requested_bare {
+        // Keep whatever bare host the visitor used (an IP or the base domain).
+        let bare = host.rsplit_once(':').map_or(host, |(h, _)| h);
+        let bare = if bare.is_empty() { base.as_str() } else { bare };
+        format!("{scheme}{bare}{port}")
+    } else {
+        format!("{scheme}{slug}.{base}{port}")
+    }
+}
+
+pub struct SignUp {
+    pub company: String,
+    pub slug: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Creates the portal, its root department, storage space and administrator; returns the URL
+/// that signs the administrator in on the portal's own host.
+#[tracing::instrument(skip_all)]
+pub async fn sign_up(state: &AppState, parts: &Parts, input: SignUp) -> AppResult<String> {
+    let company = validate::required("the company name", &input.company, validate::MAX_NAME)?;
+    let slug = validate::portal_slug(&input.slug)?;
+    let name = validate::required("your name", &input.name, validate::MAX_NAME)?;
+    let email = validate::email(&input.email)?;
+    validate::password(&input.password)?;
+    let password_hash = hash_password(input.password).await?;
+    let now = now_ms();
+
+    let mut tx = state.db.pool.begin().await?;
+    let plan_id: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE code = 'free'")
+        .fetch_one(&mut *tx)
+        .await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portals WHERE is_default = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    let is_default = i64::from(existing == 0);
+    let inserted = crate::ssr::db::insert_id(&mut tx, sqlx::query(
+        "INSERT INTO portals (slug, name, plan_id, time_zone, language, storage_used, is_default, created_at) \
+         VALUES (?, ?, ?, 'UTC', 'en', 0, ?, ?)",
+    )
+    .bind(&slug)
+    .bind(&company)
+    .bind(plan_id)
+    .bind(is_default)
+    .bind(now))
+    .await;
+    let portal_id = match inserted {
+        Ok(id) => PortalId(id),
+        Err(e) if Db::is_unique_violation(&e) => {
+            return Err(AppError::Conflict(format!(
+                "The address \"{slug}\" is already taken. Please choose another."
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let department_id = crate::ssr::db::insert_id(&mut tx, sqlx::query(
+        "INSERT INTO departments (portal_id, name, parent_id, created_at) VALUES (?, ?, NULL, ?)",
+    )
+    .bind(portal_id)
+    .bind(&company)
+    .bind(now))
+    .await?;
+    let user_id = UserId(
+        crate::ssr::db::insert_id(&mut tx, sqlx::query(
+            "INSERT INTO users (portal_id, email, password_hash, name, role, department_id, position, created_at) \
+             VALUES (?, ?, ?, ?, 'admin', ?, 'Administrator', ?)",
+        )
+        .bind(portal_id)
+        .bind(&email)
+        .bind(&password_hash)
+        .bind(&name)
+        .bind(department_id)
+        .bind(now))
+        .await?,
+    );
+    sqlx::query("UPDATE departments SET head_user_id = ? WHERE id = ? AND portal_id = ?")
+        .bind(user_id)
+        .bind(department_id)
+        .bind(portal_id)
+        .execute(&mut *tx)
+        .await?;
+    let handoff = new_token();
+    sqlx::query(
+        "INSERT INTO login_handoffs (portal_id, user_id, token_hash, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(portal_id)
+    .bind(user_id)
+    .bind(hash_token(&handoff))
+    .bind(now + 5 * 60_000)
+    .execute(&mut *tx)
+    .await?;
+    // The portal's bucket or folder exists before the portal does.
+    state.storage.create_space(portal_id).await?;
+    tx.commit().await?;
+    tracing::info!(portal = %portal_id, %slug, "portal created");
+    let base = portal_url(state, parts, &slug, is_default == 1);
+    Ok(format!("{base}/auth/handoff?token={handoff}"))
+}
+
+#[derive(sqlx::FromRow)]
+struct Limits {
+    max_users: i64,
+    max_storage_bytes: i64,
+    storage_used: i64,
+    plan_name: String,
+}
+
+async fn limits(pool: &AnyPool, portal: PortalId) -> AppResult<Limits> {
+    Ok(sqlx::query_as(
+        "SELECT p.max_users, p.max_storage_bytes, o.storage_used, p.name AS plan_name \
+         FROM portals o JOIN plans p ON p.id = o.plan_id WHERE o.id = ?",
+    )
+    .bind(portal)
+    .fetch_one(pool)
+    .await?)
+}
+
+pub async fn active_users(
+    executor: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    portal: PortalId,
+) -> AppResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE portal_id = ? AND is_active = 1")
+            .bind(portal)
+            .fetch_one(executor)
+            .await?,
+    )
+}
+
+/// Refuses when one more active user would exceed the plan.
+pub async fn ensure_user_slot(conn: &mut sqlx::AnyConnection, portal: PortalId) -> AppResult<()> {
+    let max: i64 = sqlx::query_scalar(
+        "SELECT p.max_users FROM portals o JOIN plans p ON p.id = o.plan_id WHERE o.id = ?",
+    )
+    .bind(portal)
+    .fetch_one(&mut *conn)
+    .await?;
+    let active = active_users(&mut *conn, portal).await?;
+    if active >= max {
+        return Err(AppError::LimitReached(format!(
+            "Your plan allows {max} active users and all are taken. Deactivate someone or upgrade the plan."
+        )));
+    }
+    Ok(())
+}
+
+/// Reserves `bytes` of the portal's storage quota, or refuses if the plan would be exceeded.
+pub async fn reserve_storage(pool: &AnyPool, portal: PortalId, bytes: i64) -> AppResult<()> {
+    let reserved = sqlx::query(
+        "UPDATE portals SET storage_used = storage_used + ? WHERE id = ? AND storage_used + ? <= \
+         (SELECT max_storage_bytes FROM plans WHERE plans.id = portals.plan_id)",
+    )
+    .bind(bytes)
+    .bind(portal)
+    .bind(bytes)
+    .execute(pool)
+    .await?;
+    if reserved.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(storage_full(pool, portal).await)
+    }
+}
+
+pub async fn release_storage(pool: &AnyPool, portal: PortalId, bytes: i64) -> AppResult<()> {
+    sqlx::query("UPDATE portals SET storage_used = storage_used - ? WHERE id = ?")
+        .bind(bytes)
+        .bind(portal)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Bytes the portal may still store.
+pub async fn storage_left(pool: &AnyPool, portal: PortalId) -> AppResult<i64> {
+    let l = limits(pool, portal).await?;
+    Ok((l.max_storage_bytes - l.storage_used).max(0))
+}
+
+pub async fn storage_full(pool: &AnyPool, portal: PortalId) -> AppError {
+    match limits(pool, portal).await {
+        Ok(l) => AppError::LimitReached(format!(
+            "Not enough storage: your {} plan holds {} and {} is used.",
+            l.plan_name,
+            human_bytes(l.max_storage_bytes),
+            human_bytes(l.storage_used)
+        )),
+        Err(e) => e,
+    }
+}
+
+pub fn human_bytes(bytes: i64) -> String {
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+pub async fn settings(state: &AppState, caller: &Caller) -> AppResult<PortalSettings> {
+    let portal = &caller.portal;
+    let l = limits(&state.db.pool, portal.id).await?;
+    Ok(PortalSettings {
+        name: portal.name.clone(),
+        slug: portal.slug.clone(),
+        time_zone: portal.time_zone.clone(),
+        language: portal.language.clone(),
+        logo_url: portal.logo_file_id.map(|id| format!("/files/{id}")),
+        plan_name: l.plan_name,
+        max_users: l.max_users,
+        active_users: active_users(&state.db.pool, portal.id).await?,
+        max_storage_bytes: l.max_storage_bytes,
+        storage_used: l.storage_used,
+    })
+}
+
+pub async fn update_settings(
+    state: &AppState,
+    caller: &Caller,
+    name: &str,
+    time_zone: &str,
+    language: &str,
+) -> AppResult<()> {
+    let name = validate::required("the company name", name, validate::MAX_NAME)?;
+    if !TIME_ZONES.contains(&time_zone) {
+        return Err(AppError::invalid(
+            "Please choose a time zone from the list.",
+        ));
+    }
+    if !LANGUAGES.iter().any(|(code, _)| *code == language) {
+        return Err(AppError::invalid("Please choose a language from the list."));
+    }
+    sqlx::query("UPDATE portals SET name = ?, time_zone = ?, language = ? WHERE id = ?")
+        .bind(name)
+        .bind(time_zone)
+        .bind(language)
+        .bind(caller.portal_id())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_logo(state: &AppState, caller: &Caller, file_id: i64) -> AppResult<()> {
+    caller.require_admin()?;
+    sqlx::query("UPDATE portals SET logo_file_id = ? WHERE id = ?")
+        .bind(file_id)
+        .bind(caller.portal_id())
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}

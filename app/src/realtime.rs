@@ -1,0 +1,20 @@
+//! Events pushed to browsers over `/ws`, and (in the browser) the connection that receives them.
+
+use serde::{Deserialize, Serialize};
+
+/// One typed event, serialised as JSON with a `type` tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum RealtimeEvent {
+    /// A new notification for the receiving user; `unread` is their new bell count.
+    Notification {
+        unread: i64,
+        title: String,
+        link: String,
+    },
+    /// The directory changed (someone joined or left).
+    DirectoryChanged,
+}
+
+#[cfg(feature = "hydrate")]
+pub mod client;

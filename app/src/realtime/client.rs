@@ -1,0 +1,77 @@
+//! The browser side of `/ws`: one connection per tab, reconnecting with back-off.
+
+use super::RealtimeEvent;
+use leptos::prelude::*;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+
+/// Connects and keeps the connection alive; `on_event` runs for each event received.
+pub fn connect(on_event: impl Fn(RealtimeEvent) + Clone + 'static, connected: RwSignal<bool>) {
+    open(on_event, connected, 0);
+}
+
+fn open(
+    on_event: impl Fn(RealtimeEvent) + Clone + 'static,
+    connected: RwSignal<bool>,
+    attempt: u32,
+) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let scheme = if location.protocol().ok().as_deref() == Some("https:") {
+        "wss"
+    } else {
+        "ws"
+    };
+    let host = location.host().unwrap_or_default();
+    let Ok(socket) = WebSocket::new(&format!("{scheme}://{host}/ws")) else {
+        return retry(on_event, connected, attempt);
+    };
+
+    let onopen = Closure::<dyn FnMut()>::new(move || connected.set(true));
+    socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
+    onopen.forget();
+
+    let handler = on_event.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+        if let Some(text) = e.data().as_string() {
+            match serde_json::from_str::<RealtimeEvent>(&text) {
+                Ok(event) => handler(event),
+                Err(err) => leptos::logging::warn!("unknown realtime event: {err}"),
+            }
+        }
+    });
+    socket.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+
+    let opened_at = js_sys::Date::now();
+    let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+        connected.set(false);
+        // A connection that lived a while resets the back-off.
+        let next = if js_sys::Date::now() - opened_at > 30_000.0 {
+            0
+        } else {
+            attempt + 1
+        };
+        retry(on_event.clone(), connected, next);
+    });
+    socket.set_onclose(Some(onclose.as_ref().unchecked_ref()));
+    onclose.forget();
+}
+
+/// Exponential back-off with jitter: 0.5 s, 1 s, 2 s … up to 30 s.
+fn retry(
+    on_event: impl Fn(RealtimeEvent) + Clone + 'static,
+    connected: RwSignal<bool>,
+    attempt: u32,
+) {
+    let base = 500.0 * 2f64.powi(attempt.min(6) as i32);
+    let delay = base.min(30_000.0) * (0.75 + js_sys::Math::random() * 0.5);
+    set_timeout(
+        move || open(on_event, connected, attempt),
+        Duration::from_millis(delay as u64),
+    );
+}

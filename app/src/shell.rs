@@ -1,0 +1,78 @@
+//! The application shell: document, routes, left menu, top bar.
+
+pub mod layout;
+pub mod menu;
+pub mod pages;
+pub mod topbar;
+
+use crate::auth::ui::{AcceptInvitationPage, LoginPage, ResetPasswordPage, ResetRequestPage};
+use crate::hr::ui::{DepartmentsPage, DirectoryPage, ProfileEditPage, ProfilePage};
+use crate::portal::ui::{PeopleAdminPage, SettingsPage, SignupPage};
+use layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use pages::{ComingSoon, HomePage, NotFound, NotificationsPage};
+
+/// The HTML document around the app, rendered on the server with the hashed asset names.
+#[cfg(feature = "ssr")]
+pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
+    use leptos_meta::MetaTags;
+    let assets = state.assets.clone();
+    let boot = format!(
+        "import('{js}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()));\
+         if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js')}}",
+        js = assets.js,
+        wasm = assets.wasm
+    );
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#4f46e5"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/icons/icon.svg" type="image/svg+xml"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <link rel="stylesheet" href=assets.css.clone()/>
+                <link rel="modulepreload" href=assets.js.clone()/>
+                <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                <script type="module">{boot}</script>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "Agora".to_owned() } else { format!("{page} · Agora") }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signup") view=SignupPage/>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/reset") view=ResetRequestPage/>
+                <Route path=path!("/reset/:token") view=ResetPasswordPage/>
+                <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
+                <ParentRoute path=path!("") view=Layout>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/people") view=DirectoryPage/>
+                    <Route path=path!("/people/:id") view=ProfilePage/>
+                    <Route path=path!("/people/:id/edit") view=ProfileEditPage/>
+                    <Route path=path!("/company/departments") view=DepartmentsPage/>
+                    <Route path=path!("/admin/people") view=PeopleAdminPage/>
+                    <Route path=path!("/admin/settings") view=SettingsPage/>
+                    <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/:tool") view=ComingSoon/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

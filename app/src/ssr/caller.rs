@@ -1,0 +1,155 @@
+//! Who is calling: the portal (from the Host header) and the user (from the session cookie).
+//! Every server function starts here; nothing the browser sends names a portal or a user.
+
+use super::now_ms;
+use super::state::AppState;
+use super::tokens::hash_token;
+use crate::auth::types::Role;
+use crate::error::{AppError, AppResult};
+use crate::ids::{PortalId, UserId};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use leptos::prelude::*;
+
+pub const SESSION_COOKIE: &str = "agora_session";
+
+/// The portal a request is addressed to, resolved from the Host by the portal middleware.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PortalCtx {
+    pub id: PortalId,
+    pub slug: String,
+    pub name: String,
+    pub plan_id: i64,
+    pub time_zone: String,
+    pub language: String,
+    pub logo_file_id: Option<i64>,
+    pub is_default: i64,
+}
+
+/// Request extension set by the portal middleware: `None` on the bare base domain when no
+/// portal exists yet (the sign-up page is shown).
+#[derive(Debug, Clone)]
+pub struct HostPortal(pub Option<PortalCtx>);
+
+/// A signed-in user of the request's portal.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub portal: PortalCtx,
+    pub user_id: UserId,
+    pub role: Role,
+    pub name: String,
+    pub email: String,
+}
+
+impl Caller {
+    pub fn portal_id(&self) -> PortalId {
+        self.portal.id
+    }
+
+    pub fn require_admin(&self) -> AppResult<()> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Admins and employees; extranet users only see their workgroups.
+    pub fn require_employee(&self) -> AppResult<()> {
+        if self.role == Role::Extranet {
+            Err(AppError::Forbidden)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+pub fn state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+fn parts() -> AppResult<Parts> {
+    use_context::<Parts>().ok_or(AppError::Internal)
+}
+
+/// The portal of the current request, or NotFound on a bare domain without portals.
+pub fn portal() -> AppResult<PortalCtx> {
+    let parts = parts()?;
+    portal_from_parts(&parts)
+}
+
+pub fn portal_from_parts(parts: &Parts) -> AppResult<PortalCtx> {
+    parts
+        .extensions
+        .get::<HostPortal>()
+        .and_then(|h| h.0.clone())
+        .ok_or(AppError::NotFound)
+}
+
+/// The signed-in caller of the current server function or page.
+pub async fn caller() -> AppResult<Caller> {
+    let state = state()?;
+    let parts = parts()?;
+    caller_from_parts(&state, &parts).await
+}
+
+/// The caller if signed in, `None` otherwise (pages that also serve visitors).
+pub async fn maybe_caller() -> AppResult<Option<Caller>> {
+    match caller().await {
+        Ok(c) => Ok(Some(c)),
+        Err(AppError::Unauthenticated | AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> AppResult<Caller> {
+    let portal = portal_from_parts(parts).map_err(|_| AppError::Unauthenticated)?;
+    let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
+    caller_for_token(state, portal, &token).await
+}
+
+pub async fn caller_for_token(
+    state: &AppState,
+    portal: PortalCtx,
+    token: &str,
+) -> AppResult<Caller> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        user_id: UserId,
+        role: String,
+        name: String,
+        email: String,
+    }
+    // The session must belong to this portal: a cookie from another portal's host is refused.
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.role, u.name, u.email FROM sessions s \
+         JOIN users u ON u.id = s.user_id AND u.portal_id = s.portal_id \
+         WHERE s.token_hash = ? AND s.portal_id = ? AND s.expires_at > ? AND u.is_active = 1",
+    )
+    .bind(hash_token(token))
+    .bind(portal.id)
+    .bind(now_ms())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let row = row.ok_or(AppError::Unauthenticated)?;
+    let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
+    Ok(Caller {
+        portal,
+        user_id: row.user_id,
+        role,
+        name: row.name,
+        email: row.email,
+    })
+}
+
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}

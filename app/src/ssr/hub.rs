@@ -1,0 +1,233 @@
+//! The realtime hub: routes typed events to the open WebSockets of the users allowed to see them.
+//! With Redis configured, every node publishes to Redis and delivers what it receives back,
+//! so a user on node A sees what happened on node B. Portals with no open socket hold no memory.
+
+use crate::auth::types::Role;
+use crate::ids::{PortalId, UserId};
+use crate::realtime::RealtimeEvent;
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use tokio::sync::mpsc;
+
+/// Who may receive an event, within its portal.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Users(Vec<UserId>),
+    /// Admins and employees, never extranet users.
+    Employees,
+    Admins,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Envelope {
+    portal: PortalId,
+    audience: Audience,
+    event: RealtimeEvent,
+}
+
+struct Connection {
+    id: u64,
+    role: Role,
+    tx: mpsc::Sender<Arc<str>>,
+}
+
+type PortalConnections = HashMap<UserId, Vec<Connection>>;
+
+#[derive(Default)]
+struct Inner {
+    portals: RwLock<HashMap<PortalId, PortalConnections>>,
+    next_id: AtomicU64,
+    open: AtomicI64,
+    redis: Option<redis::aio::MultiplexedConnection>,
+}
+
+#[derive(Clone, Default)]
+pub struct Hub {
+    inner: Arc<Inner>,
+}
+
+const REDIS_CHANNEL_PREFIX: &str = "agora:events:";
+
+/// Unregisters its connection when dropped (the socket closed).
+pub struct Registration {
+    hub: Hub,
+    portal: PortalId,
+    user: UserId,
+    id: u64,
+}
+
+impl Hub {
+    /// A hub delivering only within this process.
+    pub fn local() -> Self {
+        Self::default()
+    }
+
+    /// A hub bridged through Redis pub/sub; spawns the subscriber task.
+    pub async fn with_redis(url: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let publisher = client.get_multiplexed_async_connection().await?;
+        let mut pubsub = client.get_async_pubsub().await?;
+        pubsub
+            .psubscribe(format!("{REDIS_CHANNEL_PREFIX}*"))
+            .await?;
+        let hub = Hub {
+            inner: Arc::new(Inner {
+                redis: Some(publisher),
+                ..Default::default()
+            }),
+        };
+        let receiver = hub.clone();
+        tokio::spawn(async move {
+            let mut messages = pubsub.into_on_message();
+            while let Some(msg) = messages.next().await {
+                match msg
+                    .get_payload::<String>()
+                    .map(|p| serde_json::from_str::<Envelope>(&p))
+                {
+                    Ok(Ok(envelope)) => receiver.deliver_local(&envelope),
+                    other => tracing::warn!(?other, "unreadable realtime message from redis"),
+                }
+            }
+            tracing::error!("redis subscription ended; realtime events from other nodes stop");
+        });
+        Ok(hub)
+    }
+
+    pub fn register(
+        &self,
+        portal: PortalId,
+        user: UserId,
+        role: Role,
+    ) -> (Registration, mpsc::Receiver<Arc<str>>) {
+        let (tx, rx) = mpsc::channel(256);
+        let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut portals) = self.inner.portals.write() {
+            portals
+                .entry(portal)
+                .or_default()
+                .entry(user)
+                .or_default()
+                .push(Connection { id, role, tx });
+        }
+        self.inner.open.fetch_add(1, Ordering::Relaxed);
+        (
+            Registration {
+                hub: self.clone(),
+                portal,
+                user,
+                id,
+            },
+            rx,
+        )
+    }
+
+    /// Open WebSocket connections on this node.
+    pub fn open_connections(&self) -> i64 {
+        self.inner.open.load(Ordering::Relaxed)
+    }
+
+    /// Portals with at least one open connection on this node.
+    pub fn active_portals(&self) -> usize {
+        self.inner
+            .portals
+            .read()
+            .map(|p| p.len())
+            .unwrap_or_default()
+    }
+
+    /// Publishes an event; call after the transaction that caused it has committed.
+    pub async fn publish(&self, portal: PortalId, audience: Audience, event: RealtimeEvent) {
+        let envelope = Envelope {
+            portal,
+            audience,
+            event,
+        };
+        if let Some(redis) = &self.inner.redis {
+            let mut conn = redis.clone();
+            let payload = match serde_json::to_string(&envelope) {
+                Ok(p) => p,
+                Err(e) => return tracing::error!(error = %e, "cannot serialise event"),
+            };
+            let channel = format!("{REDIS_CHANNEL_PREFIX}{portal}");
+            let sent: Result<i64, _> = redis::cmd("PUBLISH")
+                .arg(channel)
+                .arg(payload)
+                .query_async(&mut conn)
+                .await;
+            if let Err(e) = sent {
+                // Redis is down: at least this node's users still get the event.
+                tracing::error!(error = %e, "redis publish failed; delivering locally only");
+                self.deliver_local(&envelope);
+            }
+        } else {
+            self.deliver_local(&envelope);
+        }
+    }
+
+    fn deliver_local(&self, envelope: &Envelope) {
+        let Ok(portals) = self.inner.portals.read() else {
+            return;
+        };
+        let Some(users) = portals.get(&envelope.portal) else {
+            return;
+        };
+        let Ok(json) = serde_json::to_string(&envelope.event) else {
+            return;
+        };
+        let payload: Arc<str> = json.into();
+        let send = |conns: &Vec<Connection>, allowed: &dyn Fn(Role) -> bool| {
+            for conn in conns.iter().filter(|c| allowed(c.role)) {
+                // A full queue means a stalled client; it will resync on reconnect.
+                let _ = conn.tx.try_send(payload.clone());
+            }
+        };
+        match &envelope.audience {
+            Audience::Users(ids) => {
+                for id in ids {
+                    if let Some(conns) = users.get(id) {
+                        send(conns, &|_| true);
+                    }
+                }
+            }
+            Audience::Employees => {
+                for conns in users.values() {
+                    send(conns, &|r| r != Role::Extranet);
+                }
+            }
+            Audience::Admins => {
+                for conns in users.values() {
+                    send(conns, &|r| r == Role::Admin);
+                }
+            }
+        }
+    }
+
+    fn unregister(&self, portal: PortalId, user: UserId, id: u64) {
+        if let Ok(mut portals) = self.inner.portals.write()
+            && let Some(users) = portals.get_mut(&portal)
+        {
+            {
+                if let Some(conns) = users.get_mut(&user) {
+                    conns.retain(|c| c.id != id);
+                    if conns.is_empty() {
+                        users.remove(&user);
+                    }
+                }
+                if users.is_empty() {
+                    portals.remove(&portal);
+                }
+            }
+        }
+        self.inner.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        self.hub.unregister(self.portal, self.user, self.id);
+    }
+}

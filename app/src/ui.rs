@@ -1,0 +1,18 @@
+//! Shared UI pieces used by every tool: avatar, page header, empty state, errors, icons.
+
+pub mod avatar;
+pub mod feedback;
+pub mod icons;
+pub mod page;
+
+pub use avatar::Avatar;
+pub use feedback::{ActionResult, EmptyState, ErrorBox};
+pub use page::PageHeader;
+
+/// Loads a URL in the browser (a full navigation, so every piece of state starts fresh).
+pub fn hard_navigate(_path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(_path);
+    }
+}

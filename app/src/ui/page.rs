@@ -1,0 +1,42 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The title row of a page, with optional actions on the right.
+#[component]
+pub fn PageHeader(
+    #[prop(into)] title: String,
+    #[prop(into, optional)] subtitle: Option<String>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <Title text=title.clone()/>
+        <header class="page-header">
+            <div>
+                <h1>{title}</h1>
+                {subtitle.map(|s| view! { <p class="muted">{s}</p> })}
+            </div>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </header>
+    }
+}
+
+/// A short UTC date for a unix-millisecond time (days since the epoch, rendered as Y-M-D).
+pub fn relative_time(ms: i64) -> String {
+    // Civil-from-days (Howard Hinnant), to avoid a date crate in the browser bundle.
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let secs = ms.div_euclid(1000) % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}

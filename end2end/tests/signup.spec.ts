@@ -1,0 +1,44 @@
+import { test, expect, signUpPortal, waitForHydration, waitForLive, portalOrigin } from './helpers';
+
+test.describe('sign-up', () => {
+  test('signs up a portal and lands on its own host, signed in', async ({ page, baseURL }) => {
+    const portal = await signUpPortal(page);
+
+    // The new portal lives on its own address and the handoff token is gone from the URL.
+    expect(portal.origin).toBe(portalOrigin(baseURL!, portal.slug));
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect(page.getByText(`Here is what's happening at ${portal.company}.`)).toBeVisible();
+
+    // The shell: menu with every tool, the administrator's name, the bell at zero.
+    const menu = page.locator('nav.sidebar');
+    await expect(menu.locator('.brand-name')).toHaveText(portal.company);
+    for (const tool of ['Feed', 'Tasks', 'Chat', 'CRM', 'Calendar', 'Drive', 'Company', 'Reports']) {
+      await expect(menu.getByRole('link', { name: tool })).toBeVisible();
+    }
+    await expect(page.locator('.profile-name')).toHaveText(portal.adminName);
+    await expect(page.getByTestId('bell-count')).toHaveText('0');
+    await expect(page.getByTestId('bell-count')).toHaveClass(/hidden/);
+
+    // The session survives a reload, and is bound to this portal's host only.
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
+    await waitForLive(page);
+  });
+
+  test('signs out and signs in again', async ({ page }) => {
+    const portal = await signUpPortal(page);
+
+    await page.locator('.profile-btn').click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/login$/);
+
+    await waitForHydration(page);
+    await page.locator('input[name=email]').fill(portal.adminEmail);
+    await page.locator('input[name=password]').fill(portal.password);
+    await page.getByLabel('Keep me signed in for 30 days').check();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
+    await waitForLive(page);
+    expect(new URL(page.url()).origin).toBe(portal.origin);
+  });
+});

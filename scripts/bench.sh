@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The benchmark behind docs/PERFORMANCE.md. Builds release binaries, then for each backend starts a
+# fresh server and measures: cold start to the first 200 on /healthz, the signed-in shell page
+# under load, RSS idle / under load / after 1,000 portals / after a restart with those portals,
+# and finally the wasm bundle size. Prints a markdown table (also saved to $BENCH_DIR/results.md).
+#
+#   scripts/bench.sh                      # both backends, full run (~10 min on 2 cores)
+#   BENCH_BACKENDS=sqlite scripts/bench.sh
+#   BENCH_SKIP_BUILD=1 BENCH_DURATION=5s BENCH_PORTALS=50 scripts/bench.sh   # quick check
+#
+# Settings (environment): BENCH_BACKENDS ("sqlite mariadb"), BENCH_PORT (3180), BENCH_DIR
+# (/tmp/agora-bench), BENCH_MYSQL (mysql://root@127.0.0.1:3306), BENCH_CONNECTIONS (64),
+# BENCH_WARMUP (10s), BENCH_DURATION (20s), BENCH_RUNS (3), BENCH_STARTS (5), BENCH_PORTALS (1000),
+# BENCH_SIGNUP_CONCURRENCY (4), BENCH_LOADGEN_THREADS (1), BENCH_SKIP_BUILD (unset).
+# Needs: the site built by scripts/build-site.sh (target/site), a MariaDB for the mariadb backend
+# (database agora_bench is dropped and re-created), the `mariadb` client to drop it.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+BACKENDS="${BENCH_BACKENDS:-sqlite mariadb}"
+PORT="${BENCH_PORT:-3180}"
+WORK="${BENCH_DIR:-/tmp/agora-bench}"
+MYSQL="${BENCH_MYSQL:-mysql://root@127.0.0.1:3306}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+WARMUP="${BENCH_WARMUP:-10s}"
+DURATION="${BENCH_DURATION:-20s}"
+RUNS="${BENCH_RUNS:-3}"
+STARTS="${BENCH_STARTS:-5}"
+PORTALS="${BENCH_PORTALS:-1000}"
+SIGNUP_CONCURRENCY="${BENCH_SIGNUP_CONCURRENCY:-4}"
+LOADGEN_THREADS="${BENCH_LOADGEN_THREADS:-1}"
+URL="http://127.0.0.1:$PORT"
+SITE="$ROOT/target/site"
+
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  echo "==> building release binaries" >&2
+  cargo build --release -p server --bin agora >&2
+  cargo build --release -p bench --bin loadgen >&2
+fi
+AGORA="$TARGET_DIR/release/agora"
+LOADGEN="$TARGET_DIR/release/loadgen"
+[[ -f "$SITE/pkg/manifest.json" ]] || { echo "no site at $SITE: run scripts/build-site.sh --release first" >&2; exit 1; }
+if curl -s -o /dev/null "$URL/healthz"; then echo "port $PORT is taken; set BENCH_PORT" >&2; exit 1; fi
+mkdir -p "$WORK"
+
+SERVER_PID=""
+cleanup() { if [[ -n "$SERVER_PID" ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+
+# KiB -> MiB with one decimal.
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+# JSON field from one line of loadgen output (flat objects only).
+field() { sed -E "s/.*\"$2\":\[?([^],}]*).*/\1/" <<<"$1"; }
+
+start_server() { # $1 = database URL, $2 = log file
+  DATABASE_URL="$1" AGORA_FILES_DIR="$FILES" AGORA_LISTEN="127.0.0.1:$PORT" "$AGORA" serve >>"$2" 2>&1 &
+  SERVER_PID=$!
+  "$LOADGEN" wait --url "$URL" >/dev/null
+}
+stop_server() {
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
+  sleep 0.3
+}
+
+declare -A R
+for backend in $BACKENDS; do
+  echo "==> $backend" >&2
+  FILES="$WORK/$backend/files"
+  rm -rf "${WORK:?}/$backend"; mkdir -p "$FILES"
+  case "$backend" in
+    sqlite) DB="sqlite://$WORK/$backend/agora.db" ;;
+    mariadb)
+      mariadb -uroot -h127.0.0.1 -e "DROP DATABASE IF EXISTS agora_bench" >&2
+      DB="$MYSQL/agora_bench" ;;
+    *) echo "unknown backend $backend" >&2; exit 1 ;;
+  esac
+  LOG="$WORK/$backend/server.log"
+  export DATABASE_URL="$DB" AGORA_FILES_DIR="$FILES" AGORA_LISTEN="127.0.0.1:$PORT"
+
+  # Cold start: the first start creates the database and runs the migrations; then N restarts.
+  first=$("$LOADGEN" coldstart --url "$URL" --starts 1 --json -- "$AGORA" serve)
+  R[$backend,first]=$(field "$first" median_ms)
+  starts=$("$LOADGEN" coldstart --url "$URL" --starts "$STARTS" --json -- "$AGORA" serve)
+  R[$backend,start]=$(field "$starts" median_ms)
+  echo "   cold start: first $first; restarts $starts" >&2
+
+  start_server "$DB" "$LOG"
+  sleep 3
+  R[$backend,rss_idle]=$(rss_kib "$SERVER_PID")
+
+  shell=$("$LOADGEN" --threads "$LOADGEN_THREADS" shell --url "$URL" --connections "$CONNECTIONS" \
+    --warmup "$WARMUP" --duration "$DURATION" --runs "$RUNS" --json)
+  echo "$shell" | sed 's/^/   /' >&2
+  median=$(tail -n1 <<<"$shell")
+  R[$backend,rps]=$(field "$median" rps)
+  R[$backend,p50]=$(field "$median" p50_ms)
+  R[$backend,p99]=$(field "$median" p99_ms)
+  R[$backend,errors]=$(awk -F'"errors":' '{ split($2, a, ","); s += a[1] } END { print s }' <<<"$shell")
+  R[$backend,bytes]=$(field "$median" avg_body_bytes)
+  R[$backend,rss_load]=$(rss_kib "$SERVER_PID")
+  R[$backend,hwm_load]=$(awk '/^VmHWM:/ { print $2 }' "/proc/$SERVER_PID/status")
+  sleep 5
+  R[$backend,rss_before]=$(rss_kib "$SERVER_PID")
+
+  portals=$("$LOADGEN" --threads "$LOADGEN_THREADS" portals --url "$URL" --count "$PORTALS" \
+    --concurrency "$SIGNUP_CONCURRENCY" --json)
+  echo "   portals: $portals" >&2
+  R[$backend,signup_s]=$(field "$portals" seconds)
+  R[$backend,signup_rate]=$(field "$portals" per_second)
+  R[$backend,rss_after]=$(rss_kib "$SERVER_PID")
+  sleep 10
+  R[$backend,rss_after10]=$(rss_kib "$SERVER_PID")
+  stop_server
+
+  # The same database, a fresh process: what the portals cost once nothing is in flight.
+  start_server "$DB" "$LOG"
+  sleep 3
+  R[$backend,rss_restart]=$(rss_kib "$SERVER_PID")
+  stop_server
+  echo "   RSS KiB: idle ${R[$backend,rss_idle]}, after load ${R[$backend,rss_load]}, before sign-ups ${R[$backend,rss_before]}, after ${R[$backend,rss_after]} / +10s ${R[$backend,rss_after10]}, restarted ${R[$backend,rss_restart]}" >&2
+done
+
+size() { stat -c %s "$1"; }
+kib() { awk -v b="$1" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
+WASM=$(ls "$SITE"/pkg/*.wasm | head -n1)
+WASM_RAW=$(size "$WASM")
+WASM_GZ=$(gzip -9 -c "$WASM" | wc -c)
+WASM_BR=$([[ -f "$WASM.br" ]] && size "$WASM.br" || echo "")
+
+{
+  echo "Agora benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  echo "Shell page: GET / signed in, $CONNECTIONS connections, warm-up $WARMUP, median of $RUNS x $DURATION runs, load generator on the same machine ($LOADGEN_THREADS thread)."
+  echo
+  printf '| Measure |'; for b in $BACKENDS; do printf ' %s |' "$b"; done; echo
+  printf '|---|'; for b in $BACKENDS; do printf -- '---:|'; done; echo
+  row() { local label="$1" key="$2" fmt="$3"; printf '| %s |' "$label"; for b in $BACKENDS; do printf " $fmt |" "${R[$b,$key]}"; done; echo; }
+  rowm() { local label="$1" key="$2"; printf '| %s |' "$label"; for b in $BACKENDS; do printf ' %s MiB |' "$(mib "${R[$b,$key]}")"; done; echo; }
+  row "Shell page req/s" rps "%.0f"
+  row "Shell page p50 latency" p50 "%s ms"
+  row "Shell page p99 latency" p99 "%s ms"
+  row "Shell page errors (all runs)" errors "%s"
+  row "Shell page size (uncompressed)" bytes "%s B"
+  row "First start, empty database (migrations)" first "%s ms"
+  row "Cold start to first 200 (median of $STARTS)" start "%s ms"
+  rowm "RSS idle after start" rss_idle
+  rowm "RSS right after the load test" rss_load
+  rowm "Peak RSS (VmHWM) after the load test" hwm_load
+  rowm "RSS before creating portals" rss_before
+  row "Creating $PORTALS portals (sign-ups, $SIGNUP_CONCURRENCY at a time)" signup_s "%s s"
+  row "Sign-ups per second" signup_rate "%s"
+  rowm "RSS right after $PORTALS sign-ups" rss_after
+  rowm "RSS 10 s later (portals idle)" rss_after10
+  rowm "RSS after restart, $PORTALS+ portals idle" rss_restart
+  echo
+  echo "| Bundle | raw | gzip -9 | brotli |"
+  echo "|---|---:|---:|---:|"
+  echo "| $(basename "$WASM") | $(kib "$WASM_RAW") | $(kib "$WASM_GZ") | ${WASM_BR:+$(kib "$WASM_BR")} |"
+} | tee "$WORK/results.md"

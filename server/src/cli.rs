@@ -1,0 +1,243 @@
+//! Command line: `agora serve` (default), `agora migrate`.
+
+use app::ssr::config::{Config, FilesConfig, S3Config, SmtpConfig};
+use app::ssr::state::AppState;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[derive(Parser)]
+#[command(
+    name = "agora",
+    version,
+    about = "Agora — a self-hostable social intranet"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
+    /// Log as JSON lines (for log collectors).
+    #[arg(long, env = "AGORA_LOG_JSON", global = true)]
+    pub log_json: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Args, Clone)]
+struct Settings {
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "AGORA_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    listen: SocketAddr,
+    /// Database: sqlite://path or mysql://user:pass@host:port/db.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/agora.db",
+        global = true
+    )]
+    database_url: String,
+    /// Portals live at <slug>.<base-domain>; the bare domain serves the first portal.
+    #[arg(
+        long,
+        env = "AGORA_BASE_DOMAIN",
+        default_value = "localhost",
+        global = true
+    )]
+    base_domain: String,
+    /// Public URL scheme used in e-mailed links (http or https).
+    #[arg(
+        long,
+        env = "AGORA_PUBLIC_SCHEME",
+        default_value = "http",
+        global = true
+    )]
+    public_scheme: String,
+    /// Public port shown in e-mailed links when it differs from the scheme's default.
+    #[arg(long, env = "AGORA_PUBLIC_PORT", global = true)]
+    public_port: Option<u16>,
+    /// Local folder for files when no S3 endpoint is set.
+    #[arg(
+        long,
+        env = "AGORA_FILES_DIR",
+        default_value = "data/files",
+        global = true
+    )]
+    files_dir: String,
+    /// S3 endpoint (e.g. http://127.0.0.1:3900); setting a bucket prefix turns S3 on.
+    #[arg(long, env = "S3_ENDPOINT", global = true)]
+    s3_endpoint: Option<String>,
+    #[arg(long, env = "S3_REGION", default_value = "us-east-1", global = true)]
+    s3_region: String,
+    #[arg(long, env = "S3_ACCESS_KEY_ID", global = true)]
+    s3_access_key: Option<String>,
+    #[arg(
+        long,
+        env = "S3_SECRET_ACCESS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    s3_secret_key: Option<String>,
+    /// Each portal gets the bucket <prefix><portal id>.
+    #[arg(long, env = "S3_BUCKET_PREFIX", global = true)]
+    s3_bucket_prefix: Option<String>,
+    /// Address buckets as path segments (Garage, MinIO) instead of sub-domains.
+    #[arg(long, env = "S3_PATH_STYLE", default_value_t = true, global = true, action = clap::ArgAction::Set)]
+    s3_path_style: bool,
+    /// Redis for realtime fan-out between several nodes.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    redis_url: Option<String>,
+    /// SMTP server host; without it, e-mails wait in the outbox and invitation links are shown to admins.
+    #[arg(long, env = "SMTP_HOST", global = true)]
+    smtp_host: Option<String>,
+    #[arg(long, env = "SMTP_PORT", default_value_t = 587, global = true)]
+    smtp_port: u16,
+    #[arg(long, env = "SMTP_USERNAME", global = true)]
+    smtp_username: Option<String>,
+    #[arg(long, env = "SMTP_PASSWORD", hide_env_values = true, global = true)]
+    smtp_password: Option<String>,
+    /// none, starttls or tls.
+    #[arg(long, env = "SMTP_SECURITY", default_value = "starttls", global = true)]
+    smtp_security: String,
+    #[arg(
+        long,
+        env = "SMTP_FROM",
+        default_value = "Agora <agora@localhost>",
+        global = true
+    )]
+    smtp_from: String,
+    /// Mark cookies Secure (set when served over HTTPS).
+    #[arg(long, env = "AGORA_SECURE_COOKIES", global = true)]
+    secure_cookies: bool,
+    /// The built site (pkg/, icons, manifest).
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    site_root: String,
+}
+
+impl Settings {
+    fn config(&self) -> Result<Config, String> {
+        let files = match &self.s3_bucket_prefix {
+            Some(prefix) => FilesConfig::S3(S3Config {
+                endpoint: self.s3_endpoint.clone(),
+                region: self.s3_region.clone(),
+                access_key: self
+                    .s3_access_key
+                    .clone()
+                    .ok_or("S3_ACCESS_KEY_ID is required with S3")?,
+                secret_key: self
+                    .s3_secret_key
+                    .clone()
+                    .ok_or("S3_SECRET_ACCESS_KEY is required with S3")?,
+                bucket_prefix: prefix.clone(),
+                path_style: self.s3_path_style,
+            }),
+            None => FilesConfig::Local {
+                root: self.files_dir.clone(),
+            },
+        };
+        let smtp = self.smtp_host.clone().map(|host| SmtpConfig {
+            host,
+            port: self.smtp_port,
+            username: self.smtp_username.clone(),
+            password: self.smtp_password.clone(),
+            security: self.smtp_security.clone(),
+            from: self.smtp_from.clone(),
+        });
+        let port = self.public_port.unwrap_or(self.listen.port());
+        let default_port = if self.public_scheme == "https" {
+            443
+        } else {
+            80
+        };
+        Ok(Config {
+            database_url: self.database_url.clone(),
+            base_domain: self.base_domain.to_ascii_lowercase(),
+            public_scheme: format!("{}://", self.public_scheme),
+            public_port_suffix: if port == default_port {
+                String::new()
+            } else {
+                format!(":{port}")
+            },
+            files,
+            redis_url: self.redis_url.clone(),
+            smtp,
+            secure_cookies: self.secure_cookies,
+            site_root: self.site_root.clone(),
+        })
+    }
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = cli.settings.config()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            let db = app::ssr::db::Db::connect(&config.database_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            db.migrate().await.map_err(|e| e.to_string())?;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => serve(cli.settings.listen, config).await,
+    }
+}
+
+async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    tracing::info!(?config, "starting");
+    let smtp = config.smtp.clone();
+    let state = AppState::build(config).await?;
+    if let Some(smtp) = smtp {
+        tokio::spawn(app::ssr::mailer::run_worker(state.db.pool.clone(), smtp));
+    }
+    tokio::spawn(crate::router::housekeeping(state.clone()));
+    let router = crate::router::build(state);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "Agora is listening on http://{addr}");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down: finishing open requests");
+}

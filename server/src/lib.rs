@@ -1,0 +1,7 @@
+//! The Agora server: router, realtime socket, background jobs and command line.
+#![forbid(unsafe_code)]
+#![recursion_limit = "512"]
+
+pub mod cli;
+pub mod router;
+pub mod ws;

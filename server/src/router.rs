@@ -1,0 +1,182 @@
+//! The HTTP surface: pages and server functions (Leptos), realtime, files, health and metrics.
+
+use app::ssr::caller::HostPortal;
+use app::ssr::state::AppState;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::time::{Duration, Instant};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Uploads above this are cut off by the HTTP layer, before the per-purpose limits apply.
+const MAX_REQUEST_BODY: usize = 110 * 1024 * 1024;
+
+pub fn build(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let document_state = state.clone();
+    let site_root = state.config.site_root.clone();
+
+    let hashed_assets = Router::new()
+        .fallback_service(
+            ServeDir::new(format!("{site_root}/pkg"))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+    let public_files = ServeDir::new(&site_root)
+        .precompressed_gzip()
+        .not_found_service(axum::routing::any(not_found).with_state(()));
+
+    let portal_routes = Router::new()
+        .route("/ws", get(crate::ws::upgrade))
+        .route("/auth/handoff", get(app::auth::ssr::handoff))
+        .route("/uploads/photo", post(app::files::upload_photo))
+        .route("/uploads/logo", post(app::files::upload_logo))
+        .route("/files/{id}", get(app::files::download))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            || (),
+            move || app::document(document_state.clone()),
+        )
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            resolve_portal,
+        ));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .nest("/pkg", hashed_assets)
+        .merge(portal_routes)
+        .fallback_service(public_files)
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            record_metrics,
+        ))
+        .with_state(state)
+}
+
+/// Finds the portal the Host names and attaches it to the request; an unknown portal address
+/// gets a clear page instead of anyone's data.
+async fn resolve_portal(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    match app::portal::ssr::portal_for_host(&state.db.pool, &state.config.base_domain, &host).await
+    {
+        Ok(portal) => {
+            request.extensions_mut().insert(HostPortal(portal));
+            next.run(request).await
+        }
+        Err(app::error::AppError::NotFound) => unknown_portal(&state, &host),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database is unavailable. Please try again shortly.",
+        )
+            .into_response(),
+    }
+}
+
+fn unknown_portal(state: &AppState, host: &str) -> Response {
+    let host = host.replace(['<', '>', '"', '&'], "");
+    let port = host
+        .rsplit_once(':')
+        .map(|(_, p)| format!(":{p}"))
+        .unwrap_or_default();
+    let signup = format!(
+        "{}{}{port}/signup",
+        state.config.public_scheme, state.config.base_domain
+    );
+    let page = format!(
+        "<!doctype html><html lang=en><meta charset=utf-8><meta name=viewport content=\"width=device-width\">\
+         <title>No portal here · Agora</title><body style=\"font-family:system-ui;max-width:34rem;margin:5rem auto;padding:0 1rem;color:#1f2430\">\
+         <h1>There is no portal at {host}</h1><p>Check the address for typos, or ask your administrator for the right one.</p>\
+         <p><a href=\"{signup}\">Create a new portal</a></p></body></html>"
+    );
+    (StatusCode::NOT_FOUND, Html(page)).into_response()
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Html("<!doctype html><meta charset=utf-8><title>Not found · Agora</title><body style=\"font-family:system-ui;max-width:30rem;margin:5rem auto\"><h1>Page not found</h1><p><a href=\"/\">Go to the start page</a></p>"),
+    )
+        .into_response()
+}
+
+/// `GET /healthz`: 200 when the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match sqlx::query_scalar::<_, i64>("SELECT 1")
+        .fetch_one(&state.db.pool)
+        .await
+    {
+        Ok(_) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+/// `GET /metrics` in Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let body = state
+        .metrics
+        .render(state.hub.open_connections(), state.hub.active_portals());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
+}
+
+async fn record_metrics(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    state
+        .metrics
+        .record(response.status().as_u16(), elapsed.as_secs_f64());
+    tracing::debug!(%method, %path, status = response.status().as_u16(), ms = elapsed.as_millis() as u64, "request");
+    response
+}
+
+/// Periodic clean-up of expired sessions, hand-offs and sign-in attempts.
+pub async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        let now = app::ssr::now_ms();
+        for sql in [
+            "DELETE FROM sessions WHERE expires_at < ?",
+            "DELETE FROM login_handoffs WHERE expires_at < ?",
+            "DELETE FROM login_attempts WHERE created_at < ? - 86400000",
+        ] {
+            if let Err(e) = sqlx::query(sql).bind(now).execute(&state.db.pool).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! `/ws`: the realtime socket, authenticated by the session cookie.
+
+use app::ssr::caller::caller_from_parts;
+use app::ssr::state::AppState;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use futures::{SinkExt, StreamExt};
+use std::time::Duration;
+
+pub async fn upgrade(
+    State(state): State<AppState>,
+    parts: Parts,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    match caller_from_parts(&state, &parts).await {
+        Ok(caller) => upgrade
+            .on_upgrade(move |socket| serve(state, caller, socket))
+            .into_response(),
+        Err(_) => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSocket) {
+    let (_registration, mut events) =
+        state
+            .hub
+            .register(caller.portal_id(), caller.user_id, caller.role);
+    let (mut sink, mut incoming) = socket.split();
+    // Pings keep proxies from closing idle sockets and reveal dead peers.
+    let mut ping = tokio::time::interval(Duration::from_secs(25));
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            event = events.recv() => match event {
+                Some(json) => {
+                    if sink.send(Message::Text(json.as_ref().into())).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            message = incoming.next() => match message {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            },
+            _ = ping.tick() => {
+                if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+}

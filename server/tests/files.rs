@@ -1,0 +1,127 @@
+//! Uploads and downloads: limits, quota, safe headers, isolation; local folder and S3 (Garage).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::Client;
+use reqwest::StatusCode;
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
+
+async fn upload(client: &Client, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    client
+        .http
+        .post(format!("{}{path}", client.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn photo_round_trip(server: &common::TestServer) {
+    let admin = server.sign_up("acme", "ann@acme.test").await;
+    let res = upload(
+        &admin,
+        "/uploads/photo",
+        "../../etc/passwd <me>.png",
+        PNG.to_vec(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+    let me = admin.ok("session", &[]).await;
+    let url = me["me"]["photo_url"].as_str().unwrap().to_owned();
+    let got = admin.get(&url).await;
+    assert_eq!(got.status(), StatusCode::OK);
+    assert_eq!(got.headers()["content-type"], "image/png");
+    assert_eq!(got.headers()["x-content-type-options"], "nosniff");
+    let disposition = got.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("inline; filename=\"") && !disposition.contains('/'),
+        "{disposition}"
+    );
+    assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
+    // The user's file name is only metadata; the stored key is ours.
+    let key: String = sqlx::query_scalar("SELECT storage_key FROM files")
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert!(key.starts_with("f/") && !key.contains(".."), "{key}");
+    assert_eq!(
+        server.scalar("SELECT storage_used FROM portals").await,
+        PNG.len() as i64
+    );
+    // Another portal cannot fetch it, even knowing the id.
+    let beta = server.sign_up("beta", "bob@beta.test").await;
+    assert_eq!(beta.get(&url).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        server.client("localhost").get(&url).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+both_backends!(
+    photo_upload_and_download_locally,
+    |server: common::TestServer| async move {
+        photo_round_trip(&server).await;
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photo_upload_and_download_on_s3() {
+    let s3 = common::s3_config()
+        .expect("S3 test server: run scripts/start-garage.sh and source its env");
+    let server = common::TestServer::start_with(common::Backend::Sqlite, |c| {
+        c.files = app::ssr::config::FilesConfig::S3(s3);
+    })
+    .await;
+    photo_round_trip(&server).await;
+}
+
+both_backends!(
+    bad_uploads_are_refused_and_change_nothing,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let big = [PNG.to_vec(), vec![0u8; 6 * 1024 * 1024]].concat();
+        let res = upload(&admin, "/uploads/photo", "big.png", big).await;
+        assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let res = upload(&admin, "/uploads/photo", "notes.txt", b"just text".to_vec()).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        let res = upload(&admin, "/uploads/photo", "empty.png", Vec::new()).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+        // A full quota refuses before anything is kept.
+        server
+            .sql("UPDATE plans SET max_storage_bytes = 50 WHERE code = 'free'")
+            .await;
+        let res = upload(&admin, "/uploads/photo", "ok.png", PNG.to_vec()).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN);
+        assert!(res.text().await.unwrap().contains("LimitReached"));
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM files").await, 0);
+        assert_eq!(server.scalar("SELECT storage_used FROM portals").await, 0);
+        // Employees cannot change the logo.
+        server
+            .sql("UPDATE plans SET max_storage_bytes = 5368709120 WHERE code = 'free'")
+            .await;
+        let eve = common::accept(
+            &server,
+            &common::invite(&admin, "eve@acme.test", "employee").await,
+            "Eve",
+        )
+        .await;
+        assert_eq!(
+            upload(&eve, "/uploads/logo", "l.png", PNG.to_vec())
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            upload(&admin, "/uploads/logo", "l.png", PNG.to_vec())
+                .await
+                .status(),
+            StatusCode::OK
+        );
+    }
+);

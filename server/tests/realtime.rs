@@ -1,0 +1,82 @@
+//! The realtime channel: authenticated sockets, live bell, fan-out across nodes through Redis.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+both_backends!(
+    bell_goes_up_live_when_an_invitation_is_accepted,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let mut socket = common::websocket(&admin).await.expect("admin connects");
+        // Another portal's admin connected at the same time hears nothing of it.
+        let other = server.sign_up("beta", "bob@beta.test").await;
+        let mut other_socket = common::websocket(&other).await.expect("other connects");
+        let link = common::invite(&admin, "eve@acme.test", "employee").await;
+        common::accept(&server, &link, "Eve").await;
+        let event = common::next_event(&mut socket, 5).await;
+        assert_eq!(event["type"], "notification", "{event}");
+        assert_eq!(event["unread"], 1);
+        assert!(event["title"].as_str().unwrap().contains("Eve accepted"));
+        let quiet = tokio::time::timeout(std::time::Duration::from_millis(500), async {
+            use futures::StreamExt;
+            other_socket.next().await
+        })
+        .await;
+        assert!(
+            quiet.is_err(),
+            "another portal received an event: {quiet:?}"
+        );
+    }
+);
+
+both_backends!(
+    sockets_require_a_session_of_the_portal,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let beta = server.sign_up("beta", "bob@beta.test").await;
+        assert!(
+            common::websocket(&server.client("localhost"))
+                .await
+                .is_err(),
+            "anonymous socket accepted"
+        );
+        // Beta's session cookie replayed on acme's host is refused.
+        let forged = server.client_with_cookie(&admin.host(), &beta.session_token());
+        assert!(
+            common::websocket(&forged).await.is_err(),
+            "foreign session accepted"
+        );
+        let open = server.scalar("SELECT COUNT(*) FROM sessions").await;
+        assert!(open >= 2);
+    }
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_event_on_node_a_reaches_a_user_on_node_b_through_redis() {
+    let redis =
+        std::env::var("AGORA_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let url = common::fresh_mysql_url();
+    let with_redis = |c: &mut app::ssr::config::Config| c.redis_url = Some(redis.clone());
+    let node_a =
+        common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
+            .await;
+    let node_b =
+        common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
+            .await;
+    let admin_on_a = node_a.sign_up("acme", "ann@acme.test").await;
+    // The same browser session works on either node: nodes keep no session state.
+    let admin_on_b = node_b.client_with_cookie(&admin_on_a.host(), &admin_on_a.session_token());
+    assert_eq!(
+        admin_on_b.ok("session", &[]).await["me"]["email"],
+        "ann@acme.test"
+    );
+    let mut socket_on_b = common::websocket(&admin_on_b)
+        .await
+        .expect("connects to node B");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let link = common::invite(&admin_on_a, "eve@acme.test", "employee").await;
+    common::accept(&node_a, &link, "Eve").await;
+    let event = common::next_event(&mut socket_on_b, 5).await;
+    assert_eq!(event["type"], "notification", "{event}");
+    assert_eq!(event["unread"], 1);
+}

@@ -1,0 +1,130 @@
+//! The tenancy guard: every endpoint refuses callers from another portal, forged sessions,
+//! anonymous visitors and (where employees only) extranet users. Reused by every feature:
+//! add a feature's endpoints to `ENDPOINTS` and to the id-based checks below.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::Client;
+
+/// (endpoint, arguments, whether extranet users are refused too).
+type Endpoint = (&'static str, Vec<(&'static str, String)>, bool);
+
+fn endpoints(victim_user: &str, department: &str) -> Vec<Endpoint> {
+    vec![
+        ("directory", vec![], true),
+        ("departments", vec![], true),
+        ("save_department", vec![("name", "X".into())], true),
+        ("delete_department", vec![("id", department.into())], true),
+        (
+            "invite",
+            vec![("email", "new@x.test".into()), ("role", "employee".into())],
+            true,
+        ),
+        ("invitations", vec![], true),
+        ("get_portal_settings", vec![], true),
+        (
+            "update_portal_settings",
+            vec![
+                ("name", "Pwned".into()),
+                ("time_zone", "UTC".into()),
+                ("language", "en".into()),
+            ],
+            true,
+        ),
+        ("get_profile", vec![("user_id", victim_user.into())], true),
+        (
+            "update_profile",
+            vec![("user_id", victim_user.into()), ("name", "Pwned".into())],
+            true,
+        ),
+        ("notifications", vec![], false),
+        ("mark_notifications_read", vec![], false),
+    ]
+}
+
+async fn assert_refused(who: &str, client: &Client, endpoint: &str, args: &[(&str, String)]) {
+    let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, body) = client.call(endpoint, &form).await;
+    assert!(
+        [401, 403, 404].contains(&status.as_u16()),
+        "{who} was not refused by {endpoint}: {status} {body}"
+    );
+}
+
+both_backends!(
+    every_endpoint_refuses_outsiders,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let victim_user = admin.me_id().await.to_string();
+        let department = admin.ok("departments", &[]).await[0]["id"]
+            .as_i64()
+            .unwrap()
+            .to_string();
+        let extranet = common::accept(
+            &server,
+            &common::invite(&admin, "guest@partner.test", "extranet").await,
+            "Guest",
+        )
+        .await;
+        let foreign = server.sign_up("beta", "bob@beta.test").await;
+        let forged = server.client_with_cookie(&admin.host(), &foreign.session_token());
+        let anonymous = server.client(&admin.host());
+        let before_name = server
+            .scalar("SELECT COUNT(*) FROM portals WHERE name = 'acme Ltd'")
+            .await;
+
+        for (endpoint, args, extranet_refused) in endpoints(&victim_user, &department) {
+            assert_refused("an anonymous visitor", &anonymous, endpoint, &args).await;
+            assert_refused("another portal's session", &forged, endpoint, &args).await;
+            if extranet_refused {
+                assert_refused("an extranet user", &extranet, endpoint, &args).await;
+            }
+        }
+        // Another portal's admin, on their own host, naming this portal's ids, reaches nothing.
+        let (status, _) = foreign
+            .call("get_profile", &[("user_id", &victim_user)])
+            .await;
+        assert_eq!(status, 404);
+        let (status, _) = foreign
+            .call(
+                "update_profile",
+                &[("user_id", &victim_user), ("name", "Pwned")],
+            )
+            .await;
+        assert!([403, 404].contains(&status.as_u16()));
+        let (status, _) = foreign
+            .call("delete_department", &[("id", &department)])
+            .await;
+        assert!(!status.is_success());
+        let (status, _) = foreign
+            .call(
+                "save_department",
+                &[("name", "X"), ("parent_id", &department)],
+            )
+            .await;
+        assert!(!status.is_success());
+
+        // Nothing changed.
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM portals WHERE name = 'acme Ltd'")
+                .await,
+            before_name
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM users WHERE name = 'Pwned'")
+                .await,
+            0
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM departments WHERE name = 'X'")
+                .await,
+            0
+        );
+        // The extranet user still sees themselves.
+        let own = extranet.me_id().await.to_string();
+        extranet.ok("get_profile", &[("user_id", &own)]).await;
+    }
+);
