@@ -20,7 +20,7 @@ pub async fn login(
     let state = state()?;
     let portal = crate::ssr::caller::portal()?;
     super::ssr::login(&state, portal, &email, password, remember.is_some()).await?;
-    leptos_axum::redirect("/");
+    crate::ssr::caller::redirect_plain_form("/");
     Ok(())
 }
 
@@ -44,7 +44,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let state = state()?;
     let portal = crate::ssr::caller::portal()?;
     super::ssr::reset_password(&state, portal, &token, password).await?;
-    leptos_axum::redirect("/");
+    crate::ssr::caller::redirect_plain_form("/");
     Ok(())
 }
 
@@ -80,6 +80,6 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     let portal = crate::ssr::caller::portal()?;
     super::ssr::accept_invitation(&state()?, portal, &token, &name, password).await?;
-    leptos_axum::redirect("/");
+    crate::ssr::caller::redirect_plain_form("/");
     Ok(())
 }

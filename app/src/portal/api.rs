@@ -4,7 +4,8 @@ use super::types::PortalSettings;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// Creates a portal and its administrator, then sends the browser to the new portal signed in.
+/// Creates a portal and its administrator; returns the hand-off URL that signs them in on the
+/// portal's own host.
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(
     company: String,
@@ -12,7 +13,7 @@ pub async fn sign_up(
     name: String,
     email: String,
     password: String,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     use crate::ssr::caller::state;
     let state = state()?;
     let parts = use_context::<axum::http::request::Parts>().ok_or(AppError::Internal)?;
@@ -24,8 +25,10 @@ pub async fn sign_up(
         password,
     };
     let url = super::ssr::sign_up(&state, &parts, input).await?;
-    leptos_axum::redirect(&url);
-    Ok(())
+    // A plain form post is redirected; the hydrated page loads the URL itself, since the
+    // client-side router must not handle the hand-off route.
+    crate::ssr::caller::redirect_plain_form(&url);
+    Ok(url)
 }
 
 #[server(prefix = "/api", endpoint = "get_portal_settings")]

@@ -12,6 +12,11 @@ use leptos::prelude::*;
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let sign_up = ServerAction::<SignUp>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(url)) = sign_up.value().get() {
+            crate::ui::hard_navigate(&url);
+        }
+    });
     view! {
         <AuthCard title="Create your company's portal" subtitle="Free for up to 12 people and 5 GB of files. No card needed.">
             <ActionForm action=sign_up attr:class="form">
@@ -123,7 +128,7 @@ pub fn PeopleAdminPage() -> impl IntoView {
                             {match sent.link {
                                 Some(link) => view! {
                                     <p>"No mail server is configured, so pass this link on yourself:"</p>
-                                    <input class="copy" readonly value=link data-testid="invite-link"/>
+                                    <input class="copy" type="text" readonly value=link data-testid="invite-link"/>
                                 }.into_any(),
                                 None => view! { <p>"An e-mail with the link is on its way."</p> }.into_any(),
                             }}

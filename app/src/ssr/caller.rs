@@ -153,3 +153,24 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
         .filter(|v| !v.is_empty())
 }
+
+/// Redirects a plain (JavaScript-less) form post; hydrated pages navigate by themselves
+/// (the client-side router must not take over server routes such as the sign-up hand-off).
+pub fn redirect_plain_form(url: &str) {
+    let from_form = use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+    });
+    if from_form {
+        leptos_axum::redirect(url);
+    } else if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::HeaderValue::from_str(url),
+    ) {
+        // Informational for API clients; a 200 with Location is not followed by browsers.
+        response.insert_header(axum::http::header::LOCATION, value);
+    }
+}

@@ -174,13 +174,7 @@ impl TestServer {
             "sign-up failed: {:?}",
             res.text().await
         );
-        let location = res
-            .headers()
-            .get("location")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
+        let location: String = res.json().await.unwrap();
         let host = location
             .trim_start_matches("http://")
             .split(':')
