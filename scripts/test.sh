@@ -29,7 +29,9 @@ mariadb -uroot -h127.0.0.1 -e 'SET GLOBAL auto_increment_increment = 2, GLOBAL a
 trap "mariadb -uroot -h127.0.0.1 -e 'SET GLOBAL auto_increment_increment = 1, GLOBAL auto_increment_offset = 1' || true" EXIT
 
 echo "==> cargo test"
-cargo test --workspace --no-fail-fast
+# Not --workspace: that would build `app` with both its `ssr` and `hydrate` features at once
+# (the wasm crate `frontend` wants hydrate); the browser side is tested by Playwright.
+cargo test -p app -p server -p bench --no-fail-fast
 
 echo "==> browser tests"
 scripts/build-site.sh
