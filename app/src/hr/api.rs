@@ -86,3 +86,11 @@ pub async fn update_profile(
     leptos_axum::redirect(&format!("/people/{user_id}"));
     Ok(())
 }
+
+/// Everyone active, as (id, name), for pickers such as "manager" (at most 2,000, by name).
+#[server(prefix = "/api", endpoint = "people_options")]
+pub async fn people_options() -> Result<Vec<(UserId, String)>, AppError> {
+    let caller = caller().await?;
+    caller.require_employee()?;
+    super::ssr::people_options(&state()?.db.pool, &caller).await
+}

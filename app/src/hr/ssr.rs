@@ -409,3 +409,13 @@ pub async fn set_photo(pool: &AnyPool, caller: &Caller, file_id: i64) -> AppResu
         .await?;
     Ok(())
 }
+
+pub async fn people_options(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<(UserId, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM users WHERE portal_id = ? AND is_active = 1 AND role <> 'extranet' \
+         ORDER BY LOWER(name), id LIMIT 2000",
+    )
+    .bind(caller.portal_id())
+    .fetch_all(pool)
+    .await?)
+}

@@ -2,6 +2,7 @@
 
 use super::api::{
     DeleteDepartment, SaveDepartment, UpdateProfile, departments, directory, get_profile,
+    people_options,
 };
 use super::types::{Department, Person, tree_order};
 use crate::ids::UserId;
@@ -170,6 +171,7 @@ pub fn ProfileEditPage() -> impl IntoView {
         }
     });
     let deps = Resource::new(|| (), |_| departments());
+    let people = Resource::new(|| (), |_| people_options());
     let update = ServerAction::<UpdateProfile>::new();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -186,6 +188,8 @@ pub fn ProfileEditPage() -> impl IntoView {
                                 <label>"About"<textarea name="about" rows="5" maxlength="2000">{p.about.clone()}</textarea></label>
                                 {p.admin_fields.then(|| {
                                     let selected = p.department_id.map(|d| d.0);
+                                    let manager = p.manager.as_ref().map(|(id, _)| *id);
+                                    let me_id = p.person.id;
                                     view! {
                                         <label>"Department"
                                             <select name="department_id">
@@ -194,8 +198,20 @@ pub fn ProfileEditPage() -> impl IntoView {
                                                 </Suspense>
                                             </select>
                                         </label>
-                                        <label>"Manager (user number, empty for none)"
-                                            <input type="text" name="manager_id" value=p.manager.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()/>
+                                        <label>"Manager"
+                                            <select name="manager_id">
+                                                <option value="">"— none —"</option>
+                                                <Suspense fallback=|| ()>
+                                                    {move || people.get().and_then(Result::ok).map(|list| {
+                                                        list.into_iter()
+                                                            .filter(|(id, _)| *id != me_id)
+                                                            .map(|(id, name)| view! {
+                                                                <option value=id.to_string() selected=manager == Some(id)>{name}</option>
+                                                            })
+                                                            .collect_view()
+                                                    })}
+                                                </Suspense>
+                                            </select>
                                         </label>
                                     }
                                 })}
