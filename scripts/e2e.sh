@@ -79,7 +79,7 @@ done
 curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" || { tail -n 30 "$WORK/server.log" >&2; fail "the server did not answer /healthz within 30 s"; }
 echo "e2e: server $BIN on $URL (data in $WORK)"
 
-rm -f "$RESULTS"
+rm -rf "$ROOT/end2end/test-results"
 set +e
 (cd end2end && AGORA_E2E_URL="$URL" npx --no-install playwright test "$@")
 STATUS=$?
@@ -90,15 +90,26 @@ if [[ -f "$RESULTS" ]]; then
   # expected = passed; unexpected = failed; flaky (passed only on a retry) counts as failed, as
   # the suite must pass reliably; skipped (test.fixme) is neither. Errors outside any test (e.g.
   # in the global set-up) count as one failure.
-  read -r PASSED FAILED SKIPPED < <(node -e '
+  read -r PASSED FAILED SKIPPED WORKAROUNDS < <(node -e '
     const r = require(process.argv[1]);
     const s = r.stats || {};
     let failed = (s.unexpected || 0) + (s.flaky || 0);
     if (failed === 0 && (r.errors || []).length > 0) failed = 1;
-    console.log(`${s.expected || 0} ${failed} ${s.skipped || 0}`);
-  ' "$RESULTS")
+    // Page loads reloaded because of the known hydration panic (annotation "app-bug").
+    let workarounds = 0;
+    const walk = (suite) => {
+      for (const spec of suite.specs || []) for (const t of spec.tests || [])
+        workarounds += (t.annotations || []).filter((a) => a.type === "app-bug").length;
+      (suite.suites || []).forEach(walk);
+    };
+    (r.suites || []).forEach(walk);
+    console.log(`${s.expected || 0} ${failed} ${s.skipped || 0} ${workarounds}`);
+  ' "$RESULTS") || FAILED=1
 fi
 if [[ $SKIPPED -gt 0 ]]; then echo "e2e: $SKIPPED skipped (test.fixme: known app bugs)"; fi
+if [[ ${WORKAROUNDS:-0} -gt 0 ]]; then
+  echo "e2e: $WORKAROUNDS page load(s) retried after a wasm panic during hydration (known app bug; see end2end/tests/health.spec.ts)"
+fi
 if [[ $STATUS -ne 0 && $FAILED -eq 0 ]]; then FAILED=1; fi  # e.g. global set-up failed: no test ran
 if [[ $FAILED -gt 0 ]]; then
   echo "e2e: server log (last 40 lines):" >&2

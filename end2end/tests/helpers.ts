@@ -1,7 +1,13 @@
+import * as path from 'node:path';
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 /** A password the rules accept: ≥ 10 characters, letters and a digit or symbol. */
 export const PASSWORD = 'correct-horse-1';
+
+/** Saves a full-page screenshot for people to look at: end2end/test-results/<name>.png. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(__dirname, '..', 'test-results', `${name}.png`), fullPage: true });
+}
 
 /** A short id unique to this run, safe in portal addresses and e-mail addresses. */
 export function uid(): string {
@@ -26,10 +32,40 @@ const HYDRATION_PROBE = `(() => {
   WebAssembly.instantiate = function (...a) { return mark(plain.apply(this, a)); };
 })();`;
 
-/** Every page of the test's own context gets the hydration probe. */
+/**
+ * Panics of the wasm (Rust `panicked at …`, seen as a console error followed by a page error
+ * `unreachable`), per page. A panic during hydration leaves the page half alive: what had not
+ * been hydrated yet never reacts again.
+ */
+const panics = new WeakMap<Page, string[]>();
+
+function watchPage(page: Page): void {
+  const seen: string[] = [];
+  panics.set(page, seen);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().includes('panicked at')) seen.push(m.text().split('\n').slice(0, 2).join(' '));
+  });
+  page.on('pageerror', (e) => {
+    if (/unreachable|RuntimeError/.test(e.message)) seen.push(`page error: ${e.message.split('\n')[0]}`);
+  });
+}
+
+/** The wasm panics seen on `page` since it opened (or since the last `takePanics`). */
+export function takePanics(page: Page): string[] {
+  const seen = panics.get(page) ?? [];
+  return seen.splice(0, seen.length);
+}
+
+async function prepareContext(context: BrowserContext): Promise<void> {
+  await context.addInitScript(HYDRATION_PROBE);
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+}
+
+/** Every page of the test's own context gets the hydration probe and the panic watch. */
 export const test = base.extend({
   context: async ({ context }, use) => {
-    await context.addInitScript(HYDRATION_PROBE);
+    await prepareContext(context);
     await use(context);
   },
 });
@@ -38,7 +74,7 @@ export { expect };
 /** A second, independent browser (own cookies), e.g. for the invited colleague. */
 export async function newBrowserContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(HYDRATION_PROBE);
+  await prepareContext(context);
   return context;
 }
 
@@ -52,6 +88,33 @@ export async function waitForHydration(page: Page): Promise<void> {
 /** Waits for the signed-in shell: hydrated, and the realtime connection up (the green dot). */
 export async function waitForLive(page: Page): Promise<void> {
   await expect(page.locator('.live-dot.on')).toBeVisible({ timeout: 15_000 });
+}
+
+/**
+ * Loads `url` in full (server render + hydration) and waits until the page is interactive: the
+ * live dot on shell pages (`live`), the wasm otherwise.
+ *
+ * KNOWN APP BUG (reported): hydration sometimes panics (tachys hydration.rs "unreachable") on
+ * pages with resources, e.g. /people?q=…, /admin/people, /admin/settings, /notifications; the
+ * page then half works (links and lists stop reacting). So that this bug does not make every
+ * other test flaky, a load that panicked is retried (at most four times) and noted as an annotation
+ * `app-bug` on the test; tests/hydration.spec.ts is the test that tracks the bug itself.
+ */
+export async function openPage(page: Page, url: string, { live = true } = {}): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    takePanics(page);
+    await page.goto(url);
+    if (live) await waitForLive(page);
+    await waitForHydration(page);
+    await page.waitForTimeout(100); // console events reach the test a little later
+    const seen = takePanics(page);
+    if (seen.length === 0) return;
+    test.info().annotations.push({
+      type: 'app-bug',
+      description: `hydration panicked loading ${url} (attempt ${attempt}): ${seen[0]}`,
+    });
+    if (attempt === 5) throw new Error(`hydration panicked ${attempt} times in a row loading ${url}: ${seen[0]}`);
+  }
 }
 
 export interface Portal {
@@ -71,11 +134,26 @@ export interface SignUpInput {
   password: string;
 }
 
+/**
+ * After a full page load the test did not start itself (a redirect, a form's hard navigation):
+ * waits until the page is interactive and, if hydration panicked (the known bug above), loads
+ * the page again.
+ */
+export async function settle(page: Page, { live = true } = {}): Promise<void> {
+  if (live) await waitForLive(page);
+  await waitForHydration(page);
+  await page.waitForTimeout(100);
+  const seen = takePanics(page);
+  if (seen.length > 0) {
+    test.info().annotations.push({ type: 'app-bug', description: `hydration panicked on ${page.url()}: ${seen[0]}` });
+    await openPage(page, page.url(), { live });
+  }
+}
+
 /** Fills and submits the sign-up form on the page's current host (waits for hydration first). */
 export async function fillSignUp(page: Page, input: SignUpInput): Promise<void> {
-  await page.goto('/signup');
+  await openPage(page, '/signup', { live: false });
   await expect(page.getByRole('heading', { name: "Create your company's portal" })).toBeVisible();
-  await waitForHydration(page);
   await page.locator('input[name=company]').fill(input.company);
   await page.locator('input[name=slug]').fill(input.slug);
   await page.locator('input[name=name]').fill(input.name);
@@ -97,7 +175,7 @@ export async function signUpPortal(page: Page, overrides: Partial<SignUpInput> =
   };
   await fillSignUp(page, input);
   await expect(page.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible({ timeout: 20_000 });
-  await waitForLive(page);
+  await settle(page);
   return {
     origin: new URL(page.url()).origin,
     slug: input.slug,

@@ -1,5 +1,5 @@
 import {
-  test, expect, signUpPortal, newBrowserContext, waitForHydration, waitForLive, uid, PASSWORD,
+  test, expect, signUpPortal, newBrowserContext, openPage, settle, shot, waitForLive, takePanics, uid, PASSWORD,
   type Portal,
 } from './helpers';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -33,9 +33,8 @@ test.describe.serial('inviting a colleague', () => {
 
   test('the administrator creates an invitation and gets its link', async () => {
     portal = await signUpPortal(admin);
-    await admin.goto(`${portal.origin}/admin/people`);
+    await openPage(admin, `${portal.origin}/admin/people`);
     await expect(admin.getByRole('heading', { name: 'Invite people', level: 1 })).toBeVisible();
-    await waitForLive(admin);
     await expect(admin.getByText('No invitations yet')).toBeVisible();
 
     await admin.getByTestId('invite-email').fill(colleagueEmail);
@@ -54,6 +53,7 @@ test.describe.serial('inviting a colleague', () => {
     await expect(row).toContainText('Employee');
     await expect(row).toContainText('Pending');
     await expect(admin.getByTestId('bell-count')).toHaveText('0');
+    await shot(admin, 'desktop-invitation-link');
   });
 
   test('the colleague accepts in another browser; the admin bell goes up live', async () => {
@@ -66,18 +66,17 @@ test.describe.serial('inviting a colleague', () => {
     await waitForLive(admin);
     await expect(admin.getByTestId('bell-count')).toHaveClass(/hidden/);
 
-    await colleague.goto(inviteLink);
+    await openPage(colleague, inviteLink, { live: false });
     await expect(colleague.getByRole('heading', { name: `Join ${portal.company}` })).toBeVisible();
     await expect(colleague.getByText(`${portal.adminName} invited you as employee.`)).toBeVisible();
     await expect(colleague.getByLabel('E-mail')).toHaveValue(colleagueEmail);
-    await waitForHydration(colleague);
     await colleague.locator('input[name=name]').fill(colleagueName);
     await colleague.locator('input[name=password]').fill(PASSWORD);
     await colleague.getByRole('button', { name: 'Join' }).click();
 
     await expect(colleague).toHaveURL(`${portal.origin}/`);
     await expect(colleague.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
-    await waitForLive(colleague);
+    await settle(colleague);
     await expect(colleague.locator('.profile-name')).toHaveText(colleagueName);
 
     // The administrator's open page shows the new notification without any reload.
@@ -87,20 +86,22 @@ test.describe.serial('inviting a colleague', () => {
     await expect(admin.getByTestId('bell')).toHaveAttribute('aria-label', 'Notifications, 1 unread');
     expect(await admin.evaluate(() => (window as unknown as { __stillHere?: boolean }).__stillHere)).toBe(true);
     expect(adminNavigations).toEqual([]);
+    expect(takePanics(admin)).toEqual([]);
 
     // The bell lists what happened.
     await admin.getByTestId('bell').click();
     await expect(admin.locator('.dropdown.open .notice', {
       hasText: `${colleagueName} accepted your invitation and joined ${portal.company}`,
     })).toBeVisible();
+    await shot(admin, 'desktop-bell-after-join');
   });
 
   test('the used invitation link no longer works', async ({ browser, baseURL }) => {
     const stranger = await newBrowserContext(browser, baseURL!);
     try {
       const page = await stranger.newPage();
-      await page.goto(inviteLink);
-      await expect(page.getByRole('alert')).toBeVisible();
+      await openPage(page, inviteLink, { live: false });
+      await expect(page.getByRole('alert')).toHaveText('This link has expired or was already used.');
       await expect(page.getByRole('button', { name: 'Join' })).toHaveCount(0);
     } finally {
       await stranger.close();
@@ -112,7 +113,7 @@ test.describe.serial('inviting a colleague', () => {
       [admin, portal.adminName, colleagueName],
       [colleague, colleagueName, portal.adminName],
     ] as const) {
-      await page.goto(`${portal.origin}/people`);
+      await openPage(page, `${portal.origin}/people`);
       await expect(page.getByRole('heading', { name: 'Employees', level: 1 })).toBeVisible();
       const people = page.getByTestId('person');
       await expect(people).toHaveCount(2);
@@ -121,14 +122,14 @@ test.describe.serial('inviting a colleague', () => {
     }
 
     // Searching narrows the list, and a card opens the profile.
-    await admin.goto(`${portal.origin}/people?q=${encodeURIComponent('Grace')}`);
+    await openPage(admin, `${portal.origin}/people?q=${encodeURIComponent('Grace')}`);
     await expect(admin.getByTestId('person')).toHaveCount(1);
     await admin.getByTestId('person').filter({ hasText: colleagueName }).click();
     await expect(admin).toHaveURL(/\/people\/\d+$/);
     await expect(admin.getByRole('heading', { name: colleagueName, level: 1 })).toBeVisible();
 
     // The invitation is now marked as joined.
-    await admin.goto(`${portal.origin}/admin/people`);
+    await openPage(admin, `${portal.origin}/admin/people`);
     await expect(admin.locator('table.table tbody tr', { hasText: colleagueEmail })).toContainText('Joined');
   });
 });

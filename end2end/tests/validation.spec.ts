@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import {
-  test, expect, signUpPortal, fillSignUp, newBrowserContext, waitForHydration, waitForLive,
-  portalOrigin, uid, PASSWORD,
+  test, expect, signUpPortal, fillSignUp, newBrowserContext, openPage, portalOrigin, uid, PASSWORD,
 } from './helpers';
 
 /** Turns off the browser's own form checks, so the server's rules are what is tested. */
@@ -11,8 +10,7 @@ async function skipBrowserValidation(page: Page): Promise<void> {
 
 /** Fills the sign-up form on the bare host with the server checks only, and submits it. */
 async function submitSignUp(page: Page, fields: Record<string, string>): Promise<void> {
-  await page.goto('/signup');
-  await waitForHydration(page);
+  await openPage(page, '/signup', { live: false });
   await skipBrowserValidation(page);
   for (const [name, value] of Object.entries(fields)) {
     await page.locator(`input[name=${name}]`).fill(value);
@@ -52,8 +50,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
       await expect(other.getByRole('alert')).toContainText('is already taken');
 
       // Nothing changed: the impostor cannot sign in to the portal, which keeps its name.
-      await other.goto(`${owner.origin}/login`);
-      await waitForHydration(other);
+      await openPage(other, `${owner.origin}/login`, { live: false });
       await other.locator('input[name=email]').fill(impostorEmail);
       await other.locator('input[name=password]').fill(PASSWORD);
       await other.getByRole('button', { name: 'Sign in' }).click();
@@ -63,8 +60,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
       await visitor.close();
     }
 
-    await page.reload();
-    await waitForLive(page);
+    await openPage(page, page.url());
     await expect(page.locator('nav.sidebar .brand-name')).toHaveText(owner.company);
   });
 
@@ -114,8 +110,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
     const visitor = await newBrowserContext(browser, baseURL!);
     try {
       const other = await visitor.newPage();
-      await other.goto(`${portal.origin}/login`);
-      await waitForHydration(other);
+      await openPage(other, `${portal.origin}/login`, { live: false });
       await other.locator('input[name=email]').fill(portal.adminEmail);
       await other.locator('input[name=password]').fill('wrong-horse-2');
       await other.getByRole('button', { name: 'Sign in' }).click();
@@ -131,8 +126,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
 
   test('bad invitations are refused, and a refused join leaves the invitation open', async ({ page, browser, baseURL }) => {
     const portal = await signUpPortal(page);
-    await page.goto(`${portal.origin}/admin/people`);
-    await waitForLive(page);
+    await openPage(page, `${portal.origin}/admin/people`);
     await skipBrowserValidation(page);
 
     const invite = async (email: string) => {
@@ -146,8 +140,8 @@ test.describe('bad input gets a clear error and changes nothing', () => {
     await expect(page.getByTestId('invite-link')).toHaveCount(0);
 
     // Nothing was created.
-    await page.reload();
-    await waitForLive(page);
+    await openPage(page, page.url());
+    await skipBrowserValidation(page);
     await expect(page.getByText('No invitations yet')).toBeVisible();
 
     // A good invitation, then a join with a weak password: refused, and the link still works.
@@ -158,9 +152,8 @@ test.describe('bad input gets a clear error and changes nothing', () => {
     const guest = await newBrowserContext(browser, baseURL!);
     try {
       const other = await guest.newPage();
-      await other.goto(link);
+      await openPage(other, link, { live: false });
       await expect(other.getByRole('heading', { name: `Join ${portal.company}` })).toBeVisible();
-      await waitForHydration(other);
       await skipBrowserValidation(other);
       await other.locator('input[name=name]').fill('Henry');
       await other.locator('input[name=password]').fill('1234567890123');
@@ -171,7 +164,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
       await other.getByRole('button', { name: 'Join' }).click();
       await expect(other.getByRole('alert')).toHaveText('Please enter your name.');
 
-      await other.reload();
+      await openPage(other, link, { live: false });
       await expect(other.getByRole('button', { name: 'Join' })).toBeVisible();
       await other.goto(`${portal.origin}/people`);
       await expect(other).toHaveURL(/\/login$/);
@@ -179,7 +172,7 @@ test.describe('bad input gets a clear error and changes nothing', () => {
       await guest.close();
     }
 
-    await page.goto(`${portal.origin}/people`);
+    await openPage(page, `${portal.origin}/people`);
     await expect(page.getByTestId('person')).toHaveCount(1);
     await expect(page.getByTestId('bell-count')).toHaveText('0');
   });

@@ -1,0 +1,70 @@
+import { test, expect, signUpPortal, takePanics, waitForLive } from './helpers';
+
+/**
+ * Whole-page health: pages hydrate without a wasm panic, log no errors, and the PWA files are
+ * served as files. The tests marked `fixme` track app bugs reported to the team; remove the
+ * `.fixme` once the bug is fixed.
+ */
+test.describe('page health', () => {
+  // APP BUG: hydration intermittently panics ("unreachable" in the release wasm) on pages whose
+  // content comes from resources: /people, /admin/people, /admin/settings, /company/departments,
+  // /notifications; the rest of the page then never reacts (lists stop refreshing, links do
+  // nothing). Two causes, seen with a debug wasm:
+  //  1. The server sometimes renders the shell's content twice per request; the discarded first
+  //     render's resources resolve to Err(Internal) (e.g. `__RESOLVED_RESOURCES[4] =
+  //     {"Err":{"error":"Internal"}}` on /admin/settings) but are serialized under the ids the
+  //     browser uses, so it hydrates an <ErrorBox> (app/src/ui/feedback.rs:7) where the HTML has
+  //     the data.
+  //  2. A <Suspense> inside <select> (app/src/hr/ui.rs:67, the department filter; the same in
+  //     PeopleAdminPage) loses its opening marker: "expected a marker node, found <option>".
+  test.fixme('shell pages hydrate without a panic, load after load', async ({ page }) => {
+    test.setTimeout(180_000);
+    const portal = await signUpPortal(page);
+    const found: string[] = [];
+    for (const path of ['/', '/people', '/people?q=Ada', '/admin/people', '/admin/settings', '/company/departments', '/notifications', '/tasks']) {
+      for (let i = 0; i < 5; i++) {
+        takePanics(page);
+        await page.goto(`${portal.origin}${path}`);
+        await waitForLive(page);
+        await page.waitForTimeout(200);
+        found.push(...takePanics(page).map((p) => `${path}: ${p}`));
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  // APP BUG: /sw.js and /manifest.webmanifest are answered by the app's catch-all route
+  // `/:tool` (app/src/shell.rs, ComingSoon) instead of the public files: as text/html (status
+  // 200 for visitors, 404 once signed in), so the service worker never registers and the web
+  // app manifest is broken.
+  test.fixme('the service worker and the web app manifest are served as files', async ({ page }) => {
+    const portal = await signUpPortal(page);
+    for (const [path, type] of [['/sw.js', /javascript/], ['/manifest.webmanifest', /manifest\+json|json/]] as const) {
+      const res = await page.goto(`${portal.origin}${path}`); // Node cannot resolve *.localhost
+      expect(res!.status(), path).toBe(200);
+      expect(res!.headers()['content-type'], path).toMatch(type);
+    }
+    await page.goto(portal.origin);
+    await waitForLive(page);
+    const registered = await page.evaluate(async () => {
+      const reg = await Promise.race([
+        navigator.serviceWorker.ready.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 5000)),
+      ]);
+      return reg;
+    });
+    expect(registered).toBe(true);
+  });
+
+  // APP BUG: the sign-up form's portal address pattern `[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]`
+  // is not valid with the `v` flag browsers now use for `pattern` (a bare `-` at the end of a
+  // class must be escaped: `[a-zA-Z0-9\-]`), so Chromium logs an error and ignores the hint.
+  test.fixme('the sign-up page logs no errors', async ({ page }) => {
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error' && !/ServiceWorker|fetching the script|MIME type/.test(m.text())) errors.push(m.text()); });
+    await page.goto('/signup');
+    await page.locator('input[name=slug]').fill('-bad-');
+    expect(await page.locator('input[name=slug]').evaluate((i: HTMLInputElement) => i.validity.patternMismatch)).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
