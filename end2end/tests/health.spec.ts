@@ -37,7 +37,7 @@ test.describe('page health', () => {
   // `/:tool` (app/src/shell.rs, ComingSoon) instead of the public files: as text/html (status
   // 200 for visitors, 404 once signed in), so the service worker never registers and the web
   // app manifest is broken.
-  test.fixme('the service worker and the web app manifest are served as files', async ({ page }) => {
+  test('the service worker and the web app manifest are served as files', async ({ page }) => {
     const portal = await signUpPortal(page);
     for (const [path, type] of [['/sw.js', /javascript/], ['/manifest.webmanifest', /manifest\+json|json/]] as const) {
       const res = await page.goto(`${portal.origin}${path}`); // Node cannot resolve *.localhost
@@ -59,7 +59,7 @@ test.describe('page health', () => {
   // APP BUG: the sign-up form's portal address pattern `[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]`
   // is not valid with the `v` flag browsers now use for `pattern` (a bare `-` at the end of a
   // class must be escaped: `[a-zA-Z0-9\-]`), so Chromium logs an error and ignores the hint.
-  test.fixme('the sign-up page logs no errors', async ({ page }) => {
+  test('the sign-up page logs no errors', async ({ page }) => {
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error' && !/ServiceWorker|fetching the script|MIME type/.test(m.text())) errors.push(m.text()); });
     await page.goto('/signup');

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::time::{Duration, Instant};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Uploads above this are cut off by the HTTP layer, before the per-purpose limits apply.
@@ -37,6 +37,18 @@ pub fn build(state: AppState) -> Router {
         .precompressed_gzip()
         .not_found_service(axum::routing::any(not_found).with_state(()));
 
+    // Public files that would otherwise match an app route (`/:tool`).
+    let pwa_files = Router::new()
+        .route_service("/sw.js", ServeFile::new(format!("{site_root}/sw.js")))
+        .route_service(
+            "/manifest.webmanifest",
+            ServeFile::new(format!("{site_root}/manifest.webmanifest")),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
     let portal_routes = Router::new()
         .route("/ws", get(crate::ws::upgrade))
         .route("/auth/handoff", get(app::auth::ssr::handoff))
@@ -58,6 +70,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .nest("/pkg", hashed_assets)
+        .merge(pwa_files)
         .merge(portal_routes)
         .fallback_service(public_files)
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))

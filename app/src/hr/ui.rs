@@ -64,12 +64,14 @@ pub fn DirectoryPage() -> impl IntoView {
         <PageHeader title="Employees" subtitle="Everyone in the company, by name."/>
         <form class="toolbar" method="get" action="/people">
             <input type="search" name="q" placeholder="Search by name, e-mail or position" value=search aria-label="Search people"/>
-            <select name="department" aria-label="Department" onchange="this.form.submit()">
-                <option value="">"All departments"</option>
-                <Suspense fallback=|| ()>
-                    {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, department().and_then(|x| x.parse().ok()), false))}
-                </Suspense>
-            </select>
+            <Suspense fallback=|| view! { <select aria-label="Department" disabled><option>"All departments"</option></select> }>
+                {move || deps.get().and_then(Result::ok).map(|d| view! {
+                    <select name="department" aria-label="Department" onchange="this.form.submit()">
+                        <option value="">"All departments"</option>
+                        {department_options(&d, department().and_then(|x| x.parse().ok()), false)}
+                    </select>
+                })}
+            </Suspense>
             <button class="btn" type="submit">"Search"</button>
         </form>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -113,15 +115,14 @@ pub fn ProfilePage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
-    let me = use_me();
+    let me = use_me().user_id;
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
-                let me = me.clone();
                 Suspend::new(async move {
                 match data.await {
                     Ok(p) => {
-                        let is_me = p.person.id == me.user_id;
+                        let is_me = p.person.id == me;
                         view! {
                             <PageHeader title=p.person.name.clone() subtitle=p.person.position.clone()>
                                 {p.editable.then(|| view! { <a class="btn" href=format!("/people/{}/edit", p.person.id)>"Edit profile"</a> })}
@@ -192,26 +193,26 @@ pub fn ProfileEditPage() -> impl IntoView {
                                     let me_id = p.person.id;
                                     view! {
                                         <label>"Department"
-                                            <select name="department_id">
-                                                <Suspense fallback=|| ()>
-                                                    {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, selected, false))}
-                                                </Suspense>
-                                            </select>
+                                            <Suspense fallback=|| ()>
+                                                {move || deps.get().and_then(Result::ok).map(|d| view! {
+                                                    <select name="department_id">{department_options(&d, selected, false)}</select>
+                                                })}
+                                            </Suspense>
                                         </label>
                                         <label>"Manager"
-                                            <select name="manager_id">
-                                                <option value="">"— none —"</option>
-                                                <Suspense fallback=|| ()>
-                                                    {move || people.get().and_then(Result::ok).map(|list| {
-                                                        list.into_iter()
+                                            <Suspense fallback=|| ()>
+                                                {move || people.get().and_then(Result::ok).map(|list| view! {
+                                                    <select name="manager_id">
+                                                        <option value="">"— none —"</option>
+                                                        {list.into_iter()
                                                             .filter(|(id, _)| *id != me_id)
                                                             .map(|(id, name)| view! {
                                                                 <option value=id.to_string() selected=manager == Some(id)>{name}</option>
                                                             })
-                                                            .collect_view()
-                                                    })}
-                                                </Suspense>
-                                            </select>
+                                                            .collect_view()}
+                                                    </select>
+                                                })}
+                                            </Suspense>
                                         </label>
                                     }
                                 })}
@@ -276,11 +277,11 @@ pub fn DepartmentsPage() -> impl IntoView {
                 <ActionForm action=save attr:class="form">
                     <label>"Name"<input type="text" name="name" required maxlength="100"/></label>
                     <label>"Inside"
-                        <select name="parent_id">
-                            <Transition fallback=|| ()>
-                                {move || deps.get().and_then(Result::ok).map(|d| department_options(&d, None, false))}
-                            </Transition>
-                        </select>
+                        <Transition fallback=|| ()>
+                            {move || deps.get().and_then(Result::ok).map(|d| view! {
+                                <select name="parent_id">{department_options(&d, None, false)}</select>
+                            })}
+                        </Transition>
                     </label>
                     <ActionResult value=save.value() success="Department saved."/>
                     <button class="btn btn-primary" type="submit">"Add department"</button>

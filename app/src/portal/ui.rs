@@ -22,13 +22,14 @@ pub fn SignupPage() -> impl IntoView {
             <ActionForm action=sign_up attr:class="form">
                 <label>"Company name"<input type="text" name="company" required maxlength="100" autocomplete="organization"/></label>
                 <label>"Portal address"
-                    <span class="input-suffix"><input type="text" name="slug" required minlength="3" maxlength="40"
-                        pattern="[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]" placeholder="acme"/><span>".your-agora"</span></span>
+                    <input type="text" name="slug" required minlength="3" maxlength="40"
+                        pattern="[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9]" placeholder="acme"/>
+                    <small class="muted">"Letters, digits and hyphens; it becomes part of your portal's web address."</small>
                 </label>
                 <label>"Your name"<input type="text" name="name" required maxlength="100" autocomplete="name"/></label>
                 <label>"Work e-mail"<input type="email" name="email" required autocomplete="email"/></label>
                 <label>"Password"<input type="password" name="password" required minlength="10" autocomplete="new-password"/>
-                    <small class="muted">"At least 10 characters, with letters and a digit or symbol."</small></label>
+                    <small class="muted hint">"At least 10 characters, with letters and a digit or symbol."</small></label>
                 <ActionResult value=sign_up.value()/>
                 <button class="btn btn-primary btn-block" type="submit" disabled=move || sign_up.pending().get()>"Create portal"</button>
             </ActionForm>
@@ -109,16 +110,16 @@ pub fn PeopleAdminPage() -> impl IntoView {
                         </select>
                     </label>
                     <label>"Department"
-                        <select name="department_id">
-                            <option value="">"— the company —"</option>
-                            <Suspense fallback=|| ()>
-                                {move || departments.get().and_then(Result::ok).map(|deps| {
-                                    crate::hr::types::tree_order(&deps).into_iter().skip(1).map(|(depth, d)| view! {
+                        <Suspense fallback=|| ()>
+                            {move || departments.get().and_then(Result::ok).map(|deps| view! {
+                                <select name="department_id">
+                                    <option value="">"— the company —"</option>
+                                    {crate::hr::types::tree_order(&deps).into_iter().skip(1).map(|(depth, d)| view! {
                                         <option value=d.id.to_string()>{format!("{}{}", "— ".repeat(depth), d.name)}</option>
-                                    }).collect_view()
-                                })}
-                            </Suspense>
-                        </select>
+                                    }).collect_view()}
+                                </select>
+                            })}
+                        </Suspense>
                     </label>
                     <button class="btn btn-primary" type="submit" disabled=move || invite.pending().get()>"Send invitation"</button>
                     <ActionResult value=invite.value()/>
