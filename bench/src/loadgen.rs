@@ -96,6 +96,9 @@ struct ShellArgs {
     /// Print one JSON line per run (and the median) instead of text.
     #[arg(long)]
     json: bool,
+    /// The server's process id (same machine): also report its CPU time per request.
+    #[arg(long)]
+    server_pid: Option<u32>,
 }
 
 #[derive(Args)]
@@ -108,6 +111,9 @@ struct PortalsArgs {
     /// Sign-ups in flight at once.
     #[arg(long, default_value_t = 4)]
     concurrency: usize,
+    /// Retries of a failed sign-up (same slug) before it counts as an error; retries are reported.
+    #[arg(long, default_value_t = 3)]
+    retries: u32,
     /// Slug prefix; defaults to a time-based one so reruns do not collide.
     #[arg(long)]
     prefix: Option<String>,
@@ -349,6 +355,18 @@ struct RunResult {
     bytes: u64,
     elapsed: Duration,
     hist: Option<Histogram<u64>>,
+    /// Server CPU (user + system) used during the run, when its pid is known.
+    server_cpu: Option<Duration>,
+}
+
+/// User + system CPU time of a process, from /proc/<pid>/stat (clock ticks of 1/100 s).
+fn process_cpu(pid: Option<u32>) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid?)).ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 impl RunResult {
@@ -366,10 +384,20 @@ impl RunResult {
     fn mean_ms(&self) -> f64 {
         self.hist.as_ref().map_or(0.0, |h| h.mean() / 1000.0)
     }
+    fn cpu_us_per_req(&self) -> f64 {
+        self.server_cpu
+            .map_or(0.0, |c| c.as_secs_f64() * 1e6 / self.requests.max(1) as f64)
+    }
+    fn cpu_cores(&self) -> f64 {
+        self.server_cpu
+            .map_or(0.0, |c| c.as_secs_f64() / self.elapsed.as_secs_f64())
+    }
     fn line(&self, label: &str, json: bool, connections: usize) -> String {
         if json {
             format!(
-                "{{\"run\":\"{label}\",\"connections\":{connections},\"requests\":{},\"errors\":{},\"seconds\":{:.3},\"rps\":{:.1},\"mean_ms\":{:.2},\"p50_ms\":{:.2},\"p90_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2},\"avg_body_bytes\":{}}}",
+                "{{\"run\":\"{label}\",\"server_cpu_us_per_req\":{:.0},\"server_cpu_cores\":{:.2},\"connections\":{connections},\"requests\":{},\"errors\":{},\"seconds\":{:.3},\"rps\":{:.1},\"mean_ms\":{:.2},\"p50_ms\":{:.2},\"p90_ms\":{:.2},\"p99_ms\":{:.2},\"max_ms\":{:.2},\"avg_body_bytes\":{}}}",
+                self.cpu_us_per_req(),
+                self.cpu_cores(),
                 self.requests,
                 self.errors,
                 self.elapsed.as_secs_f64(),
@@ -383,7 +411,7 @@ impl RunResult {
             )
         } else {
             format!(
-                "{label:>7}: {:>8.1} req/s  {:>7} ok  {:>4} errors  p50 {:>7.2} ms  p90 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  ({} B/response)",
+                "{label:>7}: {:>8.1} req/s  {:>7} ok  {:>4} errors  p50 {:>7.2} ms  p90 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  ({} B/response){}",
                 self.rps(),
                 self.requests,
                 self.errors,
@@ -392,6 +420,15 @@ impl RunResult {
                 self.q_ms(0.99),
                 self.max_ms(),
                 self.bytes.checked_div(self.requests).unwrap_or(0),
+                if self.server_cpu.is_some() {
+                    format!(
+                        "  server CPU {:.0} µs/request, {:.2} cores",
+                        self.cpu_us_per_req(),
+                        self.cpu_cores()
+                    )
+                } else {
+                    String::new()
+                },
             )
         }
     }
@@ -404,7 +441,13 @@ struct Target {
 }
 
 /// One measured (or warm-up) period: `connections` tasks, each on its own keep-alive connection.
-async fn load(target: Arc<Target>, clients: &[Client], duration: Duration) -> RunResult {
+async fn load(
+    target: Arc<Target>,
+    clients: &[Client],
+    duration: Duration,
+    pid: Option<u32>,
+) -> RunResult {
+    let cpu_before = process_cpu(pid);
     let stop = Arc::new(AtomicBool::new(false));
     let errors = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
@@ -463,6 +506,9 @@ async fn load(target: Arc<Target>, clients: &[Client], duration: Duration) -> Ru
     }
     // In-flight requests finish after the stop flag; count the whole wall time they took.
     result.elapsed = started.elapsed();
+    result.server_cpu = cpu_before
+        .zip(process_cpu(pid))
+        .map(|(a, b)| b.saturating_sub(a));
     result.errors = errors.load(Ordering::Relaxed);
     result.hist = Some(hist);
     result
@@ -515,14 +561,14 @@ async fn shell(args: ShellArgs) -> Result<(), BoxError> {
         clients.push(client_for(&args.url, Some(&signed.host))?);
     }
     if !args.warmup.is_zero() {
-        let warm = load(target.clone(), &clients, args.warmup).await;
+        let warm = load(target.clone(), &clients, args.warmup, args.server_pid).await;
         if !args.json {
             println!("{}", warm.line("warm-up", false, args.connections));
         }
     }
     let mut runs = Vec::new();
     for i in 0..args.runs.max(1) {
-        let run = load(target.clone(), &clients, args.duration).await;
+        let run = load(target.clone(), &clients, args.duration, args.server_pid).await;
         println!(
             "{}",
             run.line(&format!("run {}", i + 1), args.json, args.connections)
@@ -547,6 +593,8 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
     let client = client_for(&args.url, None)?;
     let next = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
+    let retried = Arc::new(AtomicU64::new(0));
+    let retries = args.retries;
     let count = args.count as u64;
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -556,6 +604,7 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
         let prefix = prefix.clone();
         let next = next.clone();
         let errors = errors.clone();
+        let retried = retried.clone();
         let json = args.json;
         tasks.push(tokio::spawn(async move {
             let mut hist =
@@ -567,13 +616,26 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
                 }
                 let slug = format!("{prefix}-{i}");
                 let t0 = Instant::now();
-                match sign_up(&client, &url, &slug, &format!("Admin {i}")).await {
-                    Ok(_) => {
-                        let _ = hist.record((t0.elapsed().as_micros() as u64).max(1));
-                    }
-                    Err(e) => {
-                        if errors.fetch_add(1, Ordering::Relaxed) < 5 && !json {
-                            eprintln!("{e}");
+                let mut attempt = 0;
+                loop {
+                    match sign_up(&client, &url, &slug, &format!("Admin {i}")).await {
+                        Ok(_) => {
+                            let _ = hist.record((t0.elapsed().as_micros() as u64).max(1));
+                            break;
+                        }
+                        Err(e) => {
+                            if attempt < retries {
+                                attempt += 1;
+                                if retried.fetch_add(1, Ordering::Relaxed) < 3 && !json {
+                                    eprintln!("retrying: {e}");
+                                }
+                                tokio::time::sleep(Duration::from_millis(20)).await;
+                                continue;
+                            }
+                            if errors.fetch_add(1, Ordering::Relaxed) < 5 && !json {
+                                eprintln!("{e}");
+                            }
+                            break;
                         }
                     }
                 }
@@ -593,10 +655,11 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
     let elapsed = started.elapsed().as_secs_f64();
     let created = hist.len();
     let errors = errors.load(Ordering::Relaxed);
+    let retried = retried.load(Ordering::Relaxed);
     let q = |q: f64| hist.value_at_quantile(q) as f64 / 1000.0;
     if args.json {
         println!(
-            "{{\"created\":{created},\"errors\":{errors},\"seconds\":{elapsed:.2},\"per_second\":{:.2},\"p50_ms\":{:.1},\"p99_ms\":{:.1},\"concurrency\":{}}}",
+            "{{\"created\":{created},\"errors\":{errors},\"retried\":{retried},\"seconds\":{elapsed:.2},\"per_second\":{:.2},\"p50_ms\":{:.1},\"p99_ms\":{:.1},\"concurrency\":{}}}",
             created as f64 / elapsed,
             q(0.5),
             q(0.99),
@@ -604,7 +667,7 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
         );
     } else {
         println!(
-            "created {created} portals ({errors} errors) in {elapsed:.1} s: {:.1} sign-ups/s, p50 {:.1} ms, p99 {:.1} ms at concurrency {}",
+            "created {created} portals ({errors} errors, {retried} retries) in {elapsed:.1} s: {:.1} sign-ups/s, p50 {:.1} ms, p99 {:.1} ms at concurrency {}",
             created as f64 / elapsed,
             q(0.5),
             q(0.99),
