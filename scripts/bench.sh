@@ -4,7 +4,7 @@
 # under load, RSS idle / under load / after 1,000 portals / after a restart with those portals,
 # and finally the wasm bundle size. Prints a markdown table (also saved to $BENCH_DIR/results.md).
 #
-#   scripts/bench.sh                      # both backends, full run (~10 min on 2 cores)
+#   scripts/bench.sh                      # both backends, full run (~6 min + build on 2 cores)
 #   BENCH_BACKENDS=sqlite scripts/bench.sh
 #   BENCH_SKIP_BUILD=1 BENCH_DURATION=5s BENCH_PORTALS=50 scripts/bench.sh   # quick check
 #
@@ -170,11 +170,6 @@ done
 
 size() { stat -c %s "$1"; }
 kib() { awk -v b="$1" 'BEGIN { printf "%.0f KiB", b / 1024 }'; }
-WASM=$(ls "$SITE"/pkg/*.wasm | head -n1)
-WASM_RAW=$(size "$WASM")
-WASM_GZ=$(gzip -9 -c "$WASM" | wc -c)
-WASM_BR=$([[ -f "$WASM.br" ]] && size "$WASM.br" || echo "")
-
 {
   echo "Agora benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), commit ${BENCH_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo none)}"
   [[ ${#SERVER_ENV[@]} -gt 0 ]] && echo "Server environment: ${SERVER_ENV[*]}"
@@ -216,5 +211,9 @@ WASM_BR=$([[ -f "$WASM.br" ]] && size "$WASM.br" || echo "")
   echo
   echo "| Bundle | raw | gzip -9 | brotli |"
   echo "|---|---:|---:|---:|"
-  echo "| $(basename "$WASM") | $(kib "$WASM_RAW") | $(kib "$WASM_GZ") | ${WASM_BR:+$(kib "$WASM_BR")} |"
+  for f in "$SITE"/pkg/*.wasm "$SITE"/pkg/*.js "$SITE"/pkg/*.css; do
+    [[ -f "$f" ]] || continue
+    br=""; [[ -f "$f.br" ]] && br=$(kib "$(size "$f.br")")
+    echo "| $(basename "$f") | $(kib "$(size "$f")") | $(kib "$(gzip -9 -c "$f" | wc -c)") | $br |"
+  done
 } | tee "$WORK/results.md"
