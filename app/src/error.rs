@@ -87,13 +87,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 fn set_status(status: u16) {
     use leptos::prelude::use_context;
-    let from_form = use_context::<axum::http::request::Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
+    let from_form = crate::ssr::caller::is_plain_form_post();
     if let (false, Some(response), Ok(code)) = (
         from_form,
         use_context::<leptos_axum::ResponseOptions>(),

@@ -184,11 +184,7 @@ pub async fn upload_logo(
 
 /// Browsers posting a form get redirected back; API clients get JSON.
 fn respond(parts: &Parts, result: AppResult<String>) -> Response {
-    let wants_html = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
+    let wants_html = crate::ssr::caller::accepts_html(&parts.headers);
     match (result, wants_html) {
         (Ok(next), true) => Redirect::to(&next).into_response(),
         (Ok(next), false) => axum::Json(serde_json::json!({ "next": next })).into_response(),

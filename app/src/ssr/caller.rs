@@ -157,14 +157,7 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 /// Redirects a plain (JavaScript-less) form post; hydrated pages navigate by themselves
 /// (the client-side router must not take over server routes such as the sign-up hand-off).
 pub fn redirect_plain_form(url: &str) {
-    let from_form = use_context::<Parts>().is_some_and(|parts| {
-        parts
-            .headers
-            .get(axum::http::header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
-    });
-    if from_form {
+    if is_plain_form_post() {
         leptos_axum::redirect(url);
     } else if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
@@ -173,4 +166,18 @@ pub fn redirect_plain_form(url: &str) {
         // Informational for API clients; a 200 with Location is not followed by browsers.
         response.insert_header(axum::http::header::LOCATION, value);
     }
+}
+
+/// Whether the request accepts HTML: a browser posting a form without JavaScript, as opposed
+/// to the server-function client or an API client.
+pub fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+/// `accepts_html` for the current server function's request.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>().is_some_and(|parts| accepts_html(&parts.headers))
 }
