@@ -69,6 +69,10 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => Self::Invalid(m),
+            // On the server, undecodable arguments are the caller's mistake (an unknown
+            // reaction, a malformed id); in the browser, an undecodable answer is transport.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => Self::Invalid(format!("Invalid request: {m}")),
             ServerFnErrorErr::Request(m) | ServerFnErrorErr::Response(m) => Self::Transport(m),
             other => Self::Transport(other.to_string()),
         }

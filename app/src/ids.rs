@@ -32,5 +32,7 @@ typed_id!(
     InvitationId,
     NotificationId,
     FileId,
-    PlanId
+    PlanId,
+    PostId,
+    CommentId
 );

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod error;
+pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod hr;
@@ -11,6 +12,7 @@ pub mod ids;
 pub mod notifications;
 pub mod portal;
 pub mod realtime;
+pub mod rich;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -14,6 +14,15 @@ pub enum RealtimeEvent {
     },
     /// The directory changed (someone joined or left).
     DirectoryChanged,
+    /// A post the receiver may see was published (fetch it to show it).
+    FeedPosted {
+        post_id: crate::ids::PostId,
+        author_id: crate::ids::UserId,
+    },
+    /// A post changed: edited, commented, reacted to, pinned (fetch it again).
+    FeedChanged { post_id: crate::ids::PostId },
+    /// A post was deleted.
+    FeedRemoved { post_id: crate::ids::PostId },
 }
 
 #[cfg(feature = "hydrate")]

@@ -6,6 +6,7 @@ pub mod pages;
 pub mod topbar;
 
 use crate::auth::ui::{AcceptInvitationPage, LoginPage, ResetPasswordPage, ResetRequestPage};
+use crate::feed::ui::{FeedPage, PostPage};
 use crate::hr::ui::{DepartmentsPage, DirectoryPage, ProfileEditPage, ProfilePage};
 use crate::portal::ui::{PeopleAdminPage, SettingsPage, SignupPage};
 use layout::Layout;
@@ -13,13 +14,15 @@ use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{ComingSoon, HomePage, NotFound, NotificationsPage};
+use pages::{ComingSoon, NotFound, NotificationsPage};
 
 /// The HTML document around the app, rendered on the server with the hashed asset names.
 #[cfg(feature = "ssr")]
 pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
+    use crate::auth::page_session::{ELEMENT_ID, page_session, to_script_json};
     use leptos_meta::MetaTags;
     let assets = state.assets.clone();
+    let session = page_session().map(|s| to_script_json(&s));
     let boot = format!(
         "import('{js}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()));\
          if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js')}}",
@@ -39,6 +42,7 @@ pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
                 <link rel="stylesheet" href=assets.css.clone()/>
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                {session.map(|json| view! { <script type="application/json" id=ELEMENT_ID inner_html=json></script> })}
                 <script type="module">{boot}</script>
                 <MetaTags/>
             </head>
@@ -62,7 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/reset/:token") view=ResetPasswordPage/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
                 <ParentRoute path=path!("") view=Layout>
-                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/") view=FeedPage/>
+                    <Route path=path!("/feed/:id") view=PostPage/>
                     <Route path=path!("/people") view=DirectoryPage/>
                     <Route path=path!("/people/:id") view=ProfilePage/>
                     <Route path=path!("/people/:id/edit") view=ProfileEditPage/>

@@ -97,6 +97,14 @@ struct Settings {
     /// Redis for realtime fan-out between several nodes.
     #[arg(long, env = "REDIS_URL", global = true)]
     redis_url: Option<String>,
+    /// Prefix of the Redis channels; deployments sharing one Redis need different ones.
+    #[arg(
+        long,
+        env = "REDIS_CHANNEL_PREFIX",
+        default_value = "agora",
+        global = true
+    )]
+    redis_channel_prefix: String,
     /// SMTP server host; without it, e-mails wait in the outbox and invitation links are shown to admins.
     #[arg(long, env = "SMTP_HOST", global = true)]
     smtp_host: Option<String>,
@@ -175,6 +183,7 @@ impl Settings {
             },
             files,
             redis_url: self.redis_url.clone(),
+            redis_channel_prefix: self.redis_channel_prefix.clone(),
             smtp,
             secure_cookies: self.secure_cookies,
             site_root: self.site_root.clone(),
@@ -212,6 +221,11 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "Agora is listening on http://{addr}");
+    // Without TCP_NODELAY, small responses wait on delayed ACKs: measured here, it halves
+    // throughput on keep-alive connections (docs/PERFORMANCE.md).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

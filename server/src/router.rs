@@ -5,7 +5,7 @@ use app::ssr::state::AppState;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
@@ -63,6 +63,10 @@ pub fn build(state: AppState) -> Router {
         )
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            attach_page_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             resolve_portal,
         ));
 
@@ -102,12 +106,45 @@ async fn resolve_portal(
             next.run(request).await
         }
         Err(app::error::AppError::NotFound) => unknown_portal(&state, &host),
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The database is unavailable. Please try again shortly.",
-        )
-            .into_response(),
+        Err(_) => database_unavailable(),
     }
+}
+
+/// Resolves the session of a page request once, before rendering: the shell and the server
+/// functions the page calls while rendering share it (see `app::auth::page_session`).
+/// Server functions, files and the websocket authenticate by themselves.
+async fn attach_page_session(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let is_page = request.method() == Method::GET
+        && !["/api/", "/ws", "/files/", "/uploads/", "/auth/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix));
+    if !is_page {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    match app::auth::ssr::page_session(&state, &parts).await {
+        Ok(page) => {
+            parts.extensions.insert(page);
+            next.run(Request::from_parts(parts, body)).await
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "loading the page session failed");
+            database_unavailable()
+        }
+    }
+}
+
+fn database_unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The database is unavailable. Please try again shortly.",
+    )
+        .into_response()
 }
 
 fn unknown_portal(state: &AppState, host: &str) -> Response {

@@ -13,7 +13,7 @@ both_backends!(
         let mut other_socket = common::websocket(&other).await.expect("other connects");
         let link = common::invite(&admin, "eve@acme.test", "employee").await;
         common::accept(&server, &link, "Eve").await;
-        let event = common::next_event(&mut socket, 5).await;
+        let event = common::next_event_of(&mut socket, "notification", 5).await;
         assert_eq!(event["type"], "notification", "{event}");
         assert_eq!(event["unread"], 1);
         assert!(event["title"].as_str().unwrap().contains("Eve accepted"));
@@ -56,7 +56,12 @@ async fn an_event_on_node_a_reaches_a_user_on_node_b_through_redis() {
     let redis =
         std::env::var("AGORA_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let url = common::fresh_mysql_url();
-    let with_redis = |c: &mut app::ssr::config::Config| c.redis_url = Some(redis.clone());
+    // Tests share one Redis: each deployment under test gets its own channels.
+    let prefix = format!("agora-test-{}", url.rsplit('/').next().unwrap());
+    let with_redis = |c: &mut app::ssr::config::Config| {
+        c.redis_url = Some(redis.clone());
+        c.redis_channel_prefix = prefix.clone();
+    };
     let node_a =
         common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
             .await;
@@ -76,7 +81,59 @@ async fn an_event_on_node_a_reaches_a_user_on_node_b_through_redis() {
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     let link = common::invite(&admin_on_a, "eve@acme.test", "employee").await;
     common::accept(&node_a, &link, "Eve").await;
-    let event = common::next_event(&mut socket_on_b, 5).await;
+    let event = common::next_event_of(&mut socket_on_b, "notification", 5).await;
     assert_eq!(event["type"], "notification", "{event}");
     assert_eq!(event["unread"], 1);
+}
+
+/// Two `agora` nodes sharing MariaDB and Redis: a post made through node A reaches a reader
+/// connected to node B, live, and only readers it is addressed to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_post_on_node_a_appears_live_on_node_b() {
+    let redis =
+        std::env::var("AGORA_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+    let url = common::fresh_mysql_url();
+    // Tests share one Redis: each deployment under test gets its own channels.
+    let prefix = format!("agora-test-{}", url.rsplit('/').next().unwrap());
+    let with_redis = |c: &mut app::ssr::config::Config| {
+        c.redis_url = Some(redis.clone());
+        c.redis_channel_prefix = prefix.clone();
+    };
+    let node_a =
+        common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
+            .await;
+    let node_b =
+        common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
+            .await;
+    let admin = node_a.sign_up("acme", "ann@acme.test").await;
+    let eve = common::accept(
+        &node_a,
+        &common::invite(&admin, "eve@acme.test", "employee").await,
+        "Eve",
+    )
+    .await;
+    let eve_on_b = node_b.client_with_cookie(&eve.host(), &eve.session_token());
+    let mut socket_on_b = common::websocket(&eve_on_b)
+        .await
+        .expect("connects to node B");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    let post = admin
+        .ok_json(
+            "create_post",
+            serde_json::json!({
+                "kind": "post",
+                "body": "Hello from node A",
+                "recipients": { "everyone": true, "departments": [], "people": [] }
+            }),
+        )
+        .await;
+    let event = common::next_event_of(&mut socket_on_b, "feed_posted", 5).await;
+    assert_eq!(event["post_id"], post);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Node B serves the post itself to Eve.
+    let seen = eve_on_b
+        .ok_json("feed_post", serde_json::json!({ "id": post }))
+        .await;
+    assert_eq!(seen["author"]["name"], "Ada Admin");
 }

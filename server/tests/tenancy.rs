@@ -43,6 +43,54 @@ fn endpoints(victim_user: &str, department: &str) -> Vec<Endpoint> {
     ]
 }
 
+/// Server functions taking JSON: (endpoint, arguments, whether extranet users are refused).
+/// `post` and `comment` are addressed to all employees, so extranet users may not reach them.
+fn json_endpoints(post: i64, comment: i64) -> Vec<(&'static str, serde_json::Value, bool)> {
+    use serde_json::json;
+    let everyone = json!({ "everyone": true, "departments": [], "people": [] });
+    vec![
+        ("feed_page", json!({}), false),
+        ("feed_unread", json!({}), false),
+        ("feed_mark_seen", json!({ "up_to": post }), false),
+        ("feed_post", json!({ "id": post }), true),
+        (
+            "earlier_comments",
+            json!({ "post": post, "before": comment + 10 }),
+            true,
+        ),
+        (
+            "create_post",
+            json!({ "kind": "post", "body": "Pwned", "recipients": everyone }),
+            true,
+        ),
+        ("edit_post", json!({ "id": post, "body": "Pwned" }), true),
+        ("delete_post", json!({ "id": post }), true),
+        ("pin_post", json!({ "id": post, "pinned": true }), true),
+        (
+            "add_comment",
+            json!({ "post": post, "body": "Pwned" }),
+            true,
+        ),
+        (
+            "edit_comment",
+            json!({ "id": comment, "body": "Pwned" }),
+            true,
+        ),
+        ("delete_comment", json!({ "id": comment }), true),
+        ("react", json!({ "post": post, "reaction": "like" }), true),
+        ("who_reacted", json!({ "post": post }), true),
+        ("mention_candidates", json!({ "query": "a" }), true),
+    ]
+}
+
+async fn assert_refused_json(who: &str, client: &Client, endpoint: &str, args: &serde_json::Value) {
+    let (status, body) = client.call_json(endpoint, args.clone()).await;
+    assert!(
+        [401, 403, 404].contains(&status.as_u16()),
+        "{who} was not refused by {endpoint}: {status} {body}"
+    );
+}
+
 async fn assert_refused(who: &str, client: &Client, endpoint: &str, args: &[(&str, String)]) {
     let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let (status, body) = client.call(endpoint, &form).await;
@@ -81,6 +129,65 @@ both_backends!(
                 assert_refused("an extranet user", &extranet, endpoint, &args).await;
             }
         }
+        let post = admin
+            .ok_json(
+                "create_post",
+                serde_json::json!({ "kind": "post", "body": "Company news",
+                    "recipients": { "everyone": true, "departments": [], "people": [] } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        let comment = admin
+            .ok_json(
+                "add_comment",
+                serde_json::json!({ "post": post, "body": "First" }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in json_endpoints(post, comment) {
+            assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
+            assert_refused_json("another portal's session", &forged, endpoint, &args).await;
+            if extranet_refused {
+                assert_refused_json("an extranet user", &extranet, endpoint, &args).await;
+            }
+            // Another portal's admin on their own host, naming this portal's ids.
+            if endpoint != "feed_page"
+                && endpoint != "feed_unread"
+                && endpoint != "feed_mark_seen"
+                && endpoint != "create_post"
+                && endpoint != "mention_candidates"
+            {
+                assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
+            }
+        }
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM feed_posts WHERE body LIKE 'Pwned%'")
+                .await,
+            0
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM feed_comments WHERE body LIKE 'Pwned%'")
+                .await,
+            0
+        );
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM feed_reactions").await,
+            0
+        );
+        // The extranet user's feed does not show the company post.
+        let page = extranet.ok_json("feed_page", serde_json::json!({})).await;
+        assert!(
+            page["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["id"] != post)
+        );
+
         // Another portal's admin, on their own host, naming this portal's ids, reaches nothing.
         let (status, _) = foreign
             .call("get_profile", &[("user_id", &victim_user)])

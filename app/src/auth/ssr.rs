@@ -8,7 +8,8 @@ use crate::ids::{InvitationId, PortalId, UserId};
 use crate::notifications::ssr::notify;
 use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::{
-    Caller, PortalCtx, SESSION_COOKIE, maybe_caller, portal_from_parts, session_token,
+    Caller, PageSession, PortalCtx, SESSION_COOKIE, caller_from_parts, portal_from_parts,
+    session_token,
 };
 use crate::ssr::hub::Audience;
 use crate::ssr::state::AppState;
@@ -29,24 +30,40 @@ const RESET_MS: i64 = 60 * 60 * 1000;
 const MAX_FAILED_LOGINS: i64 = 5;
 const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
-pub async fn session(state: &AppState) -> AppResult<Session> {
-    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
-    let Ok(portal) = portal_from_parts(&parts) else {
-        return Ok(Session {
-            portal_exists: false,
-            portal_name: None,
-            me: None,
+/// The session of a page request, resolved before rendering (see `page_session`).
+pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSession> {
+    let Ok(portal) = portal_from_parts(parts) else {
+        return Ok(PageSession {
+            session: Session {
+                portal_exists: false,
+                portal_name: None,
+                me: None,
+            },
+            caller: None,
         });
     };
-    let me = match maybe_caller().await? {
-        Some(caller) => Some(me(state, &caller).await?),
+    let caller = match caller_from_parts(state, parts).await {
+        Ok(caller) => Some(caller),
+        Err(AppError::Unauthenticated | AppError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let me = match &caller {
+        Some(caller) => Some(me(state, caller).await?),
         None => None,
     };
-    Ok(Session {
-        portal_exists: true,
-        portal_name: Some(portal.name),
-        me,
+    Ok(PageSession {
+        session: Session {
+            portal_exists: true,
+            portal_name: Some(portal.name),
+            me,
+        },
+        caller,
     })
+}
+
+pub async fn session(state: &AppState) -> AppResult<Session> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    Ok(page_session(state, &parts).await?.session)
 }
 
 async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
@@ -57,6 +74,8 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
             .fetch_one(&state.db.pool)
             .await?;
     let unread = crate::notifications::ssr::unread_count(&state.db.pool, caller).await?;
+    let viewer = crate::feed::ssr::visibility::Viewer::load(&state.db.pool, caller.clone()).await?;
+    let feed_unread = crate::feed::ssr::unread::count(&state.db.pool, &viewer).await?;
     Ok(Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
@@ -67,6 +86,7 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
         role: caller.role,
         photo_url: photo.map(|id| format!("/files/{id}")),
         unread_notifications: unread,
+        feed_unread,
     })
 }
 
@@ -519,7 +539,31 @@ pub async fn accept_invitation(
             notify(&mut tx, portal.id, *user, "joined", &title, &link).await?,
         ));
     }
+    // Employees are introduced in the feed; extranet guests are not announced company-wide.
+    let entry = if inv.role == "extranet" {
+        None
+    } else {
+        let data = serde_json::json!({ "user_id": user_id.0 });
+        let everyone = crate::feed::types::Recipients {
+            everyone: true,
+            ..Default::default()
+        };
+        Some(
+            crate::feed::ssr::entries::publish(
+                &mut tx,
+                portal.id,
+                user_id,
+                crate::feed::ssr::entries::USER_JOINED,
+                &data,
+                &everyone,
+            )
+            .await?,
+        )
+    };
     tx.commit().await?;
+    if let Some(entry) = entry {
+        crate::feed::ssr::entries::announce(state, portal.id, entry, user_id).await;
+    }
     for (user, unread) in notified {
         let event = RealtimeEvent::Notification {
             unread,

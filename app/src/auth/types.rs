@@ -51,6 +51,8 @@ pub struct Me {
     pub role: Role,
     pub photo_url: Option<String>,
     pub unread_notifications: i64,
+    /// Unread posts in the feed (at most 100).
+    pub feed_unread: i64,
 }
 
 impl Me {

@@ -88,3 +88,49 @@ pub async fn mark_all_read(pool: &AnyPool, caller: &Caller) -> AppResult<()> {
     .await?;
     Ok(())
 }
+
+/// Notifications stored inside a transaction, announced live once it has committed.
+pub struct Outgoing {
+    portal: PortalId,
+    items: Vec<(UserId, i64, String, String)>,
+}
+
+impl Outgoing {
+    pub fn new(portal: PortalId) -> Self {
+        Self {
+            portal,
+            items: Vec::new(),
+        }
+    }
+
+    pub async fn add(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        user: UserId,
+        kind: &str,
+        title: &str,
+        link: &str,
+    ) -> AppResult<()> {
+        let unread = notify(tx, self.portal, user, kind, title, link).await?;
+        self.items
+            .push((user, unread, title.to_owned(), link.to_owned()));
+        Ok(())
+    }
+
+    /// Call after the commit: each person's bell updates in their open pages.
+    pub async fn publish(self, hub: &crate::ssr::hub::Hub) {
+        for (user, unread, title, link) in self.items {
+            let event = crate::realtime::RealtimeEvent::Notification {
+                unread,
+                title,
+                link,
+            };
+            hub.publish(
+                self.portal,
+                crate::ssr::hub::Audience::Users(vec![user]),
+                event,
+            )
+            .await;
+        }
+    }
+}

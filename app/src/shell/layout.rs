@@ -1,7 +1,8 @@
 use super::menu::Menu;
 use super::topbar::TopBar;
-use crate::auth::api::current_session;
+use crate::auth::page_session::page_session;
 use crate::auth::types::{Me, Session};
+use crate::error::AppError;
 use crate::realtime::RealtimeEvent;
 use crate::ui::ErrorBox;
 use leptos::prelude::*;
@@ -14,6 +15,10 @@ pub struct Live {
     /// Bumped when the directory changed, so open lists reload.
     pub directory_version: RwSignal<u32>,
     pub connected: RwSignal<bool>,
+    /// Unread posts in the feed, shown in the menu.
+    pub feed_unread: RwSignal<i64>,
+    /// Feed events not yet taken by the open feed page (it drains them).
+    pub feed_events: RwSignal<Vec<RealtimeEvent>>,
 }
 
 /// The signed-in user, for every page inside the shell.
@@ -23,20 +28,21 @@ pub fn use_me() -> Me {
 
 /// Every signed-in page: menu, top bar, and the page itself. Visitors are sent to sign in;
 /// a bare domain without any portal is sent to sign-up.
+///
+/// The session comes with the page (`page_session`), not from a resource: the shell renders
+/// in one synchronous pass, so server and browser agree on every hydration marker inside it.
 #[component]
 pub fn Layout() -> impl IntoView {
-    let current = Resource::new_blocking(|| (), |_| current_session());
-    view! {
-        <Suspense fallback=|| view! { <div class="boot">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match current.await {
-                    Ok(Session { me: Some(me), .. }) => view! { <SignedIn me/> }.into_any(),
-                    Ok(Session { portal_exists: false, .. }) => view! { <Redirect path="/signup"/> }.into_any(),
-                    Ok(_) => view! { <Redirect path="/login"/> }.into_any(),
-                    Err(error) => view! { <main class="centered"><ErrorBox error/></main> }.into_any(),
-                }
-            })}
-        </Suspense>
+    match page_session() {
+        Some(Session { me: Some(me), .. }) => view! { <SignedIn me/> }.into_any(),
+        Some(Session {
+            portal_exists: false,
+            ..
+        }) => view! { <Redirect path="/signup"/> }.into_any(),
+        Some(_) => view! { <Redirect path="/login"/> }.into_any(),
+        None => {
+            view! { <main class="centered"><ErrorBox error=AppError::Internal/></main> }.into_any()
+        }
     }
 }
 
@@ -46,11 +52,13 @@ fn SignedIn(me: Me) -> impl IntoView {
         unread: RwSignal::new(me.unread_notifications),
         directory_version: RwSignal::new(0),
         connected: RwSignal::new(false),
+        feed_unread: RwSignal::new(me.feed_unread),
+        feed_events: RwSignal::new(Vec::new()),
     };
     provide_context(live);
     provide_context(me.clone());
     let menu_open = RwSignal::new(false);
-    start_realtime(live);
+    start_realtime(live, me.user_id);
     view! {
         <div class="app" class:menu-open=move || menu_open.get()>
             {view! { <Menu me=me.clone() open=menu_open/> }.into_any()}
@@ -65,10 +73,19 @@ fn SignedIn(me: Me) -> impl IntoView {
 }
 
 /// Opens the tab's realtime connection (in the browser only) and applies incoming events.
-fn start_realtime(live: Live) {
+fn start_realtime(live: Live, me: crate::ids::UserId) {
     let apply = move |event: RealtimeEvent| match event {
         RealtimeEvent::Notification { unread, .. } => live.unread.set(unread),
         RealtimeEvent::DirectoryChanged => live.directory_version.update(|v| *v += 1),
+        RealtimeEvent::FeedPosted { author_id, .. } => {
+            if author_id != me {
+                live.feed_unread.update(|n| *n += 1);
+            }
+            live.feed_events.update(|q| q.push(event));
+        }
+        RealtimeEvent::FeedChanged { .. } | RealtimeEvent::FeedRemoved { .. } => {
+            live.feed_events.update(|q| q.push(event))
+        }
     };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| crate::realtime::client::connect(apply, live.connected));

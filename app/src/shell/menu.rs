@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 /// Every tool of the product; those not built yet lead to an honest "coming" page.
 pub const TOOLS: &[(&str, &str, &str, bool)] = &[
-    ("/", "Feed", "feed", false),
+    ("/", "Feed", "feed", true),
     ("/tasks", "Tasks", "tasks", false),
     ("/chat", "Chat", "chat", false),
     ("/crm", "CRM", "crm", false),
@@ -40,6 +40,7 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
                                     <Icon name=icon/>
                                     <span>{*label}</span>
                                     {(!built).then(|| view! { <span class="soon">"soon"</span> })}
+                                    {(*href == "/").then(|| view! { <FeedCounter/> })}
                                 </A>
                             </li>
                         }
@@ -56,5 +57,23 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
             })}
         </nav>
         <div class="scrim" on:click=move |_| open.set(false)></div>
+    }
+}
+
+/// Unread posts next to "Feed", live.
+#[component]
+fn FeedCounter() -> impl IntoView {
+    let live = expect_context::<super::layout::Live>();
+    move || {
+        let n = live.feed_unread.get();
+        (n > 0).then(|| {
+            let text = if n >= 100 {
+                "99+".to_owned()
+            } else {
+                n.to_string()
+            };
+            let label = format!("{text} unread posts");
+            view! { <span class="counter" aria-label=label>{text}</span> }
+        })
     }
 }

@@ -1,34 +1,8 @@
-use super::layout::use_me;
 use super::menu::TOOLS;
 use crate::notifications::api::{mark_notifications_read, notifications};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-
-/// The home page: the live feed arrives here; until then, a start page that says what's next.
-#[component]
-pub fn HomePage() -> impl IntoView {
-    let me = use_me();
-    let first = me
-        .name
-        .split_whitespace()
-        .next()
-        .unwrap_or_default()
-        .to_owned();
-    view! {
-        <PageHeader title="Feed" subtitle=format!("Welcome, {first}. Here is what's happening at {}.", me.portal_name)/>
-        <section class="card">
-            <EmptyState title="The live feed is coming"
-                hint="Posts, announcements and polls from your colleagues will appear here, live. Meanwhile, invite your team and fill in your profile.">
-                <div class="row gap">
-                    {me.is_admin().then(|| view! { <a class="btn btn-primary" href="/admin/people">"Invite colleagues"</a> })}
-                    <a class="btn" href=format!("/people/{}/edit", me.user_id)>"Complete your profile"</a>
-                    <a class="btn" href="/people">"See who's here"</a>
-                </div>
-            </EmptyState>
-        </section>
-    }
-}
 
 /// A tool that is not built yet says so plainly.
 #[component]

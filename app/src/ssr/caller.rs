@@ -86,20 +86,21 @@ pub fn portal_from_parts(parts: &Parts) -> AppResult<PortalCtx> {
         .ok_or(AppError::NotFound)
 }
 
-/// The signed-in caller of the current server function or page.
-pub async fn caller() -> AppResult<Caller> {
-    let state = state()?;
-    let parts = parts()?;
-    caller_from_parts(&state, &parts).await
+/// Request extension on page requests: the session resolved once before rendering, shared by
+/// the shell and every server function the page calls while rendering.
+#[derive(Debug, Clone)]
+pub struct PageSession {
+    pub session: crate::auth::types::Session,
+    pub caller: Option<Caller>,
 }
 
-/// The caller if signed in, `None` otherwise (pages that also serve visitors).
-pub async fn maybe_caller() -> AppResult<Option<Caller>> {
-    match caller().await {
-        Ok(c) => Ok(Some(c)),
-        Err(AppError::Unauthenticated | AppError::NotFound) => Ok(None),
-        Err(e) => Err(e),
+/// The signed-in caller of the current server function or page.
+pub async fn caller() -> AppResult<Caller> {
+    let parts = parts()?;
+    if let Some(page) = parts.extensions.get::<PageSession>() {
+        return page.caller.clone().ok_or(AppError::Unauthenticated);
     }
+    caller_from_parts(&state()?, &parts).await
 }
 
 pub async fn caller_from_parts(state: &AppState, parts: &Parts) -> AppResult<Caller> {

@@ -13,6 +13,8 @@ pub struct Config {
     pub public_port_suffix: String,
     pub files: FilesConfig,
     pub redis_url: Option<String>,
+    /// Redis channels are `<prefix>:events:<portal id>`.
+    pub redis_channel_prefix: String,
     pub smtp: Option<SmtpConfig>,
     /// Set the `Secure` flag on cookies (behind TLS).
     pub secure_cookies: bool,
@@ -96,6 +98,7 @@ impl Config {
                 root: files_root.to_owned(),
             },
             redis_url: None,
+            redis_channel_prefix: "agora".into(),
             smtp: None,
             secure_cookies: false,
             site_root: "target/site".into(),

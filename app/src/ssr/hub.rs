@@ -19,6 +19,8 @@ pub enum Audience {
     Users(Vec<UserId>),
     /// Admins and employees, never extranet users.
     Employees,
+    /// Admins and employees, and these people whatever their role.
+    EmployeesAnd(Vec<UserId>),
     Admins,
 }
 
@@ -43,14 +45,14 @@ struct Inner {
     next_id: AtomicU64,
     open: AtomicI64,
     redis: Option<redis::aio::MultiplexedConnection>,
+    /// `<prefix>:events:`, followed by the portal id.
+    channel_prefix: String,
 }
 
 #[derive(Clone, Default)]
 pub struct Hub {
     inner: Arc<Inner>,
 }
-
-const REDIS_CHANNEL_PREFIX: &str = "agora:events:";
 
 /// Unregisters its connection when dropped (the socket closed).
 pub struct Registration {
@@ -67,16 +69,16 @@ impl Hub {
     }
 
     /// A hub bridged through Redis pub/sub; spawns the subscriber task.
-    pub async fn with_redis(url: &str) -> Result<Self, redis::RedisError> {
+    pub async fn with_redis(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
+        let channel_prefix = format!("{prefix}:events:");
         let client = redis::Client::open(url)?;
         let publisher = client.get_multiplexed_async_connection().await?;
         let mut pubsub = client.get_async_pubsub().await?;
-        pubsub
-            .psubscribe(format!("{REDIS_CHANNEL_PREFIX}*"))
-            .await?;
+        pubsub.psubscribe(format!("{channel_prefix}*")).await?;
         let hub = Hub {
             inner: Arc::new(Inner {
                 redis: Some(publisher),
+                channel_prefix,
                 ..Default::default()
             }),
         };
@@ -152,7 +154,7 @@ impl Hub {
                 Ok(p) => p,
                 Err(e) => return tracing::error!(error = %e, "cannot serialise event"),
             };
-            let channel = format!("{REDIS_CHANNEL_PREFIX}{portal}");
+            let channel = format!("{}{portal}", self.inner.channel_prefix);
             let sent: Result<i64, _> = redis::cmd("PUBLISH")
                 .arg(channel)
                 .arg(payload)
@@ -196,6 +198,12 @@ impl Hub {
             Audience::Employees => {
                 for conns in users.values() {
                     send(conns, &|r| r != Role::Extranet);
+                }
+            }
+            Audience::EmployeesAnd(ids) => {
+                for (user, conns) in users.iter() {
+                    let named = ids.contains(user);
+                    send(conns, &|r| named || r != Role::Extranet);
                 }
             }
             Audience::Admins => {

@@ -37,7 +37,7 @@ impl AppState {
             .map_err(|e| format!("database: {e}"))?;
         db.migrate().await.map_err(|e| format!("migrations: {e}"))?;
         let hub = match &config.redis_url {
-            Some(url) => Hub::with_redis(url)
+            Some(url) => Hub::with_redis(url, &config.redis_channel_prefix)
                 .await
                 .map_err(|e| format!("redis: {e}"))?,
             None => Hub::local(),

@@ -40,3 +40,30 @@ pub fn relative_time(ms: i64) -> String {
         secs % 3600 / 60
     )
 }
+
+/// The current time in unix milliseconds, on the server or in the browser.
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_default()
+    }
+}
+
+/// "just now", "5 min ago", "3 h ago", "2 d ago", then the date.
+pub fn time_ago(ms: i64) -> String {
+    let seconds = (now_ms() - ms).max(0) / 1000;
+    match seconds {
+        0..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", seconds / 60),
+        3600..86_400 => format!("{} h ago", seconds / 3600),
+        86_400..604_800 => format!("{} d ago", seconds / 86_400),
+        _ => relative_time(ms).chars().take(10).collect(),
+    }
+}

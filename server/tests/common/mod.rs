@@ -271,6 +271,38 @@ impl Client {
         body
     }
 
+    /// Calls a server function that takes JSON; returns the status and the JSON body.
+    pub async fn call_json(&self, endpoint: &str, args: Value) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(&args)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        let json = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, json)
+    }
+
+    pub async fn ok_json(&self, endpoint: &str, args: Value) -> Value {
+        let (status, body) = self.call_json(endpoint, args).await;
+        assert_eq!(status, StatusCode::OK, "{endpoint} failed: {body}");
+        body
+    }
+
+    /// A JSON server function that must fail with `error` (the AppError variant name).
+    pub async fn refused_json(&self, endpoint: &str, args: Value, error: &str) -> Value {
+        let (status, body) = self.call_json(endpoint, args).await;
+        assert!(
+            !status.is_success(),
+            "{endpoint} should fail, got {status}: {body}"
+        );
+        assert_eq!(body["error"], error, "{endpoint}: {body}");
+        body
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))
@@ -382,5 +414,27 @@ pub async fn next_event(
         if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
             return serde_json::from_str(&text).unwrap();
         }
+    }
+}
+
+/// The next event of type `kind` on the socket within `secs` seconds, skipping other types.
+pub async fn next_event_of(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    kind: &str,
+    secs: u64,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let event = next_event(ws, left.as_secs().max(1)).await;
+        if event["type"] == kind {
+            return event;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {kind} event in time"
+        );
     }
 }

@@ -1,0 +1,152 @@
+//! The feed's server functions: the caller comes from the session, the rules from `ssr`.
+//! Arguments travel as JSON (recipients are nested lists).
+
+use super::types::{
+    CommentView, MentionCandidate, PostKind, PostView, PostsPage, Reaction, ReactionEntry,
+    Recipients,
+};
+use crate::error::AppError;
+use crate::ids::{CommentId, PostId, UserId};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+async fn viewer() -> Result<super::ssr::visibility::Viewer, AppError> {
+    let caller = crate::ssr::caller::caller().await?;
+    super::ssr::visibility::Viewer::load(&crate::ssr::caller::state()?.db.pool, caller).await
+}
+
+#[cfg(feature = "ssr")]
+fn state() -> Result<crate::ssr::state::AppState, AppError> {
+    crate::ssr::caller::state()
+}
+
+/// A page of the feed, newest first, before `before` (the last post of the previous page).
+#[server(prefix = "/api", endpoint = "feed_page", input = Json)]
+pub async fn feed_page(
+    #[server(default)] author: Option<UserId>,
+    #[server(default)] kind: Option<PostKind>,
+    #[server(default)] mentions_me: bool,
+    #[server(default)] before: Option<PostId>,
+) -> Result<PostsPage, AppError> {
+    let viewer = viewer().await?;
+    let filter = super::ssr::read::Filter {
+        author,
+        kind,
+        mentions_me,
+    };
+    super::ssr::read::page(&state()?.db.pool, &viewer, &filter, before).await
+}
+
+/// One post with its latest `comments` comments (default and at most 50).
+#[server(prefix = "/api", endpoint = "feed_post", input = Json)]
+pub async fn feed_post(
+    id: PostId,
+    #[server(default)] comments: Option<u32>,
+) -> Result<PostView, AppError> {
+    let viewer = viewer().await?;
+    let comments = comments.unwrap_or(50).min(50) as usize;
+    super::ssr::read::post(&state()?.db.pool, &viewer, id, comments).await
+}
+
+#[server(prefix = "/api", endpoint = "earlier_comments", input = Json)]
+pub async fn earlier_comments(
+    post: PostId,
+    before: CommentId,
+) -> Result<Vec<CommentView>, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::read::earlier_comments(&state()?.db.pool, &viewer, post, before).await
+}
+
+#[server(prefix = "/api", endpoint = "create_post", input = Json)]
+pub async fn create_post(
+    kind: PostKind,
+    body: String,
+    recipients: Recipients,
+) -> Result<PostId, AppError> {
+    let viewer = viewer().await?;
+    let new = super::ssr::write::NewPost {
+        kind,
+        body,
+        recipients,
+    };
+    super::ssr::write::create_post(&state()?, &viewer, new).await
+}
+
+#[server(prefix = "/api", endpoint = "edit_post", input = Json)]
+pub async fn edit_post(id: PostId, body: String) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::edit_post(&state()?, &viewer, id, &body).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_post", input = Json)]
+pub async fn delete_post(id: PostId) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::delete_post(&state()?, &viewer, id).await
+}
+
+#[server(prefix = "/api", endpoint = "pin_post", input = Json)]
+pub async fn pin_post(id: PostId, pinned: bool) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::set_pinned(&state()?, &viewer, id, pinned).await
+}
+
+#[server(prefix = "/api", endpoint = "add_comment", input = Json)]
+pub async fn add_comment(post: PostId, body: String) -> Result<CommentId, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::add_comment(&state()?, &viewer, post, &body).await
+}
+
+#[server(prefix = "/api", endpoint = "edit_comment", input = Json)]
+pub async fn edit_comment(id: CommentId, body: String) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::edit_comment(&state()?, &viewer, id, &body).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_comment", input = Json)]
+pub async fn delete_comment(id: CommentId) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::delete_comment(&state()?, &viewer, id).await
+}
+
+/// Sets (or with `None`, removes) the caller's reaction to a post or comment.
+#[server(prefix = "/api", endpoint = "react", input = Json)]
+pub async fn react(
+    post: PostId,
+    #[server(default)] comment: Option<CommentId>,
+    #[server(default)] reaction: Option<Reaction>,
+) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::write::react(&state()?, &viewer, post, comment, reaction).await
+}
+
+#[server(prefix = "/api", endpoint = "who_reacted", input = Json)]
+pub async fn who_reacted(
+    post: PostId,
+    #[server(default)] comment: Option<CommentId>,
+) -> Result<Vec<ReactionEntry>, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::read::who_reacted(&state()?.db.pool, &viewer, post, comment).await
+}
+
+/// People whose name starts a word with `query`, for @mentions (at most 8).
+#[server(prefix = "/api", endpoint = "mention_candidates", input = Json)]
+pub async fn mention_candidates(query: String) -> Result<Vec<MentionCandidate>, AppError> {
+    let caller = crate::ssr::caller::caller().await?;
+    caller.require_employee()?;
+    super::ssr::read::mention_candidates(&state()?.db.pool, &caller, &query).await
+}
+
+/// The menu's unread count (capped at 100).
+#[server(prefix = "/api", endpoint = "feed_unread", input = Json)]
+pub async fn feed_unread() -> Result<i64, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::unread::count(&state()?.db.pool, &viewer).await
+}
+
+/// The caller has seen the feed up to this post.
+#[server(prefix = "/api", endpoint = "feed_mark_seen", input = Json)]
+pub async fn feed_mark_seen(up_to: PostId) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::unread::mark_seen(&state()?.db.pool, &viewer, up_to).await
+}

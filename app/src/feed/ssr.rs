@@ -1,0 +1,7 @@
+//! The feed's rules and SQL (server only).
+
+pub mod entries;
+pub mod read;
+pub mod unread;
+pub mod visibility;
+pub mod write;

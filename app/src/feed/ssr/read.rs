@@ -1,0 +1,453 @@
+//! Reading the feed: pages of posts, one post, comments — always through `Viewer::push_visible`.
+
+use super::visibility::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::feed::types::{
+    Addressee, Author, CommentView, PAGE_SIZE, PREVIEW_COMMENTS, PostKind, PostView, PostsPage,
+    Reaction, ReactionSummary,
+};
+use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use sqlx::{Any, AnyPool, QueryBuilder};
+use std::collections::HashMap;
+
+const POST_COLUMNS: &str = "SELECT p.id, p.kind, p.author_id, u.name AS author_name, \
+     u.photo_file_id AS author_photo, p.body, p.entry_type, p.entry_data, p.pinned_at, \
+     p.comment_count, p.created_at, p.edited_at \
+     FROM feed_posts p JOIN users u ON u.id = p.author_id AND u.portal_id = p.portal_id \
+     WHERE p.portal_id = ";
+
+#[derive(sqlx::FromRow)]
+struct PostRow {
+    id: PostId,
+    kind: String,
+    author_id: UserId,
+    author_name: String,
+    author_photo: Option<i64>,
+    body: String,
+    entry_type: Option<String>,
+    entry_data: Option<String>,
+    pinned_at: Option<i64>,
+    comment_count: i64,
+    created_at: i64,
+    edited_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: CommentId,
+    post_id: PostId,
+    author_id: UserId,
+    author_name: String,
+    author_photo: Option<i64>,
+    body: String,
+    created_at: i64,
+    edited_at: Option<i64>,
+}
+
+/// What narrows the feed (all optional).
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub author: Option<UserId>,
+    pub kind: Option<PostKind>,
+    pub mentions_me: bool,
+}
+
+/// One page of the feed, newest first; pinned posts come separately on the first page.
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    filter: &Filter,
+    before: Option<PostId>,
+) -> AppResult<PostsPage> {
+    let mut qb = QueryBuilder::<Any>::new(POST_COLUMNS);
+    qb.push_bind(viewer.portal()).push(" AND ");
+    viewer.push_visible(&mut qb);
+    if let Some(before) = before {
+        qb.push(" AND p.id < ").push_bind(before);
+    }
+    if let Some(author) = filter.author {
+        qb.push(" AND p.author_id = ").push_bind(author);
+    }
+    if let Some(kind) = filter.kind {
+        qb.push(" AND p.kind = ").push_bind(kind.as_str());
+    }
+    if filter.mentions_me {
+        qb.push(" AND p.id IN (SELECT m.post_id FROM feed_mentions m WHERE m.portal_id = ")
+            .push_bind(viewer.portal())
+            .push(" AND m.user_id = ")
+            .push_bind(viewer.user())
+            .push(")");
+    }
+    let unfiltered = filter.author.is_none() && filter.kind.is_none() && !filter.mentions_me;
+    if unfiltered {
+        // Pinned posts are shown above the feed instead.
+        qb.push(" AND p.pinned_at IS NULL");
+    }
+    qb.push(" ORDER BY p.id DESC LIMIT ")
+        .push_bind(PAGE_SIZE as i64 + 1);
+    let mut rows: Vec<PostRow> = qb.build_query_as().fetch_all(pool).await?;
+    let next_cursor = if rows.len() > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    let pinned_rows = if before.is_none() && unfiltered {
+        let mut qb = QueryBuilder::<Any>::new(POST_COLUMNS);
+        qb.push_bind(viewer.portal())
+            .push(" AND p.pinned_at IS NOT NULL AND ");
+        viewer.push_visible(&mut qb);
+        qb.push(" ORDER BY p.pinned_at DESC LIMIT 10");
+        qb.build_query_as().fetch_all(pool).await?
+    } else {
+        Vec::new()
+    };
+    let pinned_count = pinned_rows.len();
+    let mut all = assemble(
+        pool,
+        viewer,
+        pinned_rows.into_iter().chain(rows).collect(),
+        PREVIEW_COMMENTS,
+    )
+    .await?;
+    let posts = all.split_off(pinned_count);
+    Ok(PostsPage {
+        posts,
+        pinned: all,
+        next_cursor,
+    })
+}
+
+/// One post with its latest comments, if the viewer may see it.
+#[tracing::instrument(skip_all)]
+pub async fn post(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    id: PostId,
+    comments: usize,
+) -> AppResult<PostView> {
+    let mut qb = QueryBuilder::<Any>::new(POST_COLUMNS);
+    qb.push_bind(viewer.portal())
+        .push(" AND p.id = ")
+        .push_bind(id)
+        .push(" AND ");
+    viewer.push_visible(&mut qb);
+    let row: Option<PostRow> = qb.build_query_as().fetch_optional(pool).await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    assemble(pool, viewer, vec![row], comments)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
+}
+
+/// Older comments of a post, oldest first, before `before` (the oldest one shown).
+#[tracing::instrument(skip_all)]
+pub async fn earlier_comments(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    post: PostId,
+    before: CommentId,
+) -> AppResult<Vec<CommentView>> {
+    if !viewer.can_see(pool, post).await? {
+        return Err(AppError::NotFound);
+    }
+    let mut rows: Vec<CommentRow> = sqlx::query_as(
+        "SELECT c.id, c.post_id, c.author_id, u.name AS author_name, u.photo_file_id AS author_photo, \
+         c.body, c.created_at, c.edited_at FROM feed_comments c \
+         JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
+         WHERE c.portal_id = ? AND c.post_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT 50",
+    )
+    .bind(viewer.portal())
+    .bind(post)
+    .bind(before)
+    .fetch_all(pool)
+    .await?;
+    rows.reverse();
+    let reactions = reactions_for(pool, viewer, &[post]).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| comment_view(viewer, c, &reactions))
+        .collect())
+}
+
+/// Adds addressees, reactions and the newest comments to a set of posts.
+async fn assemble(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    rows: Vec<PostRow>,
+    comments_per_post: usize,
+) -> AppResult<Vec<PostView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<PostId> = rows.iter().map(|r| r.id).collect();
+    let addressees = addressees_for(pool, viewer, &ids).await?;
+    let reactions = reactions_for(pool, viewer, &ids).await?;
+    let mut comments = comments_for(pool, viewer, &ids, comments_per_post).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let kind = PostKind::parse(&r.kind).unwrap_or(PostKind::Post);
+            let mine = r.author_id == viewer.user();
+            let post_comments = comments
+                .remove(&r.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| comment_view(viewer, c, &reactions))
+                .collect();
+            let entry = (kind == PostKind::Entry).then(|| {
+                super::entries::render(
+                    r.entry_type.as_deref().unwrap_or_default(),
+                    r.entry_data.as_deref().unwrap_or_default(),
+                )
+            });
+            PostView {
+                id: r.id,
+                kind,
+                author: Author {
+                    id: r.author_id,
+                    name: r.author_name,
+                    photo_url: r.author_photo.map(|f| format!("/files/{f}")),
+                },
+                body: crate::rich::parse(&r.body),
+                source: (mine && kind != PostKind::Entry).then_some(r.body),
+                entry,
+                addressees: addressees.get(&r.id).cloned().unwrap_or_default(),
+                created_at: r.created_at,
+                edited_at: r.edited_at,
+                pinned: r.pinned_at.is_some(),
+                reactions: reactions.summary(r.id, None),
+                comment_count: r.comment_count,
+                comments: post_comments,
+                can_edit: mine && kind != PostKind::Entry,
+                can_delete: mine || viewer.is_admin(),
+                can_pin: viewer.is_admin(),
+            }
+        })
+        .collect())
+}
+
+fn comment_view(viewer: &Viewer, c: CommentRow, reactions: &Reactions) -> CommentView {
+    let mine = c.author_id == viewer.user();
+    CommentView {
+        id: c.id,
+        post_id: c.post_id,
+        author: Author {
+            id: c.author_id,
+            name: c.author_name,
+            photo_url: c.author_photo.map(|f| format!("/files/{f}")),
+        },
+        body: crate::rich::parse(&c.body),
+        source: mine.then_some(c.body),
+        created_at: c.created_at,
+        edited_at: c.edited_at,
+        reactions: reactions.summary(c.post_id, Some(c.id)),
+        can_edit: mine,
+        can_delete: mine || viewer.is_admin(),
+    }
+}
+
+fn push_ids<T>(qb: &mut QueryBuilder<'_, Any>, ids: &[T])
+where
+    T: Copy + Send + for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + 'static,
+{
+    qb.push("(");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+}
+
+async fn addressees_for(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[PostId],
+) -> AppResult<HashMap<PostId, Vec<Addressee>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        post_id: PostId,
+        kind: String,
+        target_id: i64,
+        label: Option<String>,
+    }
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT a.post_id, a.kind, a.target_id, COALESCE(d.name, u.name) AS label \
+         FROM feed_audience a \
+         LEFT JOIN departments d ON a.kind = 'department' AND d.id = a.target_id AND d.portal_id = a.portal_id \
+         LEFT JOIN users u ON a.kind = 'user' AND u.id = a.target_id AND u.portal_id = a.portal_id \
+         WHERE a.portal_id = ",
+    );
+    qb.push_bind(viewer.portal()).push(" AND a.post_id IN ");
+    push_ids(&mut qb, ids);
+    qb.push(" ORDER BY a.kind, label");
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
+    let everyone: Vec<(PostId,)> = {
+        let mut qb =
+            QueryBuilder::<Any>::new("SELECT id FROM feed_posts WHERE to_all = 1 AND portal_id = ");
+        qb.push_bind(viewer.portal()).push(" AND id IN ");
+        push_ids(&mut qb, ids);
+        qb.build_query_as().fetch_all(pool).await?
+    };
+    let mut out: HashMap<PostId, Vec<Addressee>> = HashMap::new();
+    for (id,) in everyone {
+        out.entry(id).or_default().push(Addressee::Everyone);
+    }
+    for r in rows {
+        let Some(label) = r.label else { continue };
+        let addressee = match r.kind.as_str() {
+            "department" => Addressee::Department(DepartmentId(r.target_id), label),
+            "user" => Addressee::Person(UserId(r.target_id), label),
+            _ => continue,
+        };
+        out.entry(r.post_id).or_default().push(addressee);
+    }
+    Ok(out)
+}
+
+/// Reaction counts and the viewer's own reactions for posts and their comments.
+struct Reactions {
+    counts: HashMap<(PostId, i64), Vec<(Reaction, i64)>>,
+    mine: HashMap<(PostId, i64), Reaction>,
+}
+
+impl Reactions {
+    fn summary(&self, post: PostId, comment: Option<CommentId>) -> ReactionSummary {
+        let key = (post, comment.map(|c| c.0).unwrap_or(0));
+        let mut counts = self.counts.get(&key).cloned().unwrap_or_default();
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        ReactionSummary {
+            total: counts.iter().map(|(_, n)| n).sum(),
+            top: counts.into_iter().map(|(r, _)| r).take(3).collect(),
+            mine: self.mine.get(&key).copied(),
+        }
+    }
+}
+
+async fn reactions_for(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppResult<Reactions> {
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT post_id, comment_id, reaction, COUNT(*) AS n FROM feed_reactions WHERE portal_id = ",
+    );
+    qb.push_bind(viewer.portal()).push(" AND post_id IN ");
+    push_ids(&mut qb, ids);
+    qb.push(" GROUP BY post_id, comment_id, reaction");
+    let rows: Vec<(PostId, i64, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
+    let mut counts: HashMap<(PostId, i64), Vec<(Reaction, i64)>> = HashMap::new();
+    for (post, comment, reaction, n) in rows {
+        if let Some(r) = Reaction::parse(&reaction) {
+            counts.entry((post, comment)).or_default().push((r, n));
+        }
+    }
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT post_id, comment_id, reaction FROM feed_reactions WHERE portal_id = ",
+    );
+    qb.push_bind(viewer.portal())
+        .push(" AND user_id = ")
+        .push_bind(viewer.user())
+        .push(" AND post_id IN ");
+    push_ids(&mut qb, ids);
+    let rows: Vec<(PostId, i64, String)> = qb.build_query_as().fetch_all(pool).await?;
+    let mine = rows
+        .into_iter()
+        .filter_map(|(p, c, r)| Reaction::parse(&r).map(|r| ((p, c), r)))
+        .collect();
+    Ok(Reactions { counts, mine })
+}
+
+/// The newest `limit` comments of each post, oldest first.
+async fn comments_for(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[PostId],
+    limit: usize,
+) -> AppResult<HashMap<PostId, Vec<CommentRow>>> {
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT id, post_id, author_id, author_name, author_photo, body, created_at, edited_at FROM (\
+         SELECT c.id, c.post_id, c.author_id, u.name AS author_name, u.photo_file_id AS author_photo, \
+         c.body, c.created_at, c.edited_at, \
+         ROW_NUMBER() OVER (PARTITION BY c.post_id ORDER BY c.id DESC) AS rn \
+         FROM feed_comments c JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
+         WHERE c.portal_id = ",
+    );
+    qb.push_bind(viewer.portal()).push(" AND c.post_id IN ");
+    push_ids(&mut qb, ids);
+    qb.push(") newest WHERE rn <= ")
+        .push_bind(limit as i64)
+        .push(" ORDER BY id");
+    let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(pool).await?;
+    let mut out: HashMap<PostId, Vec<CommentRow>> = HashMap::new();
+    for row in rows {
+        out.entry(row.post_id).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// Who reacted to a post or comment, newest first (at most 200).
+#[tracing::instrument(skip_all)]
+pub async fn who_reacted(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    post: PostId,
+    comment: Option<CommentId>,
+) -> AppResult<Vec<crate::feed::types::ReactionEntry>> {
+    if !viewer.can_see(pool, post).await? {
+        return Err(AppError::NotFound);
+    }
+    let rows: Vec<(UserId, String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT u.id, u.name, u.photo_file_id, r.reaction FROM feed_reactions r \
+         JOIN users u ON u.id = r.user_id AND u.portal_id = r.portal_id \
+         WHERE r.portal_id = ? AND r.post_id = ? AND r.comment_id = ? ORDER BY r.created_at DESC LIMIT 200",
+    )
+    .bind(viewer.portal())
+    .bind(post)
+    .bind(comment.map(|c| c.0).unwrap_or(0))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, photo, reaction)| {
+            Some(crate::feed::types::ReactionEntry {
+                author: Author {
+                    id,
+                    name,
+                    photo_url: photo.map(|f| format!("/files/{f}")),
+                },
+                reaction: Reaction::parse(&reaction)?,
+            })
+        })
+        .collect())
+}
+
+/// People matching `query` by name, for @mention autocomplete.
+#[tracing::instrument(skip_all)]
+pub async fn mention_candidates(
+    pool: &AnyPool,
+    caller: &crate::ssr::caller::Caller,
+    query: &str,
+) -> AppResult<Vec<crate::feed::types::MentionCandidate>> {
+    let query = query.trim();
+    if query.chars().count() > 100 {
+        return Ok(Vec::new());
+    }
+    let pattern = crate::ssr::db::Db::like_pattern(query);
+    let rows: Vec<(UserId, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, position, photo_file_id FROM users \
+         WHERE portal_id = ? AND is_active = 1 AND LOWER(name) LIKE ? ESCAPE '!' ORDER BY name, id LIMIT 8",
+    )
+    .bind(caller.portal_id())
+    .bind(pattern)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, name, position, photo)| crate::feed::types::MentionCandidate {
+                id,
+                name,
+                position,
+                photo_url: photo.map(|f| format!("/files/{f}")),
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,73 @@
+//! The unread count in the menu: visible posts by others newer than the last one seen.
+
+use super::visibility::Viewer;
+use crate::error::AppResult;
+use crate::ids::PostId;
+use sqlx::{Any, AnyPool, QueryBuilder};
+
+/// Counted up to this; the menu shows "99+" beyond.
+pub const UNREAD_CAP: i64 = 100;
+
+#[tracing::instrument(skip_all)]
+pub async fn count(pool: &AnyPool, viewer: &Viewer) -> AppResult<i64> {
+    let seen: Option<i64> = sqlx::query_scalar(
+        "SELECT last_post_id FROM feed_seen WHERE portal_id = ? AND user_id = ?",
+    )
+    .bind(viewer.portal())
+    .bind(viewer.user())
+    .fetch_optional(pool)
+    .await?;
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT COUNT(*) FROM (SELECT p.id FROM feed_posts p WHERE p.portal_id = ",
+    );
+    qb.push_bind(viewer.portal())
+        .push(" AND p.author_id <> ")
+        .push_bind(viewer.user());
+    match seen {
+        Some(seen) => {
+            qb.push(" AND p.id > ").push_bind(seen);
+        }
+        // Someone who never opened the feed: what was posted since they joined.
+        None => {
+            qb.push(" AND p.created_at > (SELECT created_at FROM users WHERE id = ")
+                .push_bind(viewer.user())
+                .push(")");
+        }
+    }
+    qb.push(" AND ");
+    viewer.push_visible(&mut qb);
+    qb.push(" LIMIT ").push_bind(UNREAD_CAP).push(") unread");
+    Ok(qb.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// Records that the viewer has seen everything up to `post`.
+#[tracing::instrument(skip_all)]
+pub async fn mark_seen(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResult<()> {
+    let updated = sqlx::query(
+        "UPDATE feed_seen SET last_post_id = ? WHERE portal_id = ? AND user_id = ? AND last_post_id < ?",
+    )
+    .bind(post)
+    .bind(viewer.portal())
+    .bind(viewer.user())
+    .bind(post)
+    .execute(pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        let inserted = sqlx::query(
+            "INSERT INTO feed_seen (portal_id, user_id, last_post_id) VALUES (?, ?, ?)",
+        )
+        .bind(viewer.portal())
+        .bind(viewer.user())
+        .bind(post)
+        .execute(pool)
+        .await;
+        match inserted {
+            // Already seen further (another tab got there first).
+            Err(e) if crate::ssr::db::Db::is_unique_violation(&e) => {}
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! Who may see a post: the rule every feed query, event and download goes through.
+//!
+//! A post is visible to its author; to every employee when addressed to everyone; to the
+//! members of an addressed department and of its sub-departments; to addressed people.
+//! Extranet users see only what is addressed to them by name (workgroups come later).
+
+use crate::auth::types::Role;
+use crate::error::AppResult;
+use crate::ids::{DepartmentId, PortalId, PostId, UserId};
+use crate::ssr::caller::Caller;
+use crate::ssr::hub::Audience;
+use sqlx::{Any, AnyPool, QueryBuilder};
+use std::collections::HashMap;
+
+/// The caller with what decides visibility: their department and its ancestors.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub caller: Caller,
+    pub departments: Vec<DepartmentId>,
+}
+
+impl Viewer {
+    #[tracing::instrument(skip_all)]
+    pub async fn load(pool: &AnyPool, caller: Caller) -> AppResult<Self> {
+        let own: Option<DepartmentId> =
+            sqlx::query_scalar("SELECT department_id FROM users WHERE id = ? AND portal_id = ?")
+                .bind(caller.user_id)
+                .bind(caller.portal_id())
+                .fetch_optional(pool)
+                .await?
+                .flatten();
+        let departments = match own {
+            Some(own) => {
+                let tree = DepartmentTree::load(pool, caller.portal_id()).await?;
+                tree.ancestors_and_self(own)
+            }
+            None => Vec::new(),
+        };
+        Ok(Self {
+            caller,
+            departments,
+        })
+    }
+
+    pub fn portal(&self) -> PortalId {
+        self.caller.portal_id()
+    }
+
+    pub fn user(&self) -> UserId {
+        self.caller.user_id
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.caller.role == Role::Admin
+    }
+
+    pub fn is_extranet(&self) -> bool {
+        self.caller.role == Role::Extranet
+    }
+
+    /// Appends `(…)`: true when the viewer may see post `p` (alias of `feed_posts`).
+    pub fn push_visible(&self, qb: &mut QueryBuilder<'_, Any>) {
+        qb.push("(p.author_id = ").push_bind(self.user());
+        if !self.is_extranet() {
+            qb.push(" OR p.to_all = 1");
+        }
+        qb.push(" OR p.id IN (SELECT a.post_id FROM feed_audience a WHERE a.portal_id = ")
+            .push_bind(self.portal())
+            .push(" AND ((a.kind = 'user' AND a.target_id = ")
+            .push_bind(self.user())
+            .push(")");
+        if !self.is_extranet() && !self.departments.is_empty() {
+            qb.push(" OR (a.kind = 'department' AND a.target_id IN (");
+            let mut ids = qb.separated(", ");
+            for id in &self.departments {
+                ids.push_bind(*id);
+            }
+            qb.push("))");
+        }
+        qb.push(")))");
+    }
+
+    /// Whether the viewer may see this post (for direct links, comments, reactions).
+    pub async fn can_see(&self, pool: &AnyPool, post: PostId) -> AppResult<bool> {
+        let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM feed_posts p WHERE p.portal_id = ");
+        qb.push_bind(self.portal())
+            .push(" AND p.id = ")
+            .push_bind(post)
+            .push(" AND ");
+        self.push_visible(&mut qb);
+        let n: i64 = qb.build_query_scalar().fetch_one(pool).await?;
+        Ok(n > 0)
+    }
+}
+
+/// The company tree as (id → parent), for walking up and down.
+pub struct DepartmentTree {
+    parent: HashMap<DepartmentId, Option<DepartmentId>>,
+}
+
+impl DepartmentTree {
+    pub async fn load(pool: &AnyPool, portal: PortalId) -> AppResult<Self> {
+        let rows: Vec<(DepartmentId, Option<DepartmentId>)> =
+            sqlx::query_as("SELECT id, parent_id FROM departments WHERE portal_id = ?")
+                .bind(portal)
+                .fetch_all(pool)
+                .await?;
+        Ok(Self {
+            parent: rows.into_iter().collect(),
+        })
+    }
+
+    pub fn ancestors_and_self(&self, id: DepartmentId) -> Vec<DepartmentId> {
+        let mut out = vec![id];
+        let mut current = id;
+        while let Some(Some(parent)) = self.parent.get(&current) {
+            if out.contains(parent) {
+                break;
+            }
+            out.push(*parent);
+            current = *parent;
+        }
+        out
+    }
+
+    /// The departments and everything under them.
+    pub fn subtrees(&self, roots: &[DepartmentId]) -> Vec<DepartmentId> {
+        self.parent
+            .keys()
+            .copied()
+            .filter(|d| {
+                self.ancestors_and_self(*d)
+                    .iter()
+                    .any(|a| roots.contains(a))
+            })
+            .collect()
+    }
+}
+
+/// Who receives live events about a post: the same people who may read it.
+#[tracing::instrument(skip_all)]
+pub async fn post_audience(pool: &AnyPool, portal: PortalId, post: PostId) -> AppResult<Audience> {
+    let row: Option<(UserId, i64)> =
+        sqlx::query_as("SELECT author_id, to_all FROM feed_posts WHERE id = ? AND portal_id = ?")
+            .bind(post)
+            .bind(portal)
+            .fetch_optional(pool)
+            .await?;
+    let Some((author, to_all)) = row else {
+        return Ok(Audience::Users(Vec::new()));
+    };
+    let targets: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT kind, target_id FROM feed_audience WHERE post_id = ? AND portal_id = ?",
+    )
+    .bind(post)
+    .bind(portal)
+    .fetch_all(pool)
+    .await?;
+    let mut users: Vec<UserId> = vec![author];
+    users.extend(
+        targets
+            .iter()
+            .filter(|(kind, _)| kind == "user")
+            .map(|(_, id)| UserId(*id)),
+    );
+    if to_all == 1 {
+        // Everyone employed, plus named extranet people and the author.
+        return Ok(Audience::EmployeesAnd(users));
+    }
+    let departments: Vec<DepartmentId> = targets
+        .iter()
+        .filter(|(kind, _)| kind == "department")
+        .map(|(_, id)| DepartmentId(*id))
+        .collect();
+    if !departments.is_empty() {
+        let tree = DepartmentTree::load(pool, portal).await?;
+        let all = tree.subtrees(&departments);
+        let mut qb = QueryBuilder::<Any>::new(
+            "SELECT id FROM users WHERE is_active = 1 AND role <> 'extranet' AND portal_id = ",
+        );
+        qb.push_bind(portal).push(" AND department_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in all {
+            ids.push_bind(id);
+        }
+        qb.push(")");
+        let members: Vec<UserId> = qb.build_query_scalar().fetch_all(pool).await?;
+        users.extend(members);
+    }
+    users.sort();
+    users.dedup();
+    Ok(Audience::Users(users))
+}

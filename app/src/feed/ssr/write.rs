@@ -1,0 +1,639 @@
+//! Publishing, editing, deleting and pinning posts; comments; reactions.
+//! Each change commits first, then tells the people who may see the post.
+
+use super::visibility::{Viewer, post_audience};
+use crate::error::{AppError, AppResult};
+use crate::feed::types::{MAX_COMMENT_CHARS, MAX_POST_CHARS, PostKind, Reaction, Recipients};
+use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use crate::notifications::ssr::Outgoing;
+use crate::realtime::RealtimeEvent;
+use crate::rich;
+use crate::ssr::db::insert_id;
+use crate::ssr::now_ms;
+use crate::ssr::state::AppState;
+use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+
+/// At most this many departments or people can be named as a post's recipients.
+const MAX_RECIPIENTS: usize = 200;
+
+/// Checks a text against its limit and parses it; returns the trimmed source and its mentions.
+fn checked_text(text: &str, max: usize, what: &str) -> AppResult<(String, Vec<UserId>)> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::invalid(format!(
+            "Write something in the {what} first."
+        )));
+    }
+    let length = text.chars().count();
+    if length > max {
+        return Err(AppError::invalid(format!(
+            "The {what} is too long: {length} characters, at most {max}."
+        )));
+    }
+    let mentions = rich::mentions(&rich::parse(text));
+    Ok((text.to_owned(), mentions))
+}
+
+/// Of `ids`, those that are active people of the viewer's portal.
+async fn members(pool: &AnyPool, viewer: &Viewer, ids: &[UserId]) -> AppResult<Vec<UserId>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb =
+        QueryBuilder::<Any>::new("SELECT id FROM users WHERE is_active = 1 AND portal_id = ");
+    qb.push_bind(viewer.portal()).push(" AND id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+    Ok(qb.build_query_scalar().fetch_all(pool).await?)
+}
+
+async fn check_mentions(pool: &AnyPool, viewer: &Viewer, mentioned: &[UserId]) -> AppResult<()> {
+    if members(pool, viewer, mentioned).await?.len() != mentioned.len() {
+        return Err(AppError::invalid(
+            "Someone you mentioned is not a member of this portal.",
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPost {
+    pub kind: PostKind,
+    pub body: String,
+    pub recipients: Recipients,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> AppResult<PostId> {
+    let pool = &state.db.pool;
+    if viewer.is_extranet() {
+        return Err(AppError::Forbidden);
+    }
+    if !matches!(new.kind, PostKind::Post | PostKind::Announcement) {
+        return Err(AppError::invalid("Choose a post or an announcement."));
+    }
+    let (body, mentioned) = checked_text(&new.body, MAX_POST_CHARS, "post")?;
+    let mut recipients = new.recipients;
+    recipients.departments.sort();
+    recipients.departments.dedup();
+    recipients.people.sort();
+    recipients.people.dedup();
+    if !recipients.everyone && recipients.departments.is_empty() && recipients.people.is_empty() {
+        return Err(AppError::invalid("Choose who the post is for."));
+    }
+    if recipients.departments.len() > MAX_RECIPIENTS || recipients.people.len() > MAX_RECIPIENTS {
+        return Err(AppError::invalid(format!(
+            "A post can name at most {MAX_RECIPIENTS} departments and {MAX_RECIPIENTS} people."
+        )));
+    }
+    if members(pool, viewer, &recipients.people).await?.len() != recipients.people.len() {
+        return Err(AppError::invalid(
+            "A recipient is not a member of this portal.",
+        ));
+    }
+    let known: Vec<DepartmentId> = {
+        let tree = super::visibility::DepartmentTree::load(pool, viewer.portal()).await?;
+        tree.subtrees(&recipients.departments)
+    };
+    if recipients.departments.iter().any(|d| !known.contains(d)) {
+        return Err(AppError::invalid("A department you chose does not exist."));
+    }
+    check_mentions(pool, viewer, &mentioned).await?;
+    // Whoever is mentioned can read the post, even outside the chosen recipients.
+    if !recipients.everyone {
+        for user in &mentioned {
+            if !recipients.people.contains(user) {
+                recipients.people.push(*user);
+            }
+        }
+    }
+
+    let now = now_ms();
+    let mut tx = pool.begin().await?;
+    let id = PostId(
+        insert_id(
+            &mut tx,
+            sqlx::query(
+                "INSERT INTO feed_posts (portal_id, author_id, kind, body, to_all, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(viewer.portal())
+            .bind(viewer.user())
+            .bind(new.kind.as_str())
+            .bind(&body)
+            .bind(i64::from(recipients.everyone))
+            .bind(now),
+        )
+        .await?,
+    );
+    for department in &recipients.departments {
+        add_audience(&mut tx, viewer, id, "department", department.0).await?;
+    }
+    for person in &recipients.people {
+        add_audience(&mut tx, viewer, id, "user", person.0).await?;
+    }
+    let mut outgoing = Outgoing::new(viewer.portal());
+    record_mentions(
+        &mut tx,
+        viewer,
+        id,
+        None,
+        &mentioned,
+        &mut outgoing,
+        "a post",
+    )
+    .await?;
+    tx.commit().await?;
+    outgoing.publish(&state.hub).await;
+    let audience = post_audience(pool, viewer.portal(), id).await?;
+    state
+        .hub
+        .publish(
+            viewer.portal(),
+            audience,
+            RealtimeEvent::FeedPosted {
+                post_id: id,
+                author_id: viewer.user(),
+            },
+        )
+        .await;
+    Ok(id)
+}
+
+async fn add_audience(
+    tx: &mut Transaction<'_, Any>,
+    viewer: &Viewer,
+    post: PostId,
+    kind: &str,
+    target: i64,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO feed_audience (post_id, portal_id, kind, target_id) VALUES (?, ?, ?, ?)",
+    )
+    .bind(post)
+    .bind(viewer.portal())
+    .bind(kind)
+    .bind(target)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Stores who is mentioned and notifies those newly mentioned (never the writer).
+async fn record_mentions(
+    tx: &mut Transaction<'_, Any>,
+    viewer: &Viewer,
+    post: PostId,
+    comment: Option<CommentId>,
+    mentioned: &[UserId],
+    outgoing: &mut Outgoing,
+    place: &str,
+) -> AppResult<()> {
+    let comment_id = comment.map(|c| c.0).unwrap_or(0);
+    let before: Vec<UserId> = sqlx::query_scalar(
+        "SELECT user_id FROM feed_mentions WHERE post_id = ? AND comment_id = ? AND portal_id = ?",
+    )
+    .bind(post)
+    .bind(comment_id)
+    .bind(viewer.portal())
+    .fetch_all(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM feed_mentions WHERE post_id = ? AND comment_id = ? AND portal_id = ?")
+        .bind(post)
+        .bind(comment_id)
+        .bind(viewer.portal())
+        .execute(&mut **tx)
+        .await?;
+    let link = match comment {
+        Some(c) => format!("/feed/{post}#comment-{c}"),
+        None => format!("/feed/{post}"),
+    };
+    let title = format!("{} mentioned you in {place}", viewer.caller.name);
+    for user in mentioned {
+        sqlx::query(
+            "INSERT INTO feed_mentions (portal_id, post_id, comment_id, user_id) VALUES (?, ?, ?, ?)",
+        )
+        .bind(viewer.portal())
+        .bind(post)
+        .bind(comment_id)
+        .bind(*user)
+        .execute(&mut **tx)
+        .await?;
+        if *user != viewer.user() && !before.contains(user) {
+            outgoing.add(tx, *user, "mention", &title, &link).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The post's author and whether the viewer may see it; NotFound when they may not.
+async fn visible_post(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    post: PostId,
+) -> AppResult<(UserId, PostKind)> {
+    if !viewer.can_see(pool, post).await? {
+        return Err(AppError::NotFound);
+    }
+    let (author, kind): (UserId, String) =
+        sqlx::query_as("SELECT author_id, kind FROM feed_posts WHERE id = ? AND portal_id = ?")
+            .bind(post)
+            .bind(viewer.portal())
+            .fetch_one(pool)
+            .await?;
+    Ok((author, PostKind::parse(&kind).unwrap_or(PostKind::Post)))
+}
+
+async fn announce_change(state: &AppState, viewer: &Viewer, post: PostId) -> AppResult<()> {
+    let audience = post_audience(&state.db.pool, viewer.portal(), post).await?;
+    state
+        .hub
+        .publish(
+            viewer.portal(),
+            audience,
+            RealtimeEvent::FeedChanged { post_id: post },
+        )
+        .await;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn edit_post(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    body: &str,
+) -> AppResult<()> {
+    let pool = &state.db.pool;
+    let (author, kind) = visible_post(pool, viewer, post).await?;
+    if author != viewer.user() || kind == PostKind::Entry {
+        return Err(AppError::Forbidden);
+    }
+    let (body, mentioned) = checked_text(body, MAX_POST_CHARS, "post")?;
+    check_mentions(pool, viewer, &mentioned).await?;
+    let to_all: i64 =
+        sqlx::query_scalar("SELECT to_all FROM feed_posts WHERE id = ? AND portal_id = ?")
+            .bind(post)
+            .bind(viewer.portal())
+            .fetch_one(pool)
+            .await?;
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE feed_posts SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
+        .bind(&body)
+        .bind(now_ms())
+        .bind(post)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    if to_all == 0 {
+        // Newly mentioned people join the recipients, as when posting.
+        for user in &mentioned {
+            sqlx::query(
+                "DELETE FROM feed_audience WHERE post_id = ? AND kind = 'user' AND target_id = ? AND portal_id = ?",
+            )
+            .bind(post)
+            .bind(*user)
+            .bind(viewer.portal())
+            .execute(&mut *tx)
+            .await?;
+            add_audience(&mut tx, viewer, post, "user", user.0).await?;
+        }
+    }
+    let mut outgoing = Outgoing::new(viewer.portal());
+    record_mentions(
+        &mut tx,
+        viewer,
+        post,
+        None,
+        &mentioned,
+        &mut outgoing,
+        "a post",
+    )
+    .await?;
+    tx.commit().await?;
+    outgoing.publish(&state.hub).await;
+    announce_change(state, viewer, post).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> AppResult<()> {
+    let pool = &state.db.pool;
+    let (author, _) = visible_post(pool, viewer, post).await?;
+    if author != viewer.user() && !viewer.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    // Those who could see it learn that it is gone; work out who before the rows go.
+    let audience = post_audience(pool, viewer.portal(), post).await?;
+    let mut tx = pool.begin().await?;
+    for table in [
+        "feed_reactions",
+        "feed_mentions",
+        "feed_comments",
+        "feed_audience",
+    ] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE post_id = ? AND portal_id = ?"
+        ))
+        .bind(post)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM feed_posts WHERE id = ? AND portal_id = ?")
+        .bind(post)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state
+        .hub
+        .publish(
+            viewer.portal(),
+            audience,
+            RealtimeEvent::FeedRemoved { post_id: post },
+        )
+        .await;
+    Ok(())
+}
+
+/// Pins a post above everyone's feed (admins), or unpins it.
+#[tracing::instrument(skip_all)]
+pub async fn set_pinned(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    pinned: bool,
+) -> AppResult<()> {
+    if !viewer.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    visible_post(&state.db.pool, viewer, post).await?;
+    sqlx::query("UPDATE feed_posts SET pinned_at = ? WHERE id = ? AND portal_id = ?")
+        .bind(pinned.then(now_ms))
+        .bind(post)
+        .bind(viewer.portal())
+        .execute(&state.db.pool)
+        .await?;
+    announce_change(state, viewer, post).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn add_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    body: &str,
+) -> AppResult<CommentId> {
+    let pool = &state.db.pool;
+    let (author, _) = visible_post(pool, viewer, post).await?;
+    let (body, mentioned) = checked_text(body, MAX_COMMENT_CHARS, "comment")?;
+    check_mentions(pool, viewer, &mentioned).await?;
+    // A comment cannot reveal a post: everyone mentioned must already be able to read it.
+    for user in &mentioned {
+        let can_see = mentioned_can_see(state, viewer, post, *user).await?;
+        if !can_see {
+            return Err(AppError::invalid(
+                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
+            ));
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let id = CommentId(
+        insert_id(
+            &mut tx,
+            sqlx::query(
+                "INSERT INTO feed_comments (portal_id, post_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(viewer.portal())
+            .bind(post)
+            .bind(viewer.user())
+            .bind(&body)
+            .bind(now_ms()),
+        )
+        .await?,
+    );
+    sqlx::query(
+        "UPDATE feed_posts SET comment_count = comment_count + 1 WHERE id = ? AND portal_id = ?",
+    )
+    .bind(post)
+    .bind(viewer.portal())
+    .execute(&mut *tx)
+    .await?;
+    let mut outgoing = Outgoing::new(viewer.portal());
+    record_mentions(
+        &mut tx,
+        viewer,
+        post,
+        Some(id),
+        &mentioned,
+        &mut outgoing,
+        "a comment",
+    )
+    .await?;
+    if author != viewer.user() && !mentioned.contains(&author) {
+        let title = format!("{} commented on your post", viewer.caller.name);
+        let link = format!("/feed/{post}#comment-{id}");
+        outgoing
+            .add(&mut tx, author, "comment", &title, &link)
+            .await?;
+    }
+    tx.commit().await?;
+    outgoing.publish(&state.hub).await;
+    announce_change(state, viewer, post).await?;
+    Ok(id)
+}
+
+async fn mentioned_can_see(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    user: UserId,
+) -> AppResult<bool> {
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT role, name, is_active FROM users WHERE id = ? AND portal_id = ?")
+            .bind(user)
+            .bind(viewer.portal())
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let Some((role, name, _)) = row else {
+        return Ok(false);
+    };
+    let caller = crate::ssr::caller::Caller {
+        portal: viewer.caller.portal.clone(),
+        user_id: user,
+        role: crate::auth::types::Role::parse(&role).ok_or(AppError::Internal)?,
+        name,
+        email: String::new(),
+    };
+    let other = Viewer::load(&state.db.pool, caller).await?;
+    other.can_see(&state.db.pool, post).await
+}
+
+/// The comment's post and author; NotFound when the viewer cannot see it.
+async fn visible_comment(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    comment: CommentId,
+) -> AppResult<(PostId, UserId)> {
+    let row: Option<(PostId, UserId)> = sqlx::query_as(
+        "SELECT post_id, author_id FROM feed_comments WHERE id = ? AND portal_id = ?",
+    )
+    .bind(comment)
+    .bind(viewer.portal())
+    .fetch_optional(pool)
+    .await?;
+    let (post, author) = row.ok_or(AppError::NotFound)?;
+    if !viewer.can_see(pool, post).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok((post, author))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn edit_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    comment: CommentId,
+    body: &str,
+) -> AppResult<()> {
+    let pool = &state.db.pool;
+    let (post, author) = visible_comment(pool, viewer, comment).await?;
+    if author != viewer.user() {
+        return Err(AppError::Forbidden);
+    }
+    let (body, mentioned) = checked_text(body, MAX_COMMENT_CHARS, "comment")?;
+    check_mentions(pool, viewer, &mentioned).await?;
+    for user in &mentioned {
+        if !mentioned_can_see(state, viewer, post, *user).await? {
+            return Err(AppError::invalid(
+                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
+            ));
+        }
+    }
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE feed_comments SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
+        .bind(&body)
+        .bind(now_ms())
+        .bind(comment)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    let mut outgoing = Outgoing::new(viewer.portal());
+    record_mentions(
+        &mut tx,
+        viewer,
+        post,
+        Some(comment),
+        &mentioned,
+        &mut outgoing,
+        "a comment",
+    )
+    .await?;
+    tx.commit().await?;
+    outgoing.publish(&state.hub).await;
+    announce_change(state, viewer, post).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn delete_comment(
+    state: &AppState,
+    viewer: &Viewer,
+    comment: CommentId,
+) -> AppResult<()> {
+    let pool = &state.db.pool;
+    let (post, author) = visible_comment(pool, viewer, comment).await?;
+    if author != viewer.user() && !viewer.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    for table in ["feed_reactions", "feed_mentions"] {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE post_id = ? AND comment_id = ? AND portal_id = ?"
+        ))
+        .bind(post)
+        .bind(comment)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM feed_comments WHERE id = ? AND portal_id = ?")
+        .bind(comment)
+        .bind(viewer.portal())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE feed_posts SET comment_count = comment_count - 1 WHERE id = ? AND portal_id = ?",
+    )
+    .bind(post)
+    .bind(viewer.portal())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    announce_change(state, viewer, post).await
+}
+
+/// Sets the viewer's reaction on a post or one of its comments; `None` takes it back.
+#[tracing::instrument(skip_all)]
+pub async fn react(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    comment: Option<CommentId>,
+    reaction: Option<Reaction>,
+) -> AppResult<()> {
+    let pool = &state.db.pool;
+    match comment {
+        Some(c) => {
+            let (comment_post, _) = visible_comment(pool, viewer, c).await?;
+            if comment_post != post {
+                return Err(AppError::NotFound);
+            }
+        }
+        None => {
+            visible_post(pool, viewer, post).await?;
+        }
+    }
+    let comment_id = comment.map(|c| c.0).unwrap_or(0);
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "DELETE FROM feed_reactions WHERE post_id = ? AND comment_id = ? AND user_id = ? AND portal_id = ?",
+    )
+    .bind(post)
+    .bind(comment_id)
+    .bind(viewer.user())
+    .bind(viewer.portal())
+    .execute(&mut *tx)
+    .await?;
+    if let Some(reaction) = reaction {
+        sqlx::query(
+            "INSERT INTO feed_reactions (portal_id, post_id, comment_id, user_id, reaction, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(viewer.portal())
+        .bind(post)
+        .bind(comment_id)
+        .bind(viewer.user())
+        .bind(reaction.as_str())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let (table, id) = match comment {
+        Some(c) => ("feed_comments", c.0),
+        None => ("feed_posts", post.0),
+    };
+    sqlx::query(&format!(
+        "UPDATE {table} SET reaction_count = (SELECT COUNT(*) FROM feed_reactions r \
+         WHERE r.post_id = ? AND r.comment_id = ? AND r.portal_id = ?) WHERE id = ? AND portal_id = ?"
+    ))
+    .bind(post)
+    .bind(comment_id)
+    .bind(viewer.portal())
+    .bind(id)
+    .bind(viewer.portal())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    announce_change(state, viewer, post).await
+}

@@ -1,0 +1,207 @@
+//! The feed as the browser sees it.
+
+use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use crate::rich::Block;
+use serde::{Deserialize, Serialize};
+
+/// Longest post text, in characters (documented in docs/FEED.md).
+pub const MAX_POST_CHARS: usize = 10_000;
+/// Longest comment text, in characters.
+pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// Posts per page of the feed.
+pub const PAGE_SIZE: usize = 20;
+/// Newest comments shown under a post in the feed (the rest load on demand).
+pub const PREVIEW_COMMENTS: usize = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    Post,
+    Announcement,
+    Appreciation,
+    /// Published by another tool or the portal itself through the feed-entry API.
+    Entry,
+}
+
+impl PostKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PostKind::Post => "post",
+            PostKind::Announcement => "announcement",
+            PostKind::Appreciation => "appreciation",
+            PostKind::Entry => "entry",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "post" => Some(Self::Post),
+            "announcement" => Some(Self::Announcement),
+            "appreciation" => Some(Self::Appreciation),
+            "entry" => Some(Self::Entry),
+            _ => None,
+        }
+    }
+}
+
+/// Reactions people can leave on posts and comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reaction {
+    Like,
+    Love,
+    Laugh,
+    Wow,
+    Sad,
+    Celebrate,
+}
+
+impl Reaction {
+    pub const ALL: [Reaction; 6] = [
+        Reaction::Like,
+        Reaction::Love,
+        Reaction::Laugh,
+        Reaction::Wow,
+        Reaction::Sad,
+        Reaction::Celebrate,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reaction::Like => "like",
+            Reaction::Love => "love",
+            Reaction::Laugh => "laugh",
+            Reaction::Wow => "wow",
+            Reaction::Sad => "sad",
+            Reaction::Celebrate => "celebrate",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Reaction::Like => "👍",
+            Reaction::Love => "❤️",
+            Reaction::Laugh => "😄",
+            Reaction::Wow => "😮",
+            Reaction::Sad => "😢",
+            Reaction::Celebrate => "🎉",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Reaction::Like => "Like",
+            Reaction::Love => "Love",
+            Reaction::Laugh => "Haha",
+            Reaction::Wow => "Wow",
+            Reaction::Sad => "Sad",
+            Reaction::Celebrate => "Celebrate",
+        }
+    }
+}
+
+/// A person as shown next to what they wrote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Author {
+    pub id: UserId,
+    pub name: String,
+    pub photo_url: Option<String>,
+}
+
+/// Who a post is for, as chosen in the composer.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Recipients {
+    pub everyone: bool,
+    pub departments: Vec<DepartmentId>,
+    pub people: Vec<UserId>,
+}
+
+/// One addressee, as shown on a post ("All employees", "Sales", "Jane Doe").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Addressee {
+    Everyone,
+    Department(DepartmentId, String),
+    Person(UserId, String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReactionSummary {
+    pub total: i64,
+    /// The reaction kinds used, most used first.
+    pub top: Vec<Reaction>,
+    pub mine: Option<Reaction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: CommentId,
+    pub post_id: PostId,
+    pub author: Author,
+    pub body: Vec<Block>,
+    /// The source text, for the author's edit box.
+    pub source: Option<String>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub reactions: ReactionSummary,
+    pub can_edit: bool,
+    pub can_delete: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: PostId,
+    pub kind: PostKind,
+    pub author: Author,
+    pub body: Vec<Block>,
+    /// The source text, for the author's edit box.
+    pub source: Option<String>,
+    /// What an entry published by another tool says ("joined the portal"), with its link.
+    pub entry: Option<EntryView>,
+    pub addressees: Vec<Addressee>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub pinned: bool,
+    pub reactions: ReactionSummary,
+    pub comment_count: i64,
+    /// The newest comments, oldest first.
+    pub comments: Vec<CommentView>,
+    pub can_edit: bool,
+    pub can_delete: bool,
+    pub can_pin: bool,
+}
+
+/// An entry of another tool, rendered by its type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryView {
+    pub entry_type: String,
+    pub text: String,
+    pub link: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostsPage {
+    pub posts: Vec<PostView>,
+    /// Pinned posts, shown above the feed on the first page only.
+    pub pinned: Vec<PostView>,
+    pub next_cursor: Option<PostId>,
+}
+
+/// Who reacted, for the "who liked" list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReactionEntry {
+    pub author: Author,
+    pub reaction: Reaction,
+}
+
+/// Someone to @mention, for the composer's autocomplete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MentionCandidate {
+    pub id: UserId,
+    pub name: String,
+    pub position: String,
+    pub photo_url: Option<String>,
+}

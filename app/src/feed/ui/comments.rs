@@ -1,0 +1,140 @@
+//! Comments under a post: the newest shown, earlier ones on request, and the reply box.
+
+use super::PostSignal;
+use super::post_card::confirm;
+use super::reactions::Reactions;
+use crate::error::AppError;
+use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
+use crate::feed::types::CommentView;
+use crate::rich::{RichEditor, RichText};
+use crate::ui::page::{relative_time, time_ago};
+use crate::ui::{Avatar, ErrorBox};
+use leptos::prelude::*;
+
+#[component]
+pub fn Comments(post: PostSignal) -> impl IntoView {
+    let id = post.with_untracked(|p| p.id);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let sending = RwSignal::new(false);
+    let send = move |_: ()| {
+        if sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        error.set(None);
+        let body = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            match add_comment(id, body).await {
+                Ok(_) => {
+                    draft.set(String::new());
+                    super::refresh_post(post);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            sending.set(false);
+        });
+    };
+    let load_earlier = move |_| {
+        let Some(oldest) = post.with_untracked(|p| p.comments.first().map(|c| c.id)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            if let Ok(mut earlier) = earlier_comments(id, oldest).await {
+                post.update(|p| {
+                    earlier.append(&mut p.comments);
+                    p.comments = earlier;
+                });
+            }
+        });
+    };
+    view! {
+        <section class="comments" id=format!("comments-{id}")>
+            <Show when=move || post.with(|p| p.comment_count as usize > p.comments.len())>
+                <button type="button" class="link-btn small" on:click=load_earlier>
+                    {move || post.with(|p| format!("Show earlier comments ({})", p.comment_count as usize - p.comments.len()))}
+                </button>
+            </Show>
+            <For
+                each=move || post.with(|p| p.comments.clone())
+                key=|c| (c.id, c.edited_at, c.reactions.total, c.reactions.mine)
+                children=move |comment| view! { <Comment comment post/> }
+            />
+            <div class="comment-form">
+                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                <RichEditor value=draft placeholder="Write a comment… (@ to mention, Ctrl+Enter to send)" label="Comment" rows=1 on_submit=send/>
+                <Show when=move || !draft.with(|d| d.trim().is_empty())>
+                    <button type="button" class="btn btn-primary btn-small" disabled=move || sending.get() on:click=move |_| send(())>"Send"</button>
+                </Show>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
+    let CommentView {
+        id,
+        post_id,
+        author,
+        body,
+        source,
+        created_at,
+        edited_at,
+        reactions,
+        can_edit,
+        can_delete,
+    } = comment;
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(source.unwrap_or_default());
+    let error = RwSignal::new(None::<AppError>);
+    let save = move |_: ()| {
+        let body = draft.get_untracked();
+        leptos::task::spawn_local(async move {
+            match edit_comment(id, body).await {
+                Ok(()) => {
+                    editing.set(false);
+                    super::refresh_post(post);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |_| {
+        if !confirm("Delete this comment?") {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match delete_comment(id).await {
+                Ok(()) => super::refresh_post(post),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let summary = Signal::stored(reactions);
+    view! {
+        <div class="comment" id=format!("comment-{id}")>
+            <Avatar name=author.name.clone() photo=author.photo_url.clone() size="sm"/>
+            <div class="comment-body">
+                <div class="comment-bubble">
+                    <a class="post-author" href=format!("/people/{}", author.id)>{author.name.clone()}</a>
+                    <Show when=move || editing.get() fallback=move || view! { <RichText blocks=body.clone()/> }>
+                        <RichEditor value=draft placeholder="" label="Edit the comment" rows=2 on_submit=save/>
+                        <div class="row gap">
+                            <button type="button" class="btn btn-primary btn-small" on:click=move |_| save(())>"Save"</button>
+                            <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
+                        </div>
+                    </Show>
+                </div>
+                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                <div class="comment-foot muted small">
+                    <span title=relative_time(created_at)>{time_ago(created_at)}</span>
+                    {edited_at.map(|_| " · edited")}
+                    <Reactions post_id comment_id=Some(id) summary on_change=Callback::new(move |_| super::refresh_post(post))/>
+                    {can_edit.then(|| view! { <button type="button" class="link-btn" on:click=move |_| editing.set(true)>"Edit"</button> })}
+                    {can_delete.then(|| view! { <button type="button" class="link-btn" on:click=remove>"Delete"</button> })}
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,175 @@
+//! One post in the feed: author, addressees, text, reactions, comments and its menu.
+
+use super::PostSignal;
+use super::comments::Comments;
+use super::reactions::ReactionBar;
+use crate::error::AppError;
+use crate::feed::api::{delete_post, edit_post, pin_post};
+use crate::feed::types::{Addressee, PostKind, PostView};
+use crate::ids::PostId;
+use crate::rich::{RichEditor, RichText};
+use crate::ui::page::{relative_time, time_ago};
+use crate::ui::{Avatar, ErrorBox};
+use leptos::prelude::*;
+
+#[component]
+pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) -> impl IntoView {
+    let id = post.with_untracked(|p| p.id);
+    let editing = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let menu_open = RwSignal::new(false);
+
+    let run =
+        move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>,
+              after: Box<dyn Fn()>| {
+            error.set(None);
+            leptos::task::spawn_local(async move {
+                match work.await {
+                    Ok(()) => after(),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        };
+    let save = move |_: ()| {
+        let body = draft.get_untracked();
+        run(
+            Box::pin(edit_post(id, body)),
+            Box::new(move || {
+                editing.set(false);
+                super::refresh_post(post);
+            }),
+        );
+    };
+    let toggle_pin = move |_| {
+        menu_open.set(false);
+        let pinned = !post.with_untracked(|p| p.pinned);
+        run(
+            Box::pin(pin_post(id, pinned)),
+            Box::new(move || super::refresh_post(post)),
+        );
+    };
+    let remove = move |_| {
+        menu_open.set(false);
+        if !confirm("Delete this post with its comments? This cannot be undone.") {
+            return;
+        }
+        run(
+            Box::pin(delete_post(id)),
+            Box::new(move || on_removed.run(id)),
+        );
+    };
+    let start_edit = move |_| {
+        menu_open.set(false);
+        draft.set(post.with_untracked(|p| p.source.clone().unwrap_or_default()));
+        editing.set(true);
+    };
+
+    view! {
+        <article
+            class="post card"
+            class:post-announcement=move || post.with(|p| p.kind == PostKind::Announcement)
+            id=format!("post-{id}")
+        >
+            <header class="post-head">
+                {move || post.with(head)}
+                <Show when=move || post.with(|p| p.can_edit || p.can_delete || p.can_pin)>
+                    <div class="post-menu">
+                        <button type="button" class="icon-btn" aria-label="Post actions" aria-haspopup="menu"
+                            aria-expanded=move || menu_open.get().to_string()
+                            on:click=move |_| menu_open.update(|o| *o = !*o)>"⋯"</button>
+                        <Show when=move || menu_open.get()>
+                            <div class="dropdown open" role="menu">
+                                <Show when=move || post.with(|p| p.can_edit)>
+                                    <button type="button" class="link-btn" role="menuitem" on:click=start_edit>"Edit"</button>
+                                </Show>
+                                <Show when=move || post.with(|p| p.can_pin)>
+                                    <button type="button" class="link-btn" role="menuitem" on:click=toggle_pin>
+                                        {move || if post.with(|p| p.pinned) { "Unpin" } else { "Pin for everyone" }}
+                                    </button>
+                                </Show>
+                                <Show when=move || post.with(|p| p.can_delete)>
+                                    <button type="button" class="link-btn danger" role="menuitem" on:click=remove>"Delete"</button>
+                                </Show>
+                            </div>
+                        </Show>
+                    </div>
+                </Show>
+            </header>
+            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            <Show
+                when=move || editing.get()
+                fallback=move || post.with(|p| view! { <RichText blocks=p.body.clone()/> })
+            >
+                <div class="post-edit">
+                    <RichEditor value=draft placeholder="" label="Edit the post" rows=5 toolbar=true on_submit=save/>
+                    <div class="row gap">
+                        <button type="button" class="btn btn-primary" on:click=move |_| save(())>"Save"</button>
+                        <button type="button" class="btn" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    </div>
+                </div>
+            </Show>
+            <ReactionBar post/>
+            <Comments post/>
+        </article>
+    }
+}
+
+fn head(p: &PostView) -> impl IntoView + use<> {
+    let author_link = format!("/people/{}", p.author.id);
+    let what = match (&p.entry, p.kind) {
+        (Some(entry), _) => {
+            let text = entry.text.clone();
+            match entry.link.clone() {
+                Some(link) => view! { " " <a href=link class="entry-text">{text}</a> }.into_any(),
+                None => view! { " " <span class="entry-text">{text}</span> }.into_any(),
+            }
+        }
+        _ => view! { <span class="addressees">" → "{addressees(&p.addressees)}</span> }.into_any(),
+    };
+    let edited = p.edited_at.map(|_| view! { <span>" · edited"</span> });
+    view! {
+        <Avatar name=p.author.name.clone() photo=p.author.photo_url.clone()/>
+        <div class="post-meta">
+            <div class="post-line"><a class="post-author" href=author_link>{p.author.name.clone()}</a>{what}</div>
+            <div class="muted small">
+                <a class="post-time" href=format!("/feed/{}", p.id) title=relative_time(p.created_at)>{time_ago(p.created_at)}</a>
+                {edited}
+            </div>
+        </div>
+        <div class="post-badges">
+            {p.pinned.then(|| view! { <span class="tag">"📌 Pinned"</span> })}
+            {(p.kind == PostKind::Announcement).then(|| view! { <span class="tag tag-amber">"Announcement"</span> })}
+        </div>
+    }
+}
+
+fn addressees(list: &[Addressee]) -> String {
+    let names: Vec<&str> = list
+        .iter()
+        .map(|a| match a {
+            Addressee::Everyone => "All employees",
+            Addressee::Department(_, name) | Addressee::Person(_, name) => name.as_str(),
+        })
+        .collect();
+    match names.len() {
+        0 => "you".to_owned(),
+        1..=3 => names.join(", "),
+        n => format!("{}, {} and {} more", names[0], names[1], n - 2),
+    }
+}
+
+/// Asks the browser to confirm (always yes on the server, where nothing is clicked).
+pub fn confirm(question: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(question).ok())
+            .unwrap_or(false)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = question;
+        true
+    }
+}

@@ -1,0 +1,113 @@
+//! Rich text: the safe Markdown subset people write in posts, comments, tasks and chat —
+//! bold, italic, strike-through, lists, quotes, code, links and @mentions.
+//!
+//! The server parses the source into this small tree (`parse`); the tree crosses the wire and
+//! is rendered by `RichText` with ordinary Leptos views, so user text is always escaped and no
+//! HTML a user typed can ever reach the page as markup.
+
+pub mod editor;
+#[cfg(feature = "ssr")]
+mod parse;
+mod view;
+
+use crate::ids::UserId;
+use serde::{Deserialize, Serialize};
+
+pub use editor::RichEditor;
+#[cfg(feature = "ssr")]
+pub use parse::parse;
+pub use view::RichText;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "c")]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    Quote(Vec<Block>),
+    List {
+        ordered: bool,
+        start: u64,
+        items: Vec<Vec<Block>>,
+    },
+    Code(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", content = "c")]
+pub enum Inline {
+    Text(String),
+    Strong(Vec<Inline>),
+    Emphasis(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Code(String),
+    Link { href: String, children: Vec<Inline> },
+    Mention { user: UserId, name: String },
+    Break,
+}
+
+/// The people mentioned in a text, in order of first mention.
+pub fn mentions(blocks: &[Block]) -> Vec<UserId> {
+    fn inlines(items: &[Inline], out: &mut Vec<UserId>) {
+        for item in items {
+            match item {
+                Inline::Mention { user, .. } if !out.contains(user) => out.push(*user),
+                Inline::Strong(c) | Inline::Emphasis(c) | Inline::Strike(c) => inlines(c, out),
+                Inline::Link { children, .. } => inlines(children, out),
+                _ => {}
+            }
+        }
+    }
+    fn blocks_into(items: &[Block], out: &mut Vec<UserId>) {
+        for block in items {
+            match block {
+                Block::Paragraph(i) => inlines(i, out),
+                Block::Quote(b) => blocks_into(b, out),
+                Block::List { items, .. } => items.iter().for_each(|b| blocks_into(b, out)),
+                Block::Code(_) => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    blocks_into(blocks, &mut out);
+    out
+}
+
+/// The text without formatting, cut to `max` characters (for notifications and previews).
+pub fn plain_text(blocks: &[Block], max: usize) -> String {
+    fn inlines(items: &[Inline], out: &mut String) {
+        for item in items {
+            match item {
+                Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+                Inline::Mention { name, .. } => {
+                    out.push('@');
+                    out.push_str(name);
+                }
+                Inline::Strong(c) | Inline::Emphasis(c) | Inline::Strike(c) => inlines(c, out),
+                Inline::Link { children, .. } => inlines(children, out),
+                Inline::Break => out.push(' '),
+            }
+        }
+    }
+    fn blocks_into(items: &[Block], out: &mut String) {
+        for block in items {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+            match block {
+                Block::Paragraph(i) => inlines(i, out),
+                Block::Quote(b) => blocks_into(b, out),
+                Block::List { items, .. } => items.iter().for_each(|b| blocks_into(b, out)),
+                Block::Code(c) => out.push_str(c),
+            }
+        }
+    }
+    let mut out = String::new();
+    blocks_into(blocks, &mut out);
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    if out.chars().count() > max {
+        let mut cut: String = out.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    } else {
+        out
+    }
+}

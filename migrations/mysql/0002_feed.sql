@@ -1,0 +1,75 @@
+-- Live feed: posts with their audience, comments, reactions, and what each reader has seen.
+-- Polls, announcements, appreciations, attachments and search come in later migrations.
+
+CREATE TABLE feed_posts (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    author_id BIGINT NOT NULL,
+    -- post | announcement | appreciation | entry (published by another tool: entry_type)
+    kind VARCHAR(32) NOT NULL,
+    body VARCHAR(10000) NOT NULL DEFAULT '',
+    entry_type VARCHAR(64),
+    entry_data VARCHAR(4000),
+    -- Addressed to every employee (the common case, kept on the row for a fast feed query).
+    to_all BIGINT NOT NULL DEFAULT 0,
+    pinned_at BIGINT,
+    comment_count BIGINT NOT NULL DEFAULT 0,
+    reaction_count BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_posts_portal ON feed_posts(portal_id, id);
+CREATE INDEX feed_posts_author ON feed_posts(portal_id, author_id, id);
+CREATE INDEX feed_posts_pinned ON feed_posts(portal_id, pinned_at);
+
+-- Who a post is addressed to besides (or instead of) everyone: departments (with their
+-- sub-departments), named people, workgroups.
+CREATE TABLE feed_audience (
+    post_id BIGINT NOT NULL,
+    portal_id BIGINT NOT NULL,
+    kind VARCHAR(16) NOT NULL,
+    target_id BIGINT NOT NULL,
+    PRIMARY KEY (post_id, kind, target_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_audience_target ON feed_audience(portal_id, kind, target_id, post_id);
+
+CREATE TABLE feed_comments (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    author_id BIGINT NOT NULL,
+    body VARCHAR(5000) NOT NULL,
+    reaction_count BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_comments_post ON feed_comments(portal_id, post_id, id);
+
+-- One reaction per person per post or comment (comment_id 0 = the post itself).
+CREATE TABLE feed_reactions (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    comment_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    reaction VARCHAR(16) NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (post_id, comment_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- People mentioned in a post or comment (comment_id 0 = the post), for "mentions of me".
+CREATE TABLE feed_mentions (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    comment_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    PRIMARY KEY (post_id, comment_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_mentions_user ON feed_mentions(portal_id, user_id, post_id);
+
+-- The newest post each reader has seen: everything visible above it is unread.
+CREATE TABLE feed_seen (
+    portal_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    last_post_id BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

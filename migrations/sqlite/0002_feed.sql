@@ -1,0 +1,75 @@
+-- Live feed: posts with their audience, comments, reactions, and what each reader has seen.
+-- Polls, announcements, appreciations, attachments and search come in later migrations.
+
+CREATE TABLE feed_posts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    portal_id BIGINT NOT NULL,
+    author_id BIGINT NOT NULL,
+    -- post | announcement | appreciation | entry (published by another tool: entry_type)
+    kind TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT '',
+    entry_type TEXT,
+    entry_data TEXT,
+    -- Addressed to every employee (the common case, kept on the row for a fast feed query).
+    to_all BIGINT NOT NULL DEFAULT 0,
+    pinned_at BIGINT,
+    comment_count BIGINT NOT NULL DEFAULT 0,
+    reaction_count BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT
+);
+CREATE INDEX feed_posts_portal ON feed_posts(portal_id, id);
+CREATE INDEX feed_posts_author ON feed_posts(portal_id, author_id, id);
+CREATE INDEX feed_posts_pinned ON feed_posts(portal_id, pinned_at);
+
+-- Who a post is addressed to besides (or instead of) everyone: departments (with their
+-- sub-departments), named people, workgroups.
+CREATE TABLE feed_audience (
+    post_id BIGINT NOT NULL,
+    portal_id BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    target_id BIGINT NOT NULL,
+    PRIMARY KEY (post_id, kind, target_id)
+);
+CREATE INDEX feed_audience_target ON feed_audience(portal_id, kind, target_id, post_id);
+
+CREATE TABLE feed_comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    author_id BIGINT NOT NULL,
+    body TEXT NOT NULL,
+    reaction_count BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    edited_at BIGINT
+);
+CREATE INDEX feed_comments_post ON feed_comments(portal_id, post_id, id);
+
+-- One reaction per person per post or comment (comment_id 0 = the post itself).
+CREATE TABLE feed_reactions (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    comment_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    reaction TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (post_id, comment_id, user_id)
+);
+
+-- People mentioned in a post or comment (comment_id 0 = the post), for "mentions of me".
+CREATE TABLE feed_mentions (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    comment_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    PRIMARY KEY (post_id, comment_id, user_id)
+);
+CREATE INDEX feed_mentions_user ON feed_mentions(portal_id, user_id, post_id);
+
+-- The newest post each reader has seen: everything visible above it is unread.
+CREATE TABLE feed_seen (
+    portal_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    last_post_id BIGINT NOT NULL,
+    PRIMARY KEY (portal_id, user_id)
+);

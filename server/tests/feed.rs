@@ -1,0 +1,471 @@
+//! The feed through its server functions: posting, visibility by department and person,
+//! comments, reactions, mentions, live events, unread counts, bad input and other portals.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{Client, TestServer, accept, invite, next_event, websocket};
+use serde_json::{Value, json};
+
+/// A portal with an admin, Bob in "Sales" and Carl in the root department.
+async fn company(server: &TestServer) -> (Client, Client, Client, i64) {
+    let admin = server.sign_up("acme", "ann@acme.test").await;
+    admin
+        .ok("save_department", &[("name", "Sales"), ("parent_id", "")])
+        .await;
+    let departments = admin.ok("departments", &[]).await;
+    let sales = departments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "Sales")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let bob = accept(
+        server,
+        &invite(&admin, "bob@acme.test", "employee").await,
+        "Bob Baker",
+    )
+    .await;
+    let carl = accept(
+        server,
+        &invite(&admin, "carl@acme.test", "employee").await,
+        "Carl Cook",
+    )
+    .await;
+    let bob_id = bob.me_id().await.to_string();
+    admin
+        .ok(
+            "update_profile",
+            &[
+                ("user_id", &bob_id),
+                ("name", "Bob Baker"),
+                ("department_id", &sales.to_string()),
+            ],
+        )
+        .await;
+    (admin, bob, carl, sales)
+}
+
+fn everyone() -> Value {
+    json!({ "everyone": true, "departments": [], "people": [] })
+}
+
+async fn post(client: &Client, body: &str, recipients: Value) -> i64 {
+    client
+        .ok_json(
+            "create_post",
+            json!({ "kind": "post", "body": body, "recipients": recipients }),
+        )
+        .await
+        .as_i64()
+        .unwrap()
+}
+
+async fn feed_ids(client: &Client) -> Vec<i64> {
+    let page = client.ok_json("feed_page", json!({})).await;
+    page["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(page["pinned"].as_array().unwrap())
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect()
+}
+
+both_backends!(
+    posts_comments_reactions_and_mentions,
+    |server: TestServer| async move {
+        let (admin, bob, carl, _) = company(&server).await;
+        let bob_id = bob.me_id().await;
+        let unread = |notes: Value| {
+            notes
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|n| n["read"] == false)
+                .count()
+        };
+        let unread_before = unread(bob.ok("notifications", &[]).await);
+
+        let text = format!(
+            "**Welcome** to the feed, @[Bob Baker](user:{bob_id})! <script>alert(1)</script>"
+        );
+        let id = post(&admin, &text, everyone()).await;
+
+        // Everyone sees it; the mention is a mention, the script is inert text.
+        for reader in [&bob, &carl] {
+            assert!(feed_ids(reader).await.contains(&id));
+        }
+        let seen = bob.ok_json("feed_post", json!({ "id": id })).await;
+        let body = seen["body"].to_string();
+        assert!(body.contains("Mention"), "{body}");
+        assert!(body.contains("<script>alert(1)</script>"), "{body}");
+        assert_eq!(seen["can_edit"], false);
+        assert_eq!(seen["source"], Value::Null);
+        let mine = admin.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(mine["can_edit"], true);
+        assert_eq!(mine["source"], text.as_str());
+
+        // Bob was notified of the mention.
+        let notes = bob.ok("notifications", &[]).await;
+        assert_eq!(unread(notes.clone()), unread_before + 1, "{notes}");
+        assert_eq!(notes[0]["title"], "Ada Admin mentioned you in a post");
+
+        // Comment, reactions, who reacted.
+        let comment = bob
+            .ok_json(
+                "add_comment",
+                json!({ "post": id, "body": "Thanks, glad to be here" }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        carl.ok_json("react", json!({ "post": id, "reaction": "celebrate" }))
+            .await;
+        carl.ok_json(
+            "react",
+            json!({ "post": id, "comment": comment, "reaction": "like" }),
+        )
+        .await;
+        bob.ok_json("react", json!({ "post": id, "reaction": "like" }))
+            .await;
+        // Changing one's reaction replaces it.
+        bob.ok_json("react", json!({ "post": id, "reaction": "love" }))
+            .await;
+        let seen = carl.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(seen["comment_count"], 1);
+        assert_eq!(seen["reactions"]["total"], 2);
+        assert_eq!(seen["reactions"]["mine"], "celebrate");
+        assert_eq!(seen["comments"][0]["reactions"]["total"], 1);
+        let who = admin.ok_json("who_reacted", json!({ "post": id })).await;
+        let names: Vec<&str> = who
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["author"]["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert!(names.contains(&"Bob Baker") && names.contains(&"Carl Cook"));
+        // Taking a reaction back.
+        carl.ok_json("react", json!({ "post": id, "reaction": null }))
+            .await;
+        let seen = carl.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(seen["reactions"]["total"], 1);
+        assert_eq!(seen["reactions"]["mine"], Value::Null);
+
+        // Edit own post; someone else's is refused; the admin may delete any.
+        admin
+            .ok_json("edit_post", json!({ "id": id, "body": "Edited *text*" }))
+            .await;
+        bob.refused_json(
+            "edit_post",
+            json!({ "id": id, "body": "mine now" }),
+            "Forbidden",
+        )
+        .await;
+        bob.refused_json("delete_post", json!({ "id": id }), "Forbidden")
+            .await;
+        let seen = bob.ok_json("feed_post", json!({ "id": id })).await;
+        assert!(seen["edited_at"].is_i64());
+        let bobs = post(&bob, "Bob's own post", everyone()).await;
+        admin.ok_json("delete_post", json!({ "id": bobs })).await;
+        bob.refused_json("feed_post", json!({ "id": bobs }), "NotFound")
+            .await;
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM feed_audience WHERE post_id = {bobs}"
+                ))
+                .await,
+            0
+        );
+
+        // Pinning is for admins; pinned posts come first.
+        bob.refused_json("pin_post", json!({ "id": id, "pinned": true }), "Forbidden")
+            .await;
+        admin
+            .ok_json("pin_post", json!({ "id": id, "pinned": true }))
+            .await;
+        let page = carl.ok_json("feed_page", json!({})).await;
+        assert_eq!(page["pinned"][0]["id"], id);
+        assert!(
+            page["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["id"] != id)
+        );
+    }
+);
+
+both_backends!(
+    department_and_personal_posts_stay_private,
+    |server: TestServer| async move {
+        let (admin, bob, carl, sales) = company(&server).await;
+        let mut bob_ws = websocket(&bob).await.unwrap();
+        let mut carl_ws = websocket(&carl).await.unwrap();
+        let id = post(
+            &admin,
+            "Sales targets for Q3",
+            json!({ "everyone": false, "departments": [sales], "people": [] }),
+        )
+        .await;
+
+        // Live for the department, nothing for the outsider.
+        let event = next_event(&mut bob_ws, 5).await;
+        assert_eq!(event["type"], "feed_posted", "{event}");
+        assert_eq!(event["post_id"], id);
+        let public = post(&admin, "For everyone", everyone()).await;
+        let event = next_event(&mut carl_ws, 5).await;
+        assert_eq!(
+            event["post_id"], public,
+            "Carl's first event must be the public post: {event}"
+        );
+
+        assert!(feed_ids(&bob).await.contains(&id));
+        assert!(!feed_ids(&carl).await.contains(&id));
+        carl.refused_json("feed_post", json!({ "id": id }), "NotFound")
+            .await;
+        carl.refused_json(
+            "add_comment",
+            json!({ "post": id, "body": "hi" }),
+            "NotFound",
+        )
+        .await;
+        carl.refused_json(
+            "react",
+            json!({ "post": id, "reaction": "like" }),
+            "NotFound",
+        )
+        .await;
+        carl.refused_json("who_reacted", json!({ "post": id }), "NotFound")
+            .await;
+        carl.refused_json("delete_post", json!({ "id": id }), "NotFound")
+            .await;
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM feed_reactions").await,
+            0
+        );
+
+        // Named people see a personal post; mentioning someone in a comment they cannot see is refused.
+        let carl_id = carl.me_id().await;
+        let personal = post(
+            &bob,
+            "Just for you, Carl",
+            json!({ "everyone": false, "departments": [], "people": [carl_id] }),
+        )
+        .await;
+        assert!(feed_ids(&carl).await.contains(&personal));
+        assert!(
+            !feed_ids(&admin).await.contains(&personal),
+            "admins do not read private posts"
+        );
+        let mention = format!("see @[Carl Cook](user:{carl_id})");
+        bob.refused_json(
+            "add_comment",
+            json!({ "post": id, "body": mention }),
+            "Invalid",
+        )
+        .await;
+
+        // Mentioning someone in a new post adds them to its readers.
+        let admin_id = admin.me_id().await;
+        let with_mention = post(
+            &bob,
+            &format!("@[Ada Admin](user:{admin_id}) please review"),
+            json!({ "everyone": false, "departments": [sales], "people": [] }),
+        )
+        .await;
+        assert!(feed_ids(&admin).await.contains(&with_mention));
+        assert!(!feed_ids(&carl).await.contains(&with_mention));
+    }
+);
+
+both_backends!(bad_input_changes_nothing, |server: TestServer| async move {
+    let (admin, bob, _carl, _) = company(&server).await;
+    let before = server.scalar("SELECT COUNT(*) FROM feed_posts").await;
+    let create = |body: Value, recipients: Value| json!({ "kind": "post", "body": body, "recipients": recipients });
+    admin
+        .refused_json("create_post", create(json!("   "), everyone()), "Invalid")
+        .await;
+    admin
+        .refused_json(
+            "create_post",
+            create(json!("x".repeat(10_001)), everyone()),
+            "Invalid",
+        )
+        .await;
+    admin
+        .refused_json(
+            "create_post",
+            create(
+                json!("hi"),
+                json!({ "everyone": false, "departments": [], "people": [] }),
+            ),
+            "Invalid",
+        )
+        .await;
+    admin
+        .refused_json(
+            "create_post",
+            create(
+                json!("hi"),
+                json!({ "everyone": false, "departments": [987654], "people": [] }),
+            ),
+            "Invalid",
+        )
+        .await;
+    admin
+        .refused_json(
+            "create_post",
+            create(json!("hi @[Ghost](user:987654)"), everyone()),
+            "Invalid",
+        )
+        .await;
+    admin
+        .refused_json(
+            "create_post",
+            json!({ "kind": "entry", "body": "forged entry", "recipients": everyone() }),
+            "Invalid",
+        )
+        .await;
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM feed_posts").await,
+        before
+    );
+
+    let id = post(&admin, "hello", everyone()).await;
+    bob.refused_json("add_comment", json!({ "post": id, "body": "" }), "Invalid")
+        .await;
+    bob.refused_json(
+        "add_comment",
+        json!({ "post": id, "body": "y".repeat(5_001) }),
+        "Invalid",
+    )
+    .await;
+    bob.refused_json(
+        "react",
+        json!({ "post": id, "reaction": "rofl" }),
+        "Invalid",
+    )
+    .await;
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM feed_comments").await, 0);
+    assert_eq!(
+        server.scalar("SELECT COUNT(*) FROM feed_reactions").await,
+        0
+    );
+
+    // Another portal cannot reach any of it, even with real ids.
+    let other = server.sign_up("globex", "gus@globex.test").await;
+    assert!(!feed_ids(&other).await.contains(&id));
+    other
+        .refused_json("feed_post", json!({ "id": id }), "NotFound")
+        .await;
+    other
+        .refused_json(
+            "react",
+            json!({ "post": id, "reaction": "like" }),
+            "NotFound",
+        )
+        .await;
+    other
+        .refused_json(
+            "add_comment",
+            json!({ "post": id, "body": "hi" }),
+            "NotFound",
+        )
+        .await;
+    other
+        .refused_json("delete_post", json!({ "id": id }), "NotFound")
+        .await;
+    other
+        .refused_json("pin_post", json!({ "id": id, "pinned": true }), "NotFound")
+        .await;
+    // A session of this portal presented on the other portal's host is refused.
+    let forged = server.client_with_cookie(&other.host(), &bob.session_token());
+    forged
+        .refused_json("feed_page", json!({}), "Unauthenticated")
+        .await;
+    let anonymous = server.client(&admin.host());
+    anonymous
+        .refused_json(
+            "create_post",
+            create(json!("hi"), everyone()),
+            "Unauthenticated",
+        )
+        .await;
+});
+
+both_backends!(
+    joining_appears_in_the_feed_and_unread_counts,
+    |server: TestServer| async move {
+        let (admin, bob, carl, _) = company(&server).await;
+        // Bob's and Carl's arrival are feed entries.
+        let page = admin.ok_json("feed_page", json!({})).await;
+        let entries: Vec<&Value> = page["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["kind"] == "entry")
+            .collect();
+        assert_eq!(entries.len(), 2, "{page}");
+        assert!(
+            entries[0]["entry"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("joined the portal")
+        );
+
+        // Unread: Carl has not opened the feed since Bob joined; a new post adds one; seeing clears.
+        let base = carl
+            .ok_json("feed_unread", json!({}))
+            .await
+            .as_i64()
+            .unwrap();
+        let id = post(&bob, "News", everyone()).await;
+        assert_eq!(carl.ok_json("feed_unread", json!({})).await, base + 1);
+        assert_eq!(
+            bob.ok_json("feed_unread", json!({}))
+                .await
+                .as_i64()
+                .unwrap(),
+            bob.ok_json("feed_unread", json!({}))
+                .await
+                .as_i64()
+                .unwrap()
+        );
+        carl.ok_json("feed_mark_seen", json!({ "up_to": id })).await;
+        assert_eq!(carl.ok_json("feed_unread", json!({})).await, 0);
+        // Marking an older post as seen never goes backwards.
+        carl.ok_json("feed_mark_seen", json!({ "up_to": 1 })).await;
+        assert_eq!(carl.ok_json("feed_unread", json!({})).await, 0);
+
+        // Keyset pagination walks every post once.
+        for i in 0..25 {
+            post(&admin, &format!("post {i}"), everyone()).await;
+        }
+        let mut seen = Vec::new();
+        let mut before = Value::Null;
+        loop {
+            let page = carl.ok_json("feed_page", json!({ "before": before })).await;
+            seen.extend(
+                page["posts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p["id"].as_i64().unwrap()),
+            );
+            if page["next_cursor"].is_null() {
+                break;
+            }
+            before = page["next_cursor"].clone();
+        }
+        let total = server.scalar("SELECT COUNT(*) FROM feed_posts").await as usize;
+        let mut unique = seen.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), seen.len());
+        assert_eq!(seen.len(), total);
+    }
+);
