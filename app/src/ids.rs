@@ -34,5 +34,6 @@ typed_id!(
     FileId,
     PlanId,
     PostId,
-    CommentId
+    CommentId,
+    PollOptionId
 );

@@ -96,4 +96,67 @@ test.describe.serial('live feed', () => {
     expect(takePanics(colleague)).toEqual([]);
     await shot(admin, 'desktop-feed-comment-reaction');
   });
+
+  test('a poll vote and an announcement confirmation reach the author live', async () => {
+    await admin.getByRole('button', { name: /Share news/ }).click();
+    await admin.getByRole('tab', { name: 'Poll' }).click();
+    await admin.getByLabel('Poll question').fill('Where shall we have the summer party?');
+    await admin.getByLabel('Option 1').fill('At the lake');
+    await admin.getByLabel('Option 2').fill('On the roof');
+    await admin.getByRole('button', { name: 'Post', exact: true }).click();
+    const adminPoll = admin.locator('.post', { hasText: 'Where shall we have the summer party?' });
+    await expect(adminPoll).toBeVisible();
+
+    await colleague.getByRole('button', { name: /1 new post/ }).click();
+    const poll = colleague.locator('.post', { hasText: 'Where shall we have the summer party?' });
+    await poll.getByLabel('On the roof').check();
+    await poll.getByRole('button', { name: 'Vote' }).click();
+    await expect(poll.locator('.poll-result.mine')).toContainText('On the roof');
+    await expect(adminPoll.locator('.poll')).toContainText('1 vote');
+
+    await admin.getByRole('button', { name: /Share news/ }).click();
+    await admin.getByRole('tab', { name: 'Announcement' }).click();
+    await admin.getByLabel('Post text').fill('The office is closed on Friday.');
+    await admin.getByRole('button', { name: 'Post', exact: true }).click();
+    const mine = admin.locator('.post', { hasText: 'The office is closed on Friday.' });
+    await expect(mine.locator('.announcement-bar')).toContainText('Read by 0');
+
+    await colleague.getByRole('button', { name: /1 new post/ }).click();
+    const theirs = colleague.locator('.post', { hasText: 'The office is closed on Friday.' });
+    await theirs.getByRole('button', { name: "I've read it" }).click();
+    await expect(theirs.locator('.announcement-bar')).toContainText('You confirmed');
+    await expect(mine.locator('.announcement-bar')).toContainText('Read by 1');
+    await mine.getByRole('button', { name: /Read by 1/ }).click();
+    await expect(mine.locator('.readers')).toContainText(colleagueName);
+    await shot(admin, 'desktop-feed-poll-announcement');
+  });
+
+  test('a department-only post stays invisible to someone outside it', async () => {
+    // Set up through the API, from the admin's page (Node cannot resolve *.localhost).
+    const call = (endpoint: string, body: string, type: string) =>
+      admin.evaluate(async ([endpoint, body, type]) => {
+        const res = await fetch(`/api/${endpoint}`, { method: 'POST', headers: { 'content-type': type, accept: 'application/json' }, body });
+        return { ok: res.ok, json: await res.json() };
+      }, [endpoint, body, type]);
+    const saved = await call('save_department', 'name=Finance&parent_id=', 'application/x-www-form-urlencoded');
+    expect(saved.ok).toBe(true);
+    const departments = await call('departments', '', 'application/x-www-form-urlencoded');
+    const finance = departments.json.find((d: { name: string }) => d.name === 'Finance').id;
+    const created = await call('create_post', JSON.stringify({
+      kind: 'post', body: 'Budget figures for Finance only', recipients: { everyone: false, departments: [finance], people: [] },
+    }), 'application/json');
+    expect(created.ok).toBe(true);
+    const postId = created.json;
+
+    await colleague.waitForTimeout(1500);
+    await expect(colleague.getByRole('button', { name: /new post/ })).toHaveCount(0);
+    await openPage(colleague, `${portal.origin}/`);
+    await expect(colleague.locator('.post', { hasText: 'Budget figures' })).toHaveCount(0);
+    await openPage(colleague, `${portal.origin}/feed/${postId}`);
+    await expect(colleague.getByText('This post is not available')).toBeVisible();
+    await openPage(admin, `${portal.origin}/feed/${postId}`);
+    await expect(admin.locator('.post')).toContainText('Budget figures for Finance only');
+    await expect(admin.locator('.post .addressees')).toContainText('Finance');
+  });
 });
+

@@ -92,29 +92,15 @@ export async function waitForLive(page: Page): Promise<void> {
 
 /**
  * Loads `url` in full (server render + hydration) and waits until the page is interactive: the
- * live dot on shell pages (`live`), the wasm otherwise.
- *
- * KNOWN APP BUG (reported): hydration sometimes panics (tachys hydration.rs "unreachable") on
- * pages with resources, e.g. /people?q=…, /admin/people, /admin/settings, /notifications; the
- * page then half works (links and lists stop reacting). So that this bug does not make every
- * other test flaky, a load that panicked is retried (at most four times) and noted as an annotation
- * `app-bug` on the test; tests/hydration.spec.ts is the test that tracks the bug itself.
+ * live dot on shell pages (`live`), the wasm otherwise. A wasm panic fails the test.
  */
 export async function openPage(page: Page, url: string, { live = true } = {}): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    takePanics(page);
-    await page.goto(url);
-    if (live) await waitForLive(page);
-    await waitForHydration(page);
-    await page.waitForTimeout(100); // console events reach the test a little later
-    const seen = takePanics(page);
-    if (seen.length === 0) return;
-    test.info().annotations.push({
-      type: 'app-bug',
-      description: `hydration panicked loading ${url} (attempt ${attempt}): ${seen[0]}`,
-    });
-    if (attempt === 5) throw new Error(`hydration panicked ${attempt} times in a row loading ${url}: ${seen[0]}`);
-  }
+  takePanics(page);
+  await page.goto(url);
+  if (live) await waitForLive(page);
+  await waitForHydration(page);
+  await page.waitForTimeout(100); // console events reach the test a little later
+  expect(takePanics(page), `wasm panicked loading ${url}`).toEqual([]);
 }
 
 export interface Portal {
@@ -136,18 +122,13 @@ export interface SignUpInput {
 
 /**
  * After a full page load the test did not start itself (a redirect, a form's hard navigation):
- * waits until the page is interactive and, if hydration panicked (the known bug above), loads
- * the page again.
+ * waits until the page is interactive; a wasm panic fails the test.
  */
 export async function settle(page: Page, { live = true } = {}): Promise<void> {
   if (live) await waitForLive(page);
   await waitForHydration(page);
   await page.waitForTimeout(100);
-  const seen = takePanics(page);
-  if (seen.length > 0) {
-    test.info().annotations.push({ type: 'app-bug', description: `hydration panicked on ${page.url()}: ${seen[0]}` });
-    await openPage(page, page.url(), { live });
-  }
+  expect(takePanics(page), `wasm panicked on ${page.url()}`).toEqual([]);
 }
 
 /** Fills and submits the sign-up form on the page's current host (waits for hydration first). */

@@ -1,5 +1,5 @@
 -- Live feed: posts with their audience, comments, reactions, and what each reader has seen.
--- Polls, announcements, appreciations, attachments and search come in later migrations.
+-- Polls, confirmations of announcements and appreciations; attachments and search come later.
 
 CREATE TABLE feed_posts (
     id BIGINT AUTO_INCREMENT PRIMARY KEY,
@@ -73,3 +73,52 @@ CREATE TABLE feed_seen (
     last_post_id BIGINT NOT NULL,
     PRIMARY KEY (portal_id, user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A poll inside a post; options keep their vote count for the feed.
+CREATE TABLE feed_polls (
+    post_id BIGINT NOT NULL PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    question VARCHAR(500) NOT NULL,
+    multiple BIGINT NOT NULL DEFAULT 0,
+    anonymous BIGINT NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+CREATE TABLE feed_poll_options (
+    id BIGINT AUTO_INCREMENT PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    label VARCHAR(200) NOT NULL,
+    votes BIGINT NOT NULL DEFAULT 0
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_poll_options_post ON feed_poll_options(portal_id, post_id, position);
+
+CREATE TABLE feed_poll_votes (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    option_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (option_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_poll_votes_user ON feed_poll_votes(portal_id, post_id, user_id);
+
+-- "I've read it" on announcements.
+CREATE TABLE feed_confirmations (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    confirmed_at BIGINT NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_confirmations_user ON feed_confirmations(portal_id, user_id, post_id);
+
+-- Who an appreciation thanks, with its badge; shown on their profile.
+CREATE TABLE feed_thanks (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    badge VARCHAR(32) NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_thanks_user ON feed_thanks(portal_id, user_id, post_id);

@@ -1,5 +1,5 @@
 -- Live feed: posts with their audience, comments, reactions, and what each reader has seen.
--- Polls, announcements, appreciations, attachments and search come in later migrations.
+-- Polls, confirmations of announcements and appreciations; attachments and search come later.
 
 CREATE TABLE feed_posts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -73,3 +73,52 @@ CREATE TABLE feed_seen (
     last_post_id BIGINT NOT NULL,
     PRIMARY KEY (portal_id, user_id)
 );
+
+-- A poll inside a post; options keep their vote count for the feed.
+CREATE TABLE feed_polls (
+    post_id BIGINT NOT NULL PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    question TEXT NOT NULL,
+    multiple BIGINT NOT NULL DEFAULT 0,
+    anonymous BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE feed_poll_options (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    label TEXT NOT NULL,
+    votes BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX feed_poll_options_post ON feed_poll_options(portal_id, post_id, position);
+
+CREATE TABLE feed_poll_votes (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    option_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (option_id, user_id)
+);
+CREATE INDEX feed_poll_votes_user ON feed_poll_votes(portal_id, post_id, user_id);
+
+-- "I've read it" on announcements.
+CREATE TABLE feed_confirmations (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    confirmed_at BIGINT NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+);
+CREATE INDEX feed_confirmations_user ON feed_confirmations(portal_id, user_id, post_id);
+
+-- Who an appreciation thanks, with its badge; shown on their profile.
+CREATE TABLE feed_thanks (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    user_id BIGINT NOT NULL,
+    badge TEXT NOT NULL,
+    PRIMARY KEY (post_id, user_id)
+);
+CREATE INDEX feed_thanks_user ON feed_thanks(portal_id, user_id, post_id);

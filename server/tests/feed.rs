@@ -469,3 +469,184 @@ both_backends!(
         assert_eq!(seen.len(), total);
     }
 );
+
+both_backends!(
+    polls_announcements_and_appreciations,
+    |server: TestServer| async move {
+        let (admin, bob, carl, _) = company(&server).await;
+        // A poll: single choice, not anonymous.
+        let poll = json!({ "question": "Lunch?", "options": ["Pizza", "Sushi", " "], "multiple": false, "anonymous": false });
+        let id = admin
+            .ok_json(
+                "create_post",
+                json!({ "kind": "post", "recipients": everyone(), "poll": poll }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        let seen = bob.ok_json("feed_post", json!({ "id": id })).await;
+        let options: Vec<i64> = seen["poll"]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(options.len(), 2, "blank options are dropped: {seen}");
+        bob.refused_json("vote", json!({ "post": id, "options": options }), "Invalid")
+            .await;
+        bob.ok_json("vote", json!({ "post": id, "options": [options[0]] }))
+            .await;
+        // Changing one's vote moves it; voting again does not count twice.
+        bob.ok_json("vote", json!({ "post": id, "options": [options[1]] }))
+            .await;
+        bob.ok_json("vote", json!({ "post": id, "options": [options[1]] }))
+            .await;
+        carl.ok_json("vote", json!({ "post": id, "options": [options[1]] }))
+            .await;
+        let seen = admin.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(seen["poll"]["voters"], 2);
+        assert_eq!(seen["poll"]["options"][0]["votes"], 0);
+        assert_eq!(seen["poll"]["options"][1]["votes"], 2);
+        assert_eq!(seen["poll"]["voted"], false);
+        let voters = admin
+            .ok_json("poll_voters", json!({ "post": id, "option": options[1] }))
+            .await;
+        assert_eq!(voters.as_array().unwrap().len(), 2);
+        // An option of another poll, and polls without options, are refused.
+        carl.refused_json(
+            "vote",
+            json!({ "post": id, "options": [987654] }),
+            "Invalid",
+        )
+        .await;
+        for bad in [json!([]), json!(["Only one"]), json!(["Same", "same"])] {
+            admin
+            .refused_json(
+                "create_post",
+                json!({ "kind": "post", "recipients": everyone(), "poll": { "question": "Q?", "options": bad, "multiple": false, "anonymous": false } }),
+                "Invalid",
+            )
+            .await;
+        }
+        // Anonymous polls never show who voted.
+        let anon = admin
+        .ok_json("create_post", json!({ "kind": "post", "recipients": everyone(),
+            "poll": { "question": "Salary ok?", "options": ["Yes", "No"], "multiple": true, "anonymous": true } }))
+        .await;
+        let opts = bob.ok_json("feed_post", json!({ "id": anon })).await["poll"]["options"].clone();
+        bob.ok_json(
+            "vote",
+            json!({ "post": anon, "options": [opts[0]["id"], opts[1]["id"]] }),
+        )
+        .await;
+        admin
+            .refused_json(
+                "poll_voters",
+                json!({ "post": anon, "option": opts[0]["id"] }),
+                "Invalid",
+            )
+            .await;
+
+        // An announcement: Bob and Carl must confirm; it waits on top of their feed until they do.
+        let news = admin
+        .ok_json("create_post", json!({ "kind": "announcement", "body": "Office closed Friday", "recipients": everyone() }))
+        .await
+        .as_i64()
+        .unwrap();
+        let page = bob.ok_json("feed_page", json!({})).await;
+        assert_eq!(page["to_confirm"][0]["id"], news);
+        assert_eq!(page["to_confirm"][0]["announcement"]["must_confirm"], true);
+        bob.refused_json("announcement_readers", json!({ "post": news }), "Forbidden")
+            .await;
+        bob.ok_json("confirm_announcement", json!({ "post": news }))
+            .await;
+        bob.ok_json("confirm_announcement", json!({ "post": news }))
+            .await;
+        let page = bob.ok_json("feed_page", json!({})).await;
+        assert!(page["to_confirm"].as_array().unwrap().is_empty());
+        let readers = admin
+            .ok_json("announcement_readers", json!({ "post": news }))
+            .await;
+        let names = |list: &Value| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["name"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&readers["confirmed"]), vec!["Bob Baker"]);
+        assert_eq!(names(&readers["pending"]), vec!["Carl Cook"]);
+        bob.refused_json("confirm_announcement", json!({ "post": id }), "Invalid")
+            .await;
+
+        // An appreciation: Carl is thanked, notified, and it shows on his profile.
+        let carl_id = carl.me_id().await;
+        let thanks = bob
+            .ok_json(
+                "create_post",
+                json!({ "kind": "appreciation", "body": "For the demo", "recipients": everyone(),
+            "appreciation": { "badge": "hero", "people": [carl_id] } }),
+            )
+            .await;
+        let seen = admin.ok_json("feed_post", json!({ "id": thanks })).await;
+        assert_eq!(seen["appreciation"]["badge"], "hero");
+        assert_eq!(seen["appreciation"]["people"][0]["name"], "Carl Cook");
+        let notes = carl.ok("notifications", &[]).await;
+        assert!(
+            notes.to_string().contains("Bob Baker thanked you"),
+            "{notes}"
+        );
+        let received = admin
+            .ok_json("appreciations_of", json!({ "user": carl_id }))
+            .await;
+        assert_eq!(received[0]["badge"], "hero");
+        let bob_id = bob.me_id().await;
+        bob.refused_json(
+            "create_post",
+            json!({ "kind": "appreciation", "recipients": everyone(),
+        "appreciation": { "badge": "star", "people": [bob_id] } }),
+            "Invalid",
+        )
+        .await;
+        bob.refused_json(
+            "create_post",
+            json!({ "kind": "appreciation", "body": "x", "recipients": everyone() }),
+            "Invalid",
+        )
+        .await;
+        bob.refused_json(
+            "create_post",
+            json!({ "kind": "appreciation", "recipients": everyone(),
+        "appreciation": { "badge": "star", "people": [987654] } }),
+            "Invalid",
+        )
+        .await;
+        // Deleting a post removes its poll, votes, confirmations and thanks.
+        admin.ok_json("delete_post", json!({ "id": id })).await;
+        admin.ok_json("delete_post", json!({ "id": news })).await;
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM feed_poll_votes WHERE post_id = {id}"
+                ))
+                .await,
+            0
+        );
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM feed_poll_options WHERE post_id = {id}"
+                ))
+                .await,
+            0
+        );
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM feed_confirmations WHERE post_id = {news}"
+                ))
+                .await,
+            0
+        );
+    }
+);

@@ -80,6 +80,12 @@ fn json_endpoints(post: i64, comment: i64) -> Vec<(&'static str, serde_json::Val
         ("react", json!({ "post": post, "reaction": "like" }), true),
         ("who_reacted", json!({ "post": post }), true),
         ("mention_candidates", json!({ "query": "a" }), true),
+        ("vote", json!({ "post": post, "options": [] }), true),
+        ("poll_voters", json!({ "post": post, "option": 1 }), true),
+        ("confirm_announcement", json!({ "post": post }), true),
+        ("announcement_readers", json!({ "post": post }), true),
+        // Scoped to what the caller may see: another portal's ids give an empty list.
+        ("appreciations_of", json!({ "user": 1 }), false),
     ]
 }
 
@@ -158,6 +164,7 @@ both_backends!(
                 && endpoint != "feed_mark_seen"
                 && endpoint != "create_post"
                 && endpoint != "mention_candidates"
+                && endpoint != "appreciations_of"
             {
                 assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
             }

@@ -242,7 +242,7 @@ pub async fn request_password_reset(
         "{}/reset/{token}",
         crate::portal::ssr::portal_url(state, &parts, &portal.slug, portal.is_default == 1)
     );
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO password_resets (portal_id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -289,7 +289,7 @@ pub async fn reset_password(
     .await?;
     let (reset_id, user_id) = row.ok_or(AppError::LinkExpired)?;
     let hash = hash_password(password).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let used =
         sqlx::query("UPDATE password_resets SET used_at = ? WHERE id = ? AND used_at IS NULL")
             .bind(now)
@@ -360,7 +360,7 @@ pub async fn invite(
             caller.portal.is_default == 1
         )
     );
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO invitations (portal_id, email, role, department_id, token_hash, invited_by, created_at, expires_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -479,7 +479,7 @@ pub async fn accept_invitation(
     validate::password(&password)?;
     let hash = hash_password(password).await?;
     let now = now_ms();
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let inv = pending_invitation(&mut *tx, portal.id, token).await?;
     crate::portal::ssr::ensure_user_slot(&mut tx, portal.id).await?;
     let claimed =

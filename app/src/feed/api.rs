@@ -2,11 +2,11 @@
 //! Arguments travel as JSON (recipients are nested lists).
 
 use super::types::{
-    CommentView, MentionCandidate, PostKind, PostView, PostsPage, Reaction, ReactionEntry,
-    Recipients,
+    Author, CommentView, MentionCandidate, NewAppreciation, NewPoll, PostKind, PostView, PostsPage,
+    Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, Recipients,
 };
 use crate::error::AppError;
-use crate::ids::{CommentId, PostId, UserId};
+use crate::ids::{CommentId, PollOptionId, PostId, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -61,14 +61,18 @@ pub async fn earlier_comments(
 #[server(prefix = "/api", endpoint = "create_post", input = Json)]
 pub async fn create_post(
     kind: PostKind,
-    body: String,
+    #[server(default)] body: String,
     recipients: Recipients,
+    #[server(default)] poll: Option<NewPoll>,
+    #[server(default)] appreciation: Option<NewAppreciation>,
 ) -> Result<PostId, AppError> {
     let viewer = viewer().await?;
     let new = super::ssr::write::NewPost {
         kind,
         body,
         recipients,
+        poll,
+        appreciation,
     };
     super::ssr::write::create_post(&state()?, &viewer, new).await
 }
@@ -149,4 +153,39 @@ pub async fn feed_unread() -> Result<i64, AppError> {
 pub async fn feed_mark_seen(up_to: PostId) -> Result<(), AppError> {
     let viewer = viewer().await?;
     super::ssr::unread::mark_seen(&state()?.db.pool, &viewer, up_to).await
+}
+
+/// Votes in a poll, replacing the caller's earlier vote; no options takes the vote back.
+#[server(prefix = "/api", endpoint = "vote", input = Json)]
+pub async fn vote(post: PostId, options: Vec<PollOptionId>) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::extras::vote(&state()?, &viewer, post, options).await
+}
+
+/// Who chose a poll option (refused for anonymous polls).
+#[server(prefix = "/api", endpoint = "poll_voters", input = Json)]
+pub async fn poll_voters(post: PostId, option: PollOptionId) -> Result<Vec<Author>, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::extras::voters(&state()?.db.pool, &viewer, post, option).await
+}
+
+/// "I've read it" on an announcement.
+#[server(prefix = "/api", endpoint = "confirm_announcement", input = Json)]
+pub async fn confirm_announcement(post: PostId) -> Result<(), AppError> {
+    let viewer = viewer().await?;
+    super::ssr::extras::confirm(&state()?, &viewer, post).await
+}
+
+/// Who has and hasn't confirmed an announcement (its author and admins).
+#[server(prefix = "/api", endpoint = "announcement_readers", input = Json)]
+pub async fn announcement_readers(post: PostId) -> Result<ReadersView, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::extras::readers(&state()?.db.pool, &viewer, post).await
+}
+
+/// Appreciations a person received, for their profile.
+#[server(prefix = "/api", endpoint = "appreciations_of", input = Json)]
+pub async fn appreciations_of(user: UserId) -> Result<Vec<ReceivedAppreciation>, AppError> {
+    let viewer = viewer().await?;
+    super::ssr::extras::received(&state()?.db.pool, &viewer, user).await
 }

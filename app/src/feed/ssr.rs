@@ -1,6 +1,7 @@
 //! The feed's rules and SQL (server only).
 
 pub mod entries;
+pub mod extras;
 pub mod read;
 pub mod unread;
 pub mod visibility;

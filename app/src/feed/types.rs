@@ -1,6 +1,6 @@
 //! The feed as the browser sees it.
 
-use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, PollOptionId, PostId, UserId};
 use crate::rich::Block;
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +8,11 @@ use serde::{Deserialize, Serialize};
 pub const MAX_POST_CHARS: usize = 10_000;
 /// Longest comment text, in characters.
 pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// A poll has 2 to this many options.
+pub const MAX_POLL_OPTIONS: usize = 10;
+/// Longest poll question and option, in characters.
+pub const MAX_POLL_QUESTION: usize = 300;
+pub const MAX_POLL_OPTION: usize = 150;
 /// Posts per page of the feed.
 pub const PAGE_SIZE: usize = 20;
 /// Newest comments shown under a post in the feed (the rest load on demand).
@@ -172,6 +177,137 @@ pub struct PostView {
     pub can_edit: bool,
     pub can_delete: bool,
     pub can_pin: bool,
+    pub poll: Option<PollView>,
+    /// For announcements: whether the viewer has confirmed, and how many have.
+    pub announcement: Option<AnnouncementView>,
+    pub appreciation: Option<AppreciationView>,
+}
+
+/// A poll to create with a post.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewPoll {
+    pub question: String,
+    pub options: Vec<String>,
+    pub multiple: bool,
+    pub anonymous: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollView {
+    pub question: String,
+    pub multiple: bool,
+    pub anonymous: bool,
+    pub options: Vec<PollOptionView>,
+    /// People who voted (each counted once, whatever the number of options they chose).
+    pub voters: i64,
+    pub voted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PollOptionView {
+    pub id: PollOptionId,
+    pub label: String,
+    pub votes: i64,
+    pub mine: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnnouncementView {
+    pub confirmed_by_me: bool,
+    pub confirmed: i64,
+    /// Whether the viewer must confirm (a recipient who is not the author).
+    pub must_confirm: bool,
+    /// Whether the viewer may see who has and hasn't confirmed (the author, admins).
+    pub can_see_readers: bool,
+}
+
+/// Who has and hasn't confirmed an announcement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadersView {
+    pub confirmed: Vec<Author>,
+    pub pending: Vec<Author>,
+}
+
+/// Badges to thank a colleague with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Badge {
+    Thanks,
+    Teamwork,
+    Hero,
+    Idea,
+    Mentor,
+    Star,
+}
+
+impl Badge {
+    pub const ALL: [Badge; 6] = [
+        Badge::Thanks,
+        Badge::Teamwork,
+        Badge::Hero,
+        Badge::Idea,
+        Badge::Mentor,
+        Badge::Star,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Badge::Thanks => "thanks",
+            Badge::Teamwork => "teamwork",
+            Badge::Hero => "hero",
+            Badge::Idea => "idea",
+            Badge::Mentor => "mentor",
+            Badge::Star => "star",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|b| b.as_str() == s)
+    }
+
+    pub fn emoji(self) -> &'static str {
+        match self {
+            Badge::Thanks => "🙏",
+            Badge::Teamwork => "🤝",
+            Badge::Hero => "🦸",
+            Badge::Idea => "💡",
+            Badge::Mentor => "🎓",
+            Badge::Star => "⭐",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Badge::Thanks => "Thank you",
+            Badge::Teamwork => "Great teamwork",
+            Badge::Hero => "Saved the day",
+            Badge::Idea => "Great idea",
+            Badge::Mentor => "Great mentor",
+            Badge::Star => "Star performer",
+        }
+    }
+}
+
+/// An appreciation to create with a post: the badge and who is thanked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewAppreciation {
+    pub badge: Badge,
+    pub people: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppreciationView {
+    pub badge: Badge,
+    pub people: Vec<Author>,
+}
+
+/// An appreciation someone received, for their profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceivedAppreciation {
+    pub post_id: PostId,
+    pub badge: Badge,
+    pub from: Author,
+    pub created_at: i64,
 }
 
 /// An entry of another tool, rendered by its type.
@@ -187,6 +323,8 @@ pub struct PostsPage {
     pub posts: Vec<PostView>,
     /// Pinned posts, shown above the feed on the first page only.
     pub pinned: Vec<PostView>,
+    /// Announcements the viewer has yet to confirm (first page only), shown on top.
+    pub to_confirm: Vec<PostView>,
     pub next_cursor: Option<PostId>,
 }
 

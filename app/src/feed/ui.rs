@@ -2,6 +2,7 @@
 
 mod comments;
 mod composer;
+mod extras;
 mod page;
 mod post_card;
 mod post_page;

@@ -115,11 +115,20 @@ pub fn ProfilePage() -> impl IntoView {
             None => Err(crate::error::AppError::NotFound),
         }
     });
+    let thanks = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => crate::feed::api::appreciations_of(id)
+                .await
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    });
     let me = use_me().user_id;
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
                 Suspend::new(async move {
+                let thanks = thanks.await;
                 match data.await {
                     Ok(p) => {
                         let is_me = p.person.id == me;
@@ -151,6 +160,22 @@ pub fn ProfilePage() -> impl IntoView {
                                 <section class="card">
                                     <h2>"About"</h2>
                                     <p class="prewrap">{if p.about.is_empty() { "Nothing here yet.".to_owned() } else { p.about.clone() }}</p>
+                                    <h2>"Appreciations"</h2>
+                                    {if thanks.is_empty() {
+                                        view! { <p class="muted">"No appreciations yet. Thank a colleague from the feed."</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="thanks-list">
+                                                {thanks.into_iter().map(|t| view! {
+                                                    <li>
+                                                        <a href=format!("/feed/{}", t.post_id) class="thanks-badge" title=t.badge.label()>{t.badge.emoji()}</a>
+                                                        <span>{t.badge.label()}" — from "<a href=format!("/people/{}", t.from.id)>{t.from.name}</a></span>
+                                                        <span class="muted small">{crate::ui::page::time_ago(t.created_at)}</span>
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
                                 </section>
                             </div>
                         }.into_any()

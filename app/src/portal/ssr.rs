@@ -94,7 +94,7 @@ pub async fn sign_up(state: &AppState, parts: &Parts, input: SignUp) -> AppResul
     let password_hash = hash_password(input.password).await?;
     let now = now_ms();
 
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let plan_id: i64 = sqlx::query_scalar("SELECT id FROM plans WHERE code = 'free'")
         .fetch_one(&mut *tx)
         .await?;

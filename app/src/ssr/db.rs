@@ -77,6 +77,16 @@ impl Db {
         }
     }
 
+    /// Starts a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a deferred transaction that reads first and writes later fails with
+    /// "database is locked" when another writer got in between, instead of waiting its turn.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.pool.begin().await,
+        }
+    }
+
     /// Whether the error is a unique-key violation (a taken address, a duplicate e-mail).
     pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         match err {

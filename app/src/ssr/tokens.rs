@@ -19,7 +19,15 @@ pub fn hash_token(token: &str) -> String {
 }
 
 /// Argon2id with the crate's recommended parameters; runs on the blocking pool.
+/// Argon2 takes ~19 MiB and tens of milliseconds of one core per hash: at most one hash per
+/// core runs at a time, so a burst of sign-ups or log-ins queues instead of piling up memory.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores)
+});
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
+    let _slot = HASHING.acquire().await.map_err(|_| AppError::Internal)?;
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut rand::rngs::OsRng);
         Argon2::default()
@@ -35,6 +43,9 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 pub async fn verify_password(password: String, stored: String) -> bool {
+    let Ok(_slot) = HASHING.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&stored)
             .map(|parsed| {

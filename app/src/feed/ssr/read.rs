@@ -103,11 +103,35 @@ pub async fn page(
     } else {
         Vec::new()
     };
+    // Announcements still to confirm stay on top until confirmed.
+    let confirm_rows = if before.is_none() && unfiltered {
+        let mut qb = QueryBuilder::<Any>::new(POST_COLUMNS);
+        qb.push_bind(viewer.portal())
+            .push(" AND p.kind = 'announcement' AND p.author_id <> ")
+            .push_bind(viewer.user())
+            .push(
+                " AND p.id NOT IN (SELECT c.post_id FROM feed_confirmations c WHERE c.portal_id = ",
+            )
+            .push_bind(viewer.portal())
+            .push(" AND c.user_id = ")
+            .push_bind(viewer.user())
+            .push(") AND ");
+        viewer.push_visible(&mut qb);
+        qb.push(" ORDER BY p.id DESC LIMIT 5");
+        qb.build_query_as().fetch_all(pool).await?
+    } else {
+        Vec::new()
+    };
+    let to_confirm_ids: Vec<PostId> = confirm_rows.iter().map(|r: &PostRow| r.id).collect();
     let pinned_count = pinned_rows.len();
+    let to_confirm = assemble(pool, viewer, confirm_rows, PREVIEW_COMMENTS).await?;
     let mut all = assemble(
         pool,
         viewer,
-        pinned_rows.into_iter().chain(rows).collect(),
+        pinned_rows
+            .into_iter()
+            .chain(rows.into_iter().filter(|r| !to_confirm_ids.contains(&r.id)))
+            .collect(),
         PREVIEW_COMMENTS,
     )
     .await?;
@@ -115,6 +139,7 @@ pub async fn page(
     Ok(PostsPage {
         posts,
         pinned: all,
+        to_confirm,
         next_cursor,
     })
 }
@@ -185,6 +210,7 @@ async fn assemble(
     let addressees = addressees_for(pool, viewer, &ids).await?;
     let reactions = reactions_for(pool, viewer, &ids).await?;
     let mut comments = comments_for(pool, viewer, &ids, comments_per_post).await?;
+    let mut extras = super::extras::load(pool, viewer, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -223,6 +249,9 @@ async fn assemble(
                 can_edit: mine && kind != PostKind::Entry,
                 can_delete: mine || viewer.is_admin(),
                 can_pin: viewer.is_admin(),
+                poll: extras.polls.remove(&r.id),
+                announcement: extras.announcement(viewer, r.id, r.author_id, kind),
+                appreciation: extras.appreciations.remove(&r.id),
             }
         })
         .collect())
@@ -248,7 +277,7 @@ fn comment_view(viewer: &Viewer, c: CommentRow, reactions: &Reactions) -> Commen
     }
 }
 
-fn push_ids<T>(qb: &mut QueryBuilder<'_, Any>, ids: &[T])
+pub(super) fn push_ids<T>(qb: &mut QueryBuilder<'_, Any>, ids: &[T])
 where
     T: Copy + Send + for<'q> sqlx::Encode<'q, Any> + sqlx::Type<Any> + 'static,
 {

@@ -191,3 +191,27 @@ pub async fn post_audience(pool: &AnyPool, portal: PortalId, post: PostId) -> Ap
     users.dedup();
     Ok(Audience::Users(users))
 }
+
+/// Everyone who may read a post, as a list (for announcements: who must confirm).
+pub async fn post_readers(
+    pool: &AnyPool,
+    portal: PortalId,
+    post: PostId,
+) -> AppResult<Vec<UserId>> {
+    match post_audience(pool, portal, post).await? {
+        Audience::Users(users) => Ok(users),
+        Audience::EmployeesAnd(mut users) => {
+            let employees: Vec<UserId> = sqlx::query_scalar(
+                "SELECT id FROM users WHERE portal_id = ? AND is_active = 1 AND role <> 'extranet'",
+            )
+            .bind(portal)
+            .fetch_all(pool)
+            .await?;
+            users.extend(employees);
+            users.sort();
+            users.dedup();
+            Ok(users)
+        }
+        Audience::Employees | Audience::Admins => Ok(Vec::new()),
+    }
+}

@@ -3,7 +3,9 @@
 
 use super::visibility::{Viewer, post_audience};
 use crate::error::{AppError, AppResult};
-use crate::feed::types::{MAX_COMMENT_CHARS, MAX_POST_CHARS, PostKind, Reaction, Recipients};
+use crate::feed::types::{
+    MAX_COMMENT_CHARS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Reaction, Recipients,
+};
 use crate::ids::{CommentId, DepartmentId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
@@ -64,7 +66,13 @@ pub struct NewPost {
     pub kind: PostKind,
     pub body: String,
     pub recipients: Recipients,
+    pub poll: Option<NewPoll>,
+    /// Required for (and only for) appreciations.
+    pub appreciation: Option<NewAppreciation>,
 }
+
+/// At most this many people can be thanked in one appreciation.
+const MAX_THANKED: usize = 20;
 
 #[tracing::instrument(skip_all)]
 pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> AppResult<PostId> {
@@ -72,10 +80,55 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     if viewer.is_extranet() {
         return Err(AppError::Forbidden);
     }
-    if !matches!(new.kind, PostKind::Post | PostKind::Announcement) {
-        return Err(AppError::invalid("Choose a post or an announcement."));
-    }
-    let (body, mentioned) = checked_text(&new.body, MAX_POST_CHARS, "post")?;
+    let poll = new
+        .poll
+        .as_ref()
+        .map(super::extras::checked_poll)
+        .transpose()?;
+    let appreciation = match (new.kind, new.appreciation) {
+        (PostKind::Appreciation, Some(mut a)) => {
+            a.people.sort();
+            a.people.dedup();
+            if a.people.is_empty() {
+                return Err(AppError::invalid("Choose whom to thank."));
+            }
+            if a.people.len() > MAX_THANKED {
+                return Err(AppError::invalid(format!(
+                    "Thank at most {MAX_THANKED} people at once."
+                )));
+            }
+            if a.people.contains(&viewer.user()) {
+                return Err(AppError::invalid("You cannot thank yourself."));
+            }
+            if members(pool, viewer, &a.people).await?.len() != a.people.len() {
+                return Err(AppError::invalid(
+                    "Someone you thank is not a member of this portal.",
+                ));
+            }
+            Some(a)
+        }
+        (PostKind::Appreciation, None) => {
+            return Err(AppError::invalid("Choose a badge and whom to thank."));
+        }
+        (PostKind::Post | PostKind::Announcement, None) => None,
+        (PostKind::Post | PostKind::Announcement, Some(_)) => {
+            return Err(AppError::invalid(
+                "Only appreciations thank people with a badge.",
+            ));
+        }
+        (PostKind::Entry, _) => {
+            return Err(AppError::invalid(
+                "Choose a post, an announcement or an appreciation.",
+            ));
+        }
+    };
+    // A poll or an appreciation says something by itself; a plain post needs text.
+    let (body, mentioned) =
+        if new.body.trim().is_empty() && (poll.is_some() || appreciation.is_some()) {
+            (String::new(), Vec::new())
+        } else {
+            checked_text(&new.body, MAX_POST_CHARS, "post")?
+        };
     let mut recipients = new.recipients;
     recipients.departments.sort();
     recipients.departments.dedup();
@@ -102,9 +155,10 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         return Err(AppError::invalid("A department you chose does not exist."));
     }
     check_mentions(pool, viewer, &mentioned).await?;
-    // Whoever is mentioned can read the post, even outside the chosen recipients.
+    // Whoever is mentioned or thanked can read the post, even outside the chosen recipients.
     if !recipients.everyone {
-        for user in &mentioned {
+        let thanked = appreciation.iter().flat_map(|a| a.people.iter());
+        for user in mentioned.iter().chain(thanked) {
             if !recipients.people.contains(user) {
                 recipients.people.push(*user);
             }
@@ -112,7 +166,7 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     }
 
     let now = now_ms();
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = PostId(
         insert_id(
             &mut tx,
@@ -134,7 +188,30 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     for person in &recipients.people {
         add_audience(&mut tx, viewer, id, "user", person.0).await?;
     }
+    if let Some(poll) = &poll {
+        super::extras::store_poll(&mut tx, viewer, id, poll).await?;
+    }
     let mut outgoing = Outgoing::new(viewer.portal());
+    if let Some(appreciation) = &appreciation {
+        super::extras::store_thanks(&mut tx, viewer, id, appreciation).await?;
+        let title = format!(
+            "{} thanked you: {} {}",
+            viewer.caller.name,
+            appreciation.badge.emoji(),
+            appreciation.badge.label()
+        );
+        for person in &appreciation.people {
+            outgoing
+                .add(
+                    &mut tx,
+                    *person,
+                    "appreciation",
+                    &title,
+                    &format!("/feed/{id}"),
+                )
+                .await?;
+        }
+    }
     record_mentions(
         &mut tx,
         viewer,
@@ -246,7 +323,11 @@ async fn visible_post(
     Ok((author, PostKind::parse(&kind).unwrap_or(PostKind::Post)))
 }
 
-async fn announce_change(state: &AppState, viewer: &Viewer, post: PostId) -> AppResult<()> {
+pub(super) async fn announce_change(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+) -> AppResult<()> {
     let audience = post_audience(&state.db.pool, viewer.portal(), post).await?;
     state
         .hub
@@ -279,7 +360,7 @@ pub async fn edit_post(
             .bind(viewer.portal())
             .fetch_one(pool)
             .await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE feed_posts SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
         .bind(&body)
         .bind(now_ms())
@@ -326,12 +407,17 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
     }
     // Those who could see it learn that it is gone; work out who before the rows go.
     let audience = post_audience(pool, viewer.portal(), post).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for table in [
         "feed_reactions",
         "feed_mentions",
         "feed_comments",
         "feed_audience",
+        "feed_poll_votes",
+        "feed_poll_options",
+        "feed_polls",
+        "feed_confirmations",
+        "feed_thanks",
     ] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE post_id = ? AND portal_id = ?"
@@ -399,7 +485,7 @@ pub async fn add_comment(
             ));
         }
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let id = CommentId(
         insert_id(
             &mut tx,
@@ -512,7 +598,7 @@ pub async fn edit_comment(
             ));
         }
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE feed_comments SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
         .bind(&body)
         .bind(now_ms())
@@ -547,7 +633,7 @@ pub async fn delete_comment(
     if author != viewer.user() && !viewer.is_admin() {
         return Err(AppError::Forbidden);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     for table in ["feed_reactions", "feed_mentions"] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE post_id = ? AND comment_id = ? AND portal_id = ?"
@@ -596,7 +682,7 @@ pub async fn react(
         }
     }
     let comment_id = comment.map(|c| c.0).unwrap_or(0);
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "DELETE FROM feed_reactions WHERE post_id = ? AND comment_id = ? AND user_id = ? AND portal_id = ?",
     )

@@ -3,12 +3,23 @@
 
 use crate::error::AppError;
 use crate::feed::api::{create_post, mention_candidates};
-use crate::feed::types::{MAX_POST_CHARS, PostKind, Recipients};
+use crate::feed::types::{
+    Badge, MAX_POLL_OPTIONS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Recipients,
+};
 use crate::ids::{DepartmentId, PostId, UserId};
 use crate::rich::RichEditor;
 use crate::shell::layout::use_me;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
+
+/// What the composer writes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Post,
+    Poll,
+    Announcement,
+    Thanks,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Pick {
@@ -22,8 +33,14 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
     let me = use_me();
     let open = RwSignal::new(false);
     let body = RwSignal::new(String::new());
-    let announcement = RwSignal::new(false);
+    let mode = RwSignal::new(Mode::Post);
     let picks = RwSignal::new(vec![Pick::Everyone]);
+    let question = RwSignal::new(String::new());
+    let options = RwSignal::new(vec![String::new(), String::new()]);
+    let multiple = RwSignal::new(false);
+    let anonymous = RwSignal::new(false);
+    let badge = RwSignal::new(Badge::Thanks);
+    let thanked = RwSignal::new(Vec::<(UserId, String)>::new());
     let error = RwSignal::new(None::<AppError>);
     let sending = RwSignal::new(false);
 
@@ -39,19 +56,37 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                 Pick::Person(id, _) => recipients.people.push(id),
             }
         }
-        let kind = if announcement.get_untracked() {
-            PostKind::Announcement
-        } else {
-            PostKind::Post
+        let current = mode.get_untracked();
+        let kind = match current {
+            Mode::Post | Mode::Poll => PostKind::Post,
+            Mode::Announcement => PostKind::Announcement,
+            Mode::Thanks => PostKind::Appreciation,
         };
+        let poll = (current == Mode::Poll).then(|| NewPoll {
+            question: question.get_untracked(),
+            options: options.get_untracked(),
+            multiple: multiple.get_untracked(),
+            anonymous: anonymous.get_untracked(),
+        });
+        let appreciation = (current == Mode::Thanks).then(|| NewAppreciation {
+            badge: badge.get_untracked(),
+            people: thanked
+                .get_untracked()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+        });
         let text = body.get_untracked();
         sending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match create_post(kind, text, recipients).await {
+            match create_post(kind, text, recipients, poll, appreciation).await {
                 Ok(id) => {
                     body.set(String::new());
-                    announcement.set(false);
+                    mode.set(Mode::Post);
+                    question.set(String::new());
+                    options.set(vec![String::new(), String::new()]);
+                    thanked.set(Vec::new());
                     picks.set(vec![Pick::Everyone]);
                     open.set(false);
                     on_posted.run(id);
@@ -76,22 +111,38 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                     }
                 >
                     <div class="composer-main">
+                        <div class="composer-modes" role="tablist" aria-label="Kind of post">
+                            {[(Mode::Post, "Message"), (Mode::Poll, "Poll"), (Mode::Announcement, "Announcement"), (Mode::Thanks, "Appreciation")]
+                                .into_iter()
+                                .map(|(m, label)| view! {
+                                    <button type="button" role="tab" class="mode"
+                                        class:active=move || mode.get() == m
+                                        aria-selected=move || (mode.get() == m).to_string()
+                                        on:click=move |_| mode.set(m)>{label}</button>
+                                })
+                                .collect_view()}
+                        </div>
+                        <Show when=move || mode.get() == Mode::Thanks>
+                            <ThanksFields badge thanked/>
+                        </Show>
+                        <Show when=move || mode.get() == Mode::Announcement>
+                            <p class="muted small">"Everyone it is addressed to is asked to confirm they have read it; you see who has."</p>
+                        </Show>
                         <RichEditor value=body placeholder="What would you like to share? Use @ to mention someone."
                             label="Post text" rows=4 toolbar=true on_submit=submit/>
+                        <Show when=move || mode.get() == Mode::Poll>
+                            <PollFields question options multiple anonymous/>
+                        </Show>
                         <RecipientPicker picks/>
                         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
                         <div class="composer-foot">
-                            <label class="check">
-                                <input type="checkbox" prop:checked=move || announcement.get()
-                                    on:change=move |ev| announcement.set(event_target_checked(&ev))/>
-                                " Mark as an announcement"
-                            </label>
+                            <span class="grow"></span>
                             <span class="muted small" class:over=move || { length() > MAX_POST_CHARS }>
                                 {move || (length() > MAX_POST_CHARS / 2).then(|| format!("{} / {MAX_POST_CHARS}", length()))}
                             </span>
                             <button type="button" class="btn" on:click=move |_| { open.set(false); error.set(None); }>"Cancel"</button>
                             <button type="button" class="btn btn-primary"
-                                disabled=move || sending.get() || body.with(|b| b.trim().is_empty())
+                                disabled=move || sending.get() || (matches!(mode.get(), Mode::Post | Mode::Announcement) && body.with(|b| b.trim().is_empty()))
                                 on:click=move |_| submit(())>
                                 {move || if sending.get() { "Posting…" } else { "Post" }}
                             </button>
@@ -211,4 +262,93 @@ fn search_people(query: String, into: RwSignal<Vec<(UserId, String, String)>>) {
             );
         }
     });
+}
+
+#[component]
+fn PollFields(
+    question: RwSignal<String>,
+    options: RwSignal<Vec<String>>,
+    multiple: RwSignal<bool>,
+    anonymous: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="poll-fields">
+            <legend class="sr-only">"Poll"</legend>
+            <input type="text" placeholder="Question" aria-label="Poll question" maxlength="300"
+                prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))/>
+            {move || (0..options.with(Vec::len)).map(|i| view! {
+                <div class="poll-option-input">
+                    <input type="text" placeholder=format!("Option {}", i + 1) aria-label=format!("Option {}", i + 1) maxlength="150"
+                        prop:value=move || options.with(|o| o.get(i).cloned().unwrap_or_default())
+                        on:input=move |ev| options.update(|o| if let Some(slot) = o.get_mut(i) { *slot = event_target_value(&ev) })/>
+                    <Show when=move || { options.with(Vec::len) > 2 }>
+                        <button type="button" class="icon-btn" aria-label=format!("Remove option {}", i + 1)
+                            on:click=move |_| options.update(|o| { if i < o.len() { o.remove(i); } })>"×"</button>
+                    </Show>
+                </div>
+            }).collect_view()}
+            <Show when=move || { options.with(Vec::len) < MAX_POLL_OPTIONS }>
+                <button type="button" class="link-btn" on:click=move |_| options.update(|o| o.push(String::new()))>"+ Add an option"</button>
+            </Show>
+            <div class="row gap">
+                <label class="check"><input type="checkbox" prop:checked=move || multiple.get()
+                    on:change=move |ev| multiple.set(event_target_checked(&ev))/>" Several answers allowed"</label>
+                <label class="check"><input type="checkbox" prop:checked=move || anonymous.get()
+                    on:change=move |ev| anonymous.set(event_target_checked(&ev))/>" Anonymous votes"</label>
+            </div>
+        </fieldset>
+    }
+}
+
+#[component]
+fn ThanksFields(badge: RwSignal<Badge>, thanked: RwSignal<Vec<(UserId, String)>>) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<(UserId, String, String)>::new());
+    view! {
+        <div class="thanks-fields">
+            <div class="badges" role="radiogroup" aria-label="Badge">
+                {Badge::ALL.into_iter().map(|b| view! {
+                    <button type="button" role="radio" class="badge-choice"
+                        class:active=move || badge.get() == b
+                        aria-checked=move || (badge.get() == b).to_string()
+                        on:click=move |_| badge.set(b)>
+                        <span class="badge-emoji">{b.emoji()}</span>
+                        <span>{b.label()}</span>
+                    </button>
+                }).collect_view()}
+            </div>
+            <div class="recipients">
+                <span class="muted">"Thank:"</span>
+                {move || thanked.get().into_iter().map(|(id, name)| view! {
+                    <span class="chip">{name}
+                        <button type="button" aria-label="Remove" on:click=move |_| thanked.update(|t| t.retain(|p| p.0 != id))>"×"</button>
+                    </span>
+                }).collect_view()}
+                <div class="recipient-search">
+                    <input type="search" placeholder="Find a colleague" aria-label="Whom to thank"
+                        prop:value=move || query.get()
+                        on:input=move |ev| {
+                            let q = event_target_value(&ev);
+                            query.set(q.clone());
+                            if q.trim().is_empty() { found.set(Vec::new()) } else { search_people(q, found) }
+                        }/>
+                    <Show when=move || !found.with(Vec::is_empty)>
+                        <ul class="dropdown open picker-list" role="listbox">
+                            {move || found.get().into_iter().map(|(id, name, position)| {
+                                let chosen = name.clone();
+                                view! {
+                                    <li role="option" on:mousedown=move |ev| {
+                                        ev.prevent_default();
+                                        thanked.update(|t| if !t.iter().any(|p| p.0 == id) { t.push((id, chosen.clone())) });
+                                        query.set(String::new());
+                                        found.set(Vec::new());
+                                    }>{name}" "<span class="muted small">{position}</span></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </Show>
+                </div>
+            </div>
+        </div>
+    }
 }

@@ -75,6 +75,12 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
     let live = expect_context::<Live>();
     let unfiltered = filter == Filter::default();
     let filter = StoredValue::new(filter);
+    let to_confirm = RwSignal::new(
+        page.to_confirm
+            .into_iter()
+            .map(RwSignal::new)
+            .collect::<Vec<PostSignal>>(),
+    );
     let pinned = RwSignal::new(
         page.pinned
             .into_iter()
@@ -92,15 +98,12 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
     let waiting = RwSignal::new(Vec::<PostId>::new());
 
     let find = move |id: PostId| {
-        pinned
-            .with_untracked(|l| l.iter().find(|p| p.with_untracked(|p| p.id) == id).copied())
-            .or_else(|| {
-                posts.with_untracked(|l| {
-                    l.iter().find(|p| p.with_untracked(|p| p.id) == id).copied()
-                })
-            })
+        [to_confirm, pinned, posts].into_iter().find_map(|list| {
+            list.with_untracked(|l| l.iter().find(|p| p.with_untracked(|p| p.id) == id).copied())
+        })
     };
     let remove = move |id: PostId| {
+        to_confirm.update(|l| l.retain(|p| p.with_untracked(|p| p.id) != id));
         pinned.update(|l| l.retain(|p| p.with_untracked(|p| p.id) != id));
         posts.update(|l| l.retain(|p| p.with_untracked(|p| p.id) != id));
         waiting.update(|w| w.retain(|w| *w != id));
@@ -220,6 +223,10 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
                 }}
             </button>
         </Show>
+        <Show when=move || !to_confirm.with(Vec::is_empty)>
+            <h2 class="section-title">"Please confirm you have read"</h2>
+        </Show>
+        <For each=move || to_confirm.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
         <For each=move || pinned.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
         <For each=move || posts.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
         <Show when=move || posts.with(Vec::is_empty) && pinned.with(Vec::is_empty)>

@@ -2,6 +2,7 @@
 
 use super::PostSignal;
 use super::comments::Comments;
+use super::extras::{AnnouncementBlock, AppreciationBlock, PollBlock};
 use super::reactions::ReactionBar;
 use crate::error::AppError;
 use crate::feed::api::{delete_post, edit_post, pin_post};
@@ -97,6 +98,7 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                 </Show>
             </header>
             {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || post.with(|p| p.appreciation.clone()).map(|appreciation| view! { <AppreciationBlock appreciation/> })}
             <Show
                 when=move || editing.get()
                 fallback=move || post.with(|p| view! { <RichText blocks=p.body.clone()/> })
@@ -109,6 +111,8 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                     </div>
                 </div>
             </Show>
+            <PollBlock post/>
+            <AnnouncementBlock post/>
             <ReactionBar post/>
             <Comments post/>
         </article>
