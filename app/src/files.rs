@@ -16,10 +16,46 @@ use tokio::io::AsyncWriteExt;
 
 /// The largest single upload for pictures (photos, logos).
 pub const MAX_IMAGE_BYTES: u64 = 5 * 1024 * 1024;
+/// The largest file attached to a post or comment.
+pub const MAX_ATTACHMENT_BYTES: u64 = 100 * 1024 * 1024;
+/// Longest side of a picture's thumbnail, in pixels.
+const THUMB_SIDE: u32 = 640;
+/// Pictures larger than this (either side) are kept as files, without a preview.
+const MAX_PREVIEW_SIDE: u32 = 12_000;
+
+/// What an upload is for, which decides its limits and who may download it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Purpose {
+    /// A profile photo or portal logo: pictures only, visible to every member.
+    Picture,
+    /// A file for a post or comment: any type; readable by those who can see what it is
+    /// attached to (its owner until then). Pictures get a thumbnail.
+    Attachment,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Picture => "public",
+            Purpose::Attachment => "attachment",
+        }
+    }
+
+    fn limit(self) -> u64 {
+        match self {
+            Purpose::Picture => MAX_IMAGE_BYTES,
+            Purpose::Attachment => MAX_ATTACHMENT_BYTES,
+        }
+    }
+}
 
 pub struct Stored {
     pub id: i64,
     pub size: i64,
+    pub file_name: String,
+    pub content_type: &'static str,
+    /// For pictures uploaded as attachments: (thumbnail file id, width, height).
+    pub preview: Option<(i64, u32, u32)>,
 }
 
 /// Content types we serve inline; everything else downloads as an attachment.
@@ -43,9 +79,10 @@ pub async fn receive(
     state: &AppState,
     caller: &Caller,
     mut multipart: Multipart,
-    limit: u64,
-    images_only: bool,
+    purpose: Purpose,
 ) -> AppResult<Stored> {
+    let limit = purpose.limit();
+    let images_only = purpose == Purpose::Picture;
     let portal = caller.portal_id();
     let left = crate::portal::ssr::storage_left(&state.db.pool, portal).await? as u64;
     if left == 0 {
@@ -110,34 +147,147 @@ pub async fn receive(
         let content_type = match sniff_image(&head) {
             Some(t) => t,
             None if images_only => {
-                return Err(AppError::invalid("Please choose a PNG, JPEG, GIF or WebP image."));
+                return Err(AppError::invalid(
+                    "Please choose a PNG, JPEG, GIF or WebP image.",
+                ));
             }
             None => "application/octet-stream",
         };
-        crate::portal::ssr::reserve_storage(&state.db.pool, portal, size as i64).await?;
-        let key = new_key("f");
-        if let Err(e) = state.storage.put_file(portal, &key, &spool).await {
-            crate::portal::ssr::release_storage(&state.db.pool, portal, size as i64).await?;
-            return Err(e.into());
-        }
-        let mut conn = state.db.pool.acquire().await?;
-        let id = crate::ssr::db::insert_id(&mut conn, sqlx::query(
-            "INSERT INTO files (portal_id, owner_id, storage_key, file_name, content_type, size_bytes, created_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        // The thumbnail is made first: storing may move the spool file away.
+        let thumb = if purpose == Purpose::Attachment && content_type.starts_with("image/") {
+            let source = spool.clone();
+            tokio::task::spawn_blocking(move || thumbnail(&source))
+                .await
+                .map_err(|_| AppError::Internal)?
+        } else {
+            None
+        };
+        let id = store(
+            state,
+            caller,
+            &spool,
+            size,
+            &file_name,
+            content_type,
+            purpose,
         )
-        .bind(portal)
-        .bind(caller.user_id)
-        .bind(&key)
-        .bind(&file_name)
-        .bind(content_type)
-        .bind(size as i64)
-        .bind(now_ms()))
         .await?;
-        Ok(Stored { id, size: size as i64 })
+        let preview = match thumb {
+            Some(made) => Some(store_preview(state, caller, made, &file_name, id).await?),
+            None => None,
+        };
+        Ok(Stored {
+            id,
+            size: size as i64,
+            file_name: file_name.clone(),
+            content_type,
+            preview,
+        })
     }
     .await;
     let _ = tokio::fs::remove_file(&spool).await;
     outcome
+}
+
+/// Reserves quota, puts the file into the portal's storage and records it.
+async fn store(
+    state: &AppState,
+    caller: &Caller,
+    path: &std::path::Path,
+    size: u64,
+    file_name: &str,
+    content_type: &str,
+    purpose: Purpose,
+) -> AppResult<i64> {
+    let portal = caller.portal_id();
+    crate::portal::ssr::reserve_storage(&state.db.pool, portal, size as i64).await?;
+    let key = new_key("f");
+    if let Err(e) = state.storage.put_file(portal, &key, path).await {
+        crate::portal::ssr::release_storage(&state.db.pool, portal, size as i64).await?;
+        return Err(e.into());
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    let id = crate::ssr::db::insert_id(&mut conn, sqlx::query(
+        "INSERT INTO files (portal_id, owner_id, storage_key, file_name, content_type, size_bytes, purpose, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(portal)
+    .bind(caller.user_id)
+    .bind(&key)
+    .bind(file_name)
+    .bind(content_type)
+    .bind(size as i64)
+    .bind(purpose.as_str())
+    .bind(now_ms()))
+    .await?;
+    Ok(id)
+}
+
+/// Stores a picture's thumbnail (it counts against the quota like any file) and links it to
+/// the picture: (thumbnail file id, width, height).
+async fn store_preview(
+    state: &AppState,
+    caller: &Caller,
+    made: (Vec<u8>, &'static str, u32, u32),
+    file_name: &str,
+    original: i64,
+) -> AppResult<(i64, u32, u32)> {
+    let (bytes, content_type, width, height) = made;
+    let spool = tempfile_path();
+    tokio::fs::write(&spool, &bytes)
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let name = format!("thumbnail of {file_name}");
+    let stored = store(
+        state,
+        caller,
+        &spool,
+        bytes.len() as u64,
+        &name,
+        content_type,
+        Purpose::Attachment,
+    )
+    .await;
+    let _ = tokio::fs::remove_file(&spool).await;
+    let thumb = stored?;
+    sqlx::query(
+        "INSERT INTO file_previews (file_id, portal_id, thumb_file_id, width, height) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(original)
+    .bind(caller.portal_id())
+    .bind(thumb)
+    .bind(i64::from(width))
+    .bind(i64::from(height))
+    .execute(&state.db.pool)
+    .await?;
+    Ok((thumb, width, height))
+}
+
+/// Decodes a picture within bounded dimensions and memory and scales it to fit the thumbnail
+/// box: (encoded bytes, content type, original width, original height).
+fn thumbnail(path: &std::path::Path) -> Option<(Vec<u8>, &'static str, u32, u32)> {
+    use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+    let mut reader = ImageReader::open(path).ok()?.with_guessed_format().ok()?;
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_PREVIEW_SIDE);
+    limits.max_image_height = Some(MAX_PREVIEW_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let picture = reader.decode().ok()?;
+    let (width, height) = (picture.width(), picture.height());
+    let small = picture.thumbnail(THUMB_SIDE, THUMB_SIDE);
+    let mut out = std::io::Cursor::new(Vec::new());
+    let content_type = if small.color().has_alpha() {
+        small.write_to(&mut out, ImageFormat::Png).ok()?;
+        "image/png"
+    } else {
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82);
+        DynamicImage::ImageRgb8(small.to_rgb8())
+            .write_with_encoder(encoder)
+            .ok()?;
+        "image/jpeg"
+    };
+    Some((out.into_inner(), content_type, width, height))
 }
 
 fn tempfile_path() -> std::path::PathBuf {
@@ -157,7 +307,7 @@ pub async fn upload_photo(
 ) -> Response {
     let result = async {
         let caller = caller_from_parts(&state, &parts).await?;
-        let stored = receive(&state, &caller, multipart, MAX_IMAGE_BYTES, true).await?;
+        let stored = receive(&state, &caller, multipart, Purpose::Picture).await?;
         crate::hr::ssr::set_photo(&state.db.pool, &caller, stored.id).await?;
         Ok::<_, AppError>(format!("/people/{}", caller.user_id))
     }
@@ -174,12 +324,73 @@ pub async fn upload_logo(
     let result = async {
         let caller = caller_from_parts(&state, &parts).await?;
         caller.require_admin()?;
-        let stored = receive(&state, &caller, multipart, MAX_IMAGE_BYTES, true).await?;
+        let stored = receive(&state, &caller, multipart, Purpose::Picture).await?;
         crate::portal::ssr::set_logo(&state, &caller, stored.id).await?;
         Ok::<_, AppError>("/admin/settings".to_owned())
     }
     .await;
     respond(&parts, result)
+}
+
+/// `POST /uploads/attachment`: a file for a post or comment being written. Answers JSON
+/// (`crate::feed::types::Attachment`); the file stays private to its owner until attached.
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    parts: Parts,
+    multipart: Multipart,
+) -> Response {
+    let result = async {
+        let caller = caller_from_parts(&state, &parts).await?;
+        caller.require_employee()?;
+        let stored = receive(&state, &caller, multipart, Purpose::Attachment).await?;
+        Ok::<_, AppError>(crate::feed::types::Attachment {
+            file_id: crate::ids::FileId(stored.id),
+            name: stored.file_name,
+            size: stored.size,
+            content_type: stored.content_type.to_owned(),
+            thumb_url: stored.preview.map(|(t, _, _)| format!("/files/{t}")),
+            width: stored.preview.map(|(_, w, _)| w),
+            height: stored.preview.map(|(_, _, h)| h),
+        })
+    }
+    .await;
+    match result {
+        Ok(attachment) => axum::Json(attachment).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Deletes files (and their thumbnails' records) of a portal and gives their space back.
+pub async fn delete_files(
+    state: &AppState,
+    portal: crate::ids::PortalId,
+    ids: &[i64],
+) -> AppResult<()> {
+    for id in ids {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT storage_key, size_bytes FROM files WHERE id = ? AND portal_id = ?",
+        )
+        .bind(id)
+        .bind(portal)
+        .fetch_optional(&state.db.pool)
+        .await?;
+        let Some((key, size)) = row else { continue };
+        sqlx::query("DELETE FROM files WHERE id = ? AND portal_id = ?")
+            .bind(id)
+            .bind(portal)
+            .execute(&state.db.pool)
+            .await?;
+        sqlx::query("DELETE FROM file_previews WHERE file_id = ? AND portal_id = ?")
+            .bind(id)
+            .bind(portal)
+            .execute(&state.db.pool)
+            .await?;
+        crate::portal::ssr::release_storage(&state.db.pool, portal, size).await?;
+        if let Err(e) = state.storage.delete(portal, &key).await {
+            tracing::warn!(error = %e, "stored object not deleted; its record is gone");
+        }
+    }
+    Ok(())
 }
 
 /// Browsers posting a form get redirected back; API clients get JSON.
@@ -222,14 +433,17 @@ pub async fn download(
 ) -> Response {
     let result = async {
         let caller = caller_from_parts(&state, &parts).await?;
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT storage_key, file_name, content_type FROM files WHERE id = ? AND portal_id = ?",
+        let row: Option<(String, String, String, String, crate::ids::UserId)> = sqlx::query_as(
+            "SELECT storage_key, file_name, content_type, purpose, owner_id FROM files WHERE id = ? AND portal_id = ?",
         )
         .bind(id)
         .bind(caller.portal_id())
         .fetch_optional(&state.db.pool)
         .await?;
-        let (key, name, content_type) = row.ok_or(AppError::NotFound)?;
+        let (key, name, content_type, purpose, owner) = row.ok_or(AppError::NotFound)?;
+        if purpose == Purpose::Attachment.as_str() {
+            crate::feed::ssr::attachments::check_download(&state.db.pool, &caller, id, owner).await?;
+        }
         let object = state.storage.get(caller.portal_id(), &key).await?;
         Ok::<_, AppError>((object, name, content_type))
     }
@@ -287,5 +501,28 @@ pub async fn download(
             response
         }
         Err(e) => error_response(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn pictures_get_bounded_thumbnails() {
+        let dir = std::env::temp_dir().join(format!("agora-thumb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("wide.png");
+        image::RgbImage::from_pixel(1600, 400, image::Rgb([10, 120, 200]))
+            .save(&path)
+            .unwrap();
+        let (bytes, content_type, width, height) = super::thumbnail(&path).unwrap();
+        assert_eq!((content_type, width, height), ("image/jpeg", 1600, 400));
+        let small = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((small.width(), small.height()), (640, 160));
+        // Not a picture at all: no thumbnail, no panic.
+        std::fs::write(&path, b"\x89PNG\r\n\x1a\nnot really").unwrap();
+        assert!(super::thumbnail(&path).is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -1,5 +1,5 @@
 import {
-  test, expect, signUpPortal, newBrowserContext, openPage, settle, shot, uid, PASSWORD, takePanics,
+  test, expect, signUpPortal, newBrowserContext, openPage, settle, shot, uid, PASSWORD, takePanics, makePng,
   type Portal,
 } from './helpers';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -60,6 +60,11 @@ test.describe.serial('live feed', () => {
     await shot(admin, 'desktop-feed-composer-mention');
     await admin.getByRole('option', { name: new RegExp(colleagueName) }).click();
     await editor.pressSequentially('— **glad** to have you!');
+    await admin.locator('.composer input[type=file]').setInputFiles([
+      { name: 'team-photo.png', mimeType: 'image/png', buffer: makePng(480, 320) },
+      { name: 'office.png', mimeType: 'image/png', buffer: makePng(320, 320) },
+    ]);
+    await expect(admin.locator('.pending-file img')).toHaveCount(2);
     await admin.getByRole('button', { name: 'Post', exact: true }).click();
 
     const mine = admin.locator('.post', { hasText: 'Please welcome our new colleague' });
@@ -74,7 +79,18 @@ test.describe.serial('live feed', () => {
     await expect(theirs).toBeVisible();
     test.info().annotations.push({ type: 'latency', description: `post seen live after ${Date.now() - started} ms` });
     await expect(colleague.getByTestId('bell-count')).toHaveText('1');
+    // The pictures form an album of thumbnails; one opens full size.
+    await expect(theirs.locator('.album img')).toHaveCount(2);
     await shot(colleague, 'desktop-feed-live-post');
+    await theirs.getByRole('button', { name: 'Open team-photo.png' }).click();
+    const viewer = colleague.getByRole('dialog', { name: 'team-photo.png' });
+    await expect(viewer.locator('img')).toHaveJSProperty('naturalWidth', 480);
+    await shot(colleague, 'desktop-feed-picture-viewer');
+    // The keyboard works at once: arrows move through the album, Escape closes it.
+    await colleague.keyboard.press('ArrowRight');
+    await expect(colleague.getByRole('dialog', { name: 'office.png' })).toContainText('2 / 2');
+    await colleague.keyboard.press('Escape');
+    await expect(colleague.getByRole('dialog')).toHaveCount(0);
   });
 
   test('a comment and a reaction reach the author live', async () => {

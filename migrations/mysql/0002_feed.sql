@@ -122,3 +122,31 @@ CREATE TABLE feed_thanks (
     PRIMARY KEY (post_id, user_id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 CREATE INDEX feed_thanks_user ON feed_thanks(portal_id, user_id, post_id);
+
+-- What a file is for: 'public' (photos, logos: any member may fetch them) or 'attachment'
+-- (readable only by those who can see the post it is attached to; before that, its owner).
+ALTER TABLE files ADD COLUMN purpose VARCHAR(16) NOT NULL DEFAULT 'public';
+
+-- Files attached to a post or comment (comment_id 0 = the post), in order; pictures carry a
+-- server-made thumbnail and their size.
+CREATE TABLE feed_attachments (
+    portal_id BIGINT NOT NULL,
+    post_id BIGINT NOT NULL,
+    comment_id BIGINT NOT NULL,
+    file_id BIGINT NOT NULL PRIMARY KEY,
+    thumb_file_id BIGINT,
+    width BIGINT,
+    height BIGINT,
+    position BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+CREATE INDEX feed_attachments_post ON feed_attachments(portal_id, post_id, comment_id, position);
+CREATE INDEX feed_attachments_thumb ON feed_attachments(thumb_file_id);
+
+-- Pictures uploaded for a post that is not published yet: their thumbnail and size.
+CREATE TABLE file_previews (
+    file_id BIGINT NOT NULL PRIMARY KEY,
+    portal_id BIGINT NOT NULL,
+    thumb_file_id BIGINT NOT NULL,
+    width BIGINT NOT NULL,
+    height BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

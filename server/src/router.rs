@@ -54,6 +54,7 @@ pub fn build(state: AppState) -> Router {
         .route("/auth/handoff", get(app::auth::ssr::handoff))
         .route("/uploads/photo", post(app::files::upload_photo))
         .route("/uploads/logo", post(app::files::upload_logo))
+        .route("/uploads/attachment", post(app::files::upload_attachment))
         .route("/files/{id}", get(app::files::download))
         .leptos_routes_with_context(
             &state,

@@ -650,3 +650,112 @@ both_backends!(
         );
     }
 );
+
+/// A real 3×2 RGB picture (decodable, so it gets a thumbnail).
+const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x03\x00\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1\x4d\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\x38\x21\x27\x07\x41\x0c\x70\x16\x00\x41\x00\x06\x19\x3c\x45\x41\x96\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
+async fn attach(client: &Client, name: &str, bytes: Vec<u8>) -> Value {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let res = client
+        .http
+        .post(format!("{}/uploads/attachment", client.base))
+        .header("accept", "application/json")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert!(status.is_success(), "upload failed: {status} {body}");
+    body
+}
+
+both_backends!(
+    attachments_follow_the_post,
+    |server: TestServer| async move {
+        let (admin, bob, carl, sales) = company(&server).await;
+        let picture = attach(&bob, "team.png", PNG.to_vec()).await;
+        assert!(
+            picture["thumb_url"].is_string(),
+            "pictures get a thumbnail: {picture}"
+        );
+        assert_eq!(picture["width"], 3);
+        assert_eq!(picture["height"], 2);
+        let report = attach(&bob, "report.pdf", b"%PDF-1.4 not really".to_vec()).await;
+        assert!(report["thumb_url"].is_null());
+        let file_url = |a: &Value| format!("/files/{}", a["file_id"]);
+        // Before it is posted, only the uploader can fetch it.
+        assert_eq!(carl.get(&file_url(&picture)).await.status(), 404);
+        assert_eq!(bob.get(&file_url(&picture)).await.status(), 200);
+
+        // Posted to Sales: Bob's department reads it, Carl does not, not even the thumbnail.
+        let id = bob
+        .ok_json("create_post", json!({ "kind": "post", "body": "", "recipients": { "everyone": false, "departments": [sales], "people": [] },
+            "attachments": [picture["file_id"], report["file_id"]] }))
+        .await;
+        let seen = bob.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(seen["attachments"].as_array().unwrap().len(), 2);
+        assert_eq!(seen["attachments"][0]["name"], "team.png");
+        let thumb = seen["attachments"][0]["thumb_url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(carl.get(&file_url(&picture)).await.status(), 404);
+        assert_eq!(carl.get(&thumb).await.status(), 404);
+        assert_eq!(carl.get(&file_url(&report)).await.status(), 404);
+        assert_eq!(
+            admin.get(&file_url(&picture)).await.status(),
+            404,
+            "admins read only what is addressed to them"
+        );
+        let got = bob.get(&file_url(&report)).await;
+        assert_eq!(got.status(), 200);
+        assert!(
+            got.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        assert_eq!(
+            bob.get(&thumb).await.headers()["content-type"],
+            "image/jpeg"
+        );
+
+        // A file can be attached once, only by its owner; too many are refused.
+        bob.refused_json("create_post", json!({ "kind": "post", "body": "again", "recipients": everyone(), "attachments": [picture["file_id"]] }), "Invalid").await;
+        let carls = attach(&carl, "c.txt", b"hello".to_vec()).await;
+        bob.refused_json("create_post", json!({ "kind": "post", "body": "not mine", "recipients": everyone(), "attachments": [carls["file_id"]] }), "Invalid").await;
+        let mut many = Vec::new();
+        for i in 0..11 {
+            many.push(attach(&carl, &format!("{i}.txt"), b"x".to_vec()).await["file_id"].clone());
+        }
+        carl.refused_json("create_post", json!({ "kind": "post", "body": "many", "recipients": everyone(), "attachments": many }), "Invalid").await;
+
+        // Comments carry files too; deleting the post deletes its files and frees the space.
+        let used_before = server
+            .scalar("SELECT storage_used FROM portals WHERE slug = 'acme'")
+            .await;
+        let in_comment = attach(&bob, "note.txt", b"comment file".to_vec()).await;
+        bob.ok_json(
+            "add_comment",
+            json!({ "post": id, "attachments": [in_comment["file_id"]] }),
+        )
+        .await;
+        let seen = bob.ok_json("feed_post", json!({ "id": id })).await;
+        assert_eq!(seen["comments"][0]["attachments"][0]["name"], "note.txt");
+        bob.ok_json("delete_post", json!({ "id": id })).await;
+        assert_eq!(bob.get(&file_url(&picture)).await.status(), 404);
+        assert_eq!(bob.get(&thumb).await.status(), 404);
+        let used_after = server
+            .scalar("SELECT storage_used FROM portals WHERE slug = 'acme'")
+            .await;
+        assert!(
+            used_after < used_before,
+            "space freed: {used_before} -> {used_after}"
+        );
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM feed_attachments").await,
+            0
+        );
+    }
+);

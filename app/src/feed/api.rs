@@ -6,7 +6,7 @@ use super::types::{
     Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, Recipients,
 };
 use crate::error::AppError;
-use crate::ids::{CommentId, PollOptionId, PostId, UserId};
+use crate::ids::{CommentId, FileId, PollOptionId, PostId, UserId};
 use leptos::prelude::*;
 use server_fn::codec::Json;
 
@@ -65,6 +65,7 @@ pub async fn create_post(
     recipients: Recipients,
     #[server(default)] poll: Option<NewPoll>,
     #[server(default)] appreciation: Option<NewAppreciation>,
+    #[server(default)] attachments: Vec<FileId>,
 ) -> Result<PostId, AppError> {
     let viewer = viewer().await?;
     let new = super::ssr::write::NewPost {
@@ -73,6 +74,7 @@ pub async fn create_post(
         recipients,
         poll,
         appreciation,
+        attachments,
     };
     super::ssr::write::create_post(&state()?, &viewer, new).await
 }
@@ -96,9 +98,13 @@ pub async fn pin_post(id: PostId, pinned: bool) -> Result<(), AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "add_comment", input = Json)]
-pub async fn add_comment(post: PostId, body: String) -> Result<CommentId, AppError> {
+pub async fn add_comment(
+    post: PostId,
+    #[server(default)] body: String,
+    #[server(default)] attachments: Vec<FileId>,
+) -> Result<CommentId, AppError> {
     let viewer = viewer().await?;
-    super::ssr::write::add_comment(&state()?, &viewer, post, &body).await
+    super::ssr::write::add_comment(&state()?, &viewer, post, &body, &attachments).await
 }
 
 #[server(prefix = "/api", endpoint = "edit_comment", input = Json)]

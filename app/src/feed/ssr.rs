@@ -1,5 +1,6 @@
 //! The feed's rules and SQL (server only).
 
+pub mod attachments;
 pub mod entries;
 pub mod extras;
 pub mod read;

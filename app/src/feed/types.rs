@@ -1,6 +1,6 @@
 //! The feed as the browser sees it.
 
-use crate::ids::{CommentId, DepartmentId, PollOptionId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, FileId, PollOptionId, PostId, UserId};
 use crate::rich::Block;
 use serde::{Deserialize, Serialize};
 
@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_POST_CHARS: usize = 10_000;
 /// Longest comment text, in characters.
 pub const MAX_COMMENT_CHARS: usize = 5_000;
+/// At most this many files per post, and per comment.
+pub const MAX_POST_ATTACHMENTS: usize = 10;
+pub const MAX_COMMENT_ATTACHMENTS: usize = 5;
 /// A poll has 2 to this many options.
 pub const MAX_POLL_OPTIONS: usize = 10;
 /// Longest poll question and option, in characters.
@@ -141,6 +144,29 @@ pub struct ReactionSummary {
     pub mine: Option<Reaction>,
 }
 
+/// A file attached to a post or comment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub file_id: FileId,
+    pub name: String,
+    pub size: i64,
+    pub content_type: String,
+    /// Pictures: a server-made thumbnail, and the picture's size in pixels.
+    pub thumb_url: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl Attachment {
+    pub fn url(&self) -> String {
+        format!("/files/{}", self.file_id)
+    }
+
+    pub fn is_picture(&self) -> bool {
+        self.thumb_url.is_some()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentView {
     pub id: CommentId,
@@ -154,6 +180,7 @@ pub struct CommentView {
     pub reactions: ReactionSummary,
     pub can_edit: bool,
     pub can_delete: bool,
+    pub attachments: Vec<Attachment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -177,6 +204,7 @@ pub struct PostView {
     pub can_edit: bool,
     pub can_delete: bool,
     pub can_pin: bool,
+    pub attachments: Vec<Attachment>,
     pub poll: Option<PollView>,
     /// For announcements: whether the viewer has confirmed, and how many have.
     pub announcement: Option<AnnouncementView>,

@@ -1,5 +1,6 @@
 //! The feed's pages and components.
 
+mod attachments;
 mod comments;
 mod composer;
 mod extras;

@@ -190,9 +190,13 @@ pub async fn earlier_comments(
     .await?;
     rows.reverse();
     let reactions = reactions_for(pool, viewer, &[post]).await?;
+    let mut files = super::attachments::load(pool, viewer, &[post]).await?;
     Ok(rows
         .into_iter()
-        .map(|c| comment_view(viewer, c, &reactions))
+        .map(|c| {
+            let attached = files.remove(&(post, c.id.0)).unwrap_or_default();
+            comment_view(viewer, c, &reactions, attached)
+        })
         .collect())
 }
 
@@ -211,6 +215,7 @@ async fn assemble(
     let reactions = reactions_for(pool, viewer, &ids).await?;
     let mut comments = comments_for(pool, viewer, &ids, comments_per_post).await?;
     let mut extras = super::extras::load(pool, viewer, &ids).await?;
+    let mut files = super::attachments::load(pool, viewer, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -220,7 +225,10 @@ async fn assemble(
                 .remove(&r.id)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|c| comment_view(viewer, c, &reactions))
+                .map(|c| {
+                    let attached = files.remove(&(c.post_id, c.id.0)).unwrap_or_default();
+                    comment_view(viewer, c, &reactions, attached)
+                })
                 .collect();
             let entry = (kind == PostKind::Entry).then(|| {
                 super::entries::render(
@@ -249,6 +257,7 @@ async fn assemble(
                 can_edit: mine && kind != PostKind::Entry,
                 can_delete: mine || viewer.is_admin(),
                 can_pin: viewer.is_admin(),
+                attachments: files.remove(&(r.id, 0)).unwrap_or_default(),
                 poll: extras.polls.remove(&r.id),
                 announcement: extras.announcement(viewer, r.id, r.author_id, kind),
                 appreciation: extras.appreciations.remove(&r.id),
@@ -257,7 +266,12 @@ async fn assemble(
         .collect())
 }
 
-fn comment_view(viewer: &Viewer, c: CommentRow, reactions: &Reactions) -> CommentView {
+fn comment_view(
+    viewer: &Viewer,
+    c: CommentRow,
+    reactions: &Reactions,
+    attachments: Vec<crate::feed::types::Attachment>,
+) -> CommentView {
     let mine = c.author_id == viewer.user();
     CommentView {
         id: c.id,
@@ -274,6 +288,7 @@ fn comment_view(viewer: &Viewer, c: CommentRow, reactions: &Reactions) -> Commen
         reactions: reactions.summary(c.post_id, Some(c.id)),
         can_edit: mine,
         can_delete: mine || viewer.is_admin(),
+        attachments,
     }
 }
 

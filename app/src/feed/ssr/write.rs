@@ -4,9 +4,10 @@
 use super::visibility::{Viewer, post_audience};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::{
-    MAX_COMMENT_CHARS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Reaction, Recipients,
+    MAX_COMMENT_ATTACHMENTS, MAX_COMMENT_CHARS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS,
+    NewAppreciation, NewPoll, PostKind, Reaction, Recipients,
 };
-use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, FileId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
 use crate::rich;
@@ -69,6 +70,8 @@ pub struct NewPost {
     pub poll: Option<NewPoll>,
     /// Required for (and only for) appreciations.
     pub appreciation: Option<NewAppreciation>,
+    /// Files uploaded by the author (`/uploads/attachment`), in display order.
+    pub attachments: Vec<FileId>,
 }
 
 /// At most this many people can be thanked in one appreciation.
@@ -122,13 +125,13 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
             ));
         }
     };
-    // A poll or an appreciation says something by itself; a plain post needs text.
-    let (body, mentioned) =
-        if new.body.trim().is_empty() && (poll.is_some() || appreciation.is_some()) {
-            (String::new(), Vec::new())
-        } else {
-            checked_text(&new.body, MAX_POST_CHARS, "post")?
-        };
+    // A poll, an appreciation or files say something by themselves; otherwise text is needed.
+    let speaks_for_itself = poll.is_some() || appreciation.is_some() || !new.attachments.is_empty();
+    let (body, mentioned) = if new.body.trim().is_empty() && speaks_for_itself {
+        (String::new(), Vec::new())
+    } else {
+        checked_text(&new.body, MAX_POST_CHARS, "post")?
+    };
     let mut recipients = new.recipients;
     recipients.departments.sort();
     recipients.departments.dedup();
@@ -191,6 +194,15 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     if let Some(poll) = &poll {
         super::extras::store_poll(&mut tx, viewer, id, poll).await?;
     }
+    super::attachments::attach(
+        &mut tx,
+        viewer,
+        id,
+        None,
+        &new.attachments,
+        MAX_POST_ATTACHMENTS,
+    )
+    .await?;
     let mut outgoing = Outgoing::new(viewer.portal());
     if let Some(appreciation) = &appreciation {
         super::extras::store_thanks(&mut tx, viewer, id, appreciation).await?;
@@ -407,6 +419,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
     }
     // Those who could see it learn that it is gone; work out who before the rows go.
     let audience = post_audience(pool, viewer.portal(), post).await?;
+    let files = super::attachments::files_of(pool, viewer.portal(), post, None).await?;
     let mut tx = state.db.begin().await?;
     for table in [
         "feed_reactions",
@@ -418,6 +431,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
         "feed_polls",
         "feed_confirmations",
         "feed_thanks",
+        "feed_attachments",
     ] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE post_id = ? AND portal_id = ?"
@@ -433,6 +447,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    crate::files::delete_files(state, viewer.portal(), &files).await?;
     state
         .hub
         .publish(
@@ -471,10 +486,15 @@ pub async fn add_comment(
     viewer: &Viewer,
     post: PostId,
     body: &str,
+    attachments: &[FileId],
 ) -> AppResult<CommentId> {
     let pool = &state.db.pool;
     let (author, _) = visible_post(pool, viewer, post).await?;
-    let (body, mentioned) = checked_text(body, MAX_COMMENT_CHARS, "comment")?;
+    let (body, mentioned) = if body.trim().is_empty() && !attachments.is_empty() {
+        (String::new(), Vec::new())
+    } else {
+        checked_text(body, MAX_COMMENT_CHARS, "comment")?
+    };
     check_mentions(pool, viewer, &mentioned).await?;
     // A comment cannot reveal a post: everyone mentioned must already be able to read it.
     for user in &mentioned {
@@ -500,6 +520,15 @@ pub async fn add_comment(
         )
         .await?,
     );
+    super::attachments::attach(
+        &mut tx,
+        viewer,
+        post,
+        Some(id),
+        attachments,
+        MAX_COMMENT_ATTACHMENTS,
+    )
+    .await?;
     sqlx::query(
         "UPDATE feed_posts SET comment_count = comment_count + 1 WHERE id = ? AND portal_id = ?",
     )
@@ -634,7 +663,8 @@ pub async fn delete_comment(
         return Err(AppError::Forbidden);
     }
     let mut tx = state.db.begin().await?;
-    for table in ["feed_reactions", "feed_mentions"] {
+    let files = super::attachments::files_of(pool, viewer.portal(), post, Some(comment)).await?;
+    for table in ["feed_reactions", "feed_mentions", "feed_attachments"] {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE post_id = ? AND comment_id = ? AND portal_id = ?"
         ))
@@ -657,6 +687,7 @@ pub async fn delete_comment(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    crate::files::delete_files(state, viewer.portal(), &files).await?;
     announce_change(state, viewer, post).await
 }
 

@@ -1,11 +1,12 @@
 //! Comments under a post: the newest shown, earlier ones on request, and the reply box.
 
 use super::PostSignal;
+use super::attachments::{AttachButton, AttachmentView, PendingFiles};
 use super::post_card::confirm;
 use super::reactions::Reactions;
 use crate::error::AppError;
 use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
-use crate::feed::types::CommentView;
+use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
 use crate::rich::{RichEditor, RichText};
 use crate::ui::page::{relative_time, time_ago};
 use crate::ui::{Avatar, ErrorBox};
@@ -17,17 +18,25 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let sending = RwSignal::new(false);
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let uploading = RwSignal::new(0usize);
     let send = move |_: ()| {
-        if sending.get_untracked() {
+        if sending.get_untracked() || uploading.get_untracked() > 0 {
             return;
         }
         sending.set(true);
         error.set(None);
         let body = draft.get_untracked();
+        let attached = files
+            .get_untracked()
+            .into_iter()
+            .map(|f| f.file_id)
+            .collect();
         leptos::task::spawn_local(async move {
-            match add_comment(id, body).await {
+            match add_comment(id, body, attached).await {
                 Ok(_) => {
                     draft.set(String::new());
+                    files.set(Vec::new());
                     super::refresh_post(post);
                 }
                 Err(e) => error.set(Some(e)),
@@ -63,7 +72,11 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
             <div class="comment-form">
                 {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
                 <RichEditor value=draft placeholder="Write a comment… (@ to mention, Ctrl+Enter to send)" label="Comment" rows=1 on_submit=send/>
-                <Show when=move || !draft.with(|d| d.trim().is_empty())>
+                <PendingFiles files uploading/>
+                <div class="comment-tools">
+                    <AttachButton files uploading error max=MAX_COMMENT_ATTACHMENTS label="Attach"/>
+                </div>
+                <Show when=move || !draft.with(|d| d.trim().is_empty()) || !files.with(Vec::is_empty)>
                     <button type="button" class="btn btn-primary btn-small" disabled=move || sending.get() on:click=move |_| send(())>"Send"</button>
                 </Show>
             </div>
@@ -84,6 +97,7 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
         reactions,
         can_edit,
         can_delete,
+        attachments,
     } = comment;
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(source.unwrap_or_default());
@@ -126,6 +140,7 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
                         </div>
                     </Show>
                 </div>
+                {(!attachments.is_empty()).then(|| view! { <AttachmentView files=attachments/> })}
                 {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
                 <div class="comment-foot muted small">
                     <span title=relative_time(created_at)>{time_ago(created_at)}</span>

@@ -1,10 +1,12 @@
 //! Writing a post: the text with formatting and mentions, who it is for, and whether it is an
 //! announcement.
 
+use super::attachments::{AttachButton, PendingFiles};
 use crate::error::AppError;
 use crate::feed::api::{create_post, mention_candidates};
 use crate::feed::types::{
-    Badge, MAX_POLL_OPTIONS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Recipients,
+    Attachment, Badge, MAX_POLL_OPTIONS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation,
+    NewPoll, PostKind, Recipients,
 };
 use crate::ids::{DepartmentId, PostId, UserId};
 use crate::rich::RichEditor;
@@ -41,11 +43,13 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
     let anonymous = RwSignal::new(false);
     let badge = RwSignal::new(Badge::Thanks);
     let thanked = RwSignal::new(Vec::<(UserId, String)>::new());
+    let files = RwSignal::new(Vec::<Attachment>::new());
+    let uploading = RwSignal::new(0usize);
     let error = RwSignal::new(None::<AppError>);
     let sending = RwSignal::new(false);
 
     let submit = move |_: ()| {
-        if sending.get_untracked() {
+        if sending.get_untracked() || uploading.get_untracked() > 0 {
             return;
         }
         let mut recipients = Recipients::default();
@@ -77,16 +81,22 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                 .collect(),
         });
         let text = body.get_untracked();
+        let attached = files
+            .get_untracked()
+            .into_iter()
+            .map(|f| f.file_id)
+            .collect();
         sending.set(true);
         error.set(None);
         leptos::task::spawn_local(async move {
-            match create_post(kind, text, recipients, poll, appreciation).await {
+            match create_post(kind, text, recipients, poll, appreciation, attached).await {
                 Ok(id) => {
                     body.set(String::new());
                     mode.set(Mode::Post);
                     question.set(String::new());
                     options.set(vec![String::new(), String::new()]);
                     thanked.set(Vec::new());
+                    files.set(Vec::new());
                     picks.set(vec![Pick::Everyone]);
                     open.set(false);
                     on_posted.run(id);
@@ -133,16 +143,19 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                         <Show when=move || mode.get() == Mode::Poll>
                             <PollFields question options multiple anonymous/>
                         </Show>
+                        <PendingFiles files uploading/>
                         <RecipientPicker picks/>
                         {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
                         <div class="composer-foot">
+                            <AttachButton files uploading error max=MAX_POST_ATTACHMENTS label="Attach files or photos"/>
                             <span class="grow"></span>
                             <span class="muted small" class:over=move || { length() > MAX_POST_CHARS }>
                                 {move || (length() > MAX_POST_CHARS / 2).then(|| format!("{} / {MAX_POST_CHARS}", length()))}
                             </span>
                             <button type="button" class="btn" on:click=move |_| { open.set(false); error.set(None); }>"Cancel"</button>
                             <button type="button" class="btn btn-primary"
-                                disabled=move || sending.get() || (matches!(mode.get(), Mode::Post | Mode::Announcement) && body.with(|b| b.trim().is_empty()))
+                                disabled=move || { sending.get() || uploading.get() > 0
+                                    || (matches!(mode.get(), Mode::Post | Mode::Announcement) && body.with(|b| b.trim().is_empty()) && files.with(Vec::is_empty)) }
                                 on:click=move |_| submit(())>
                                 {move || if sending.get() { "Posting…" } else { "Post" }}
                             </button>

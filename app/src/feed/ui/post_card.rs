@@ -1,6 +1,7 @@
 //! One post in the feed: author, addressees, text, reactions, comments and its menu.
 
 use super::PostSignal;
+use super::attachments::AttachmentView;
 use super::comments::Comments;
 use super::extras::{AnnouncementBlock, AppreciationBlock, PollBlock};
 use super::reactions::ReactionBar;
@@ -111,6 +112,7 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                     </div>
                 </div>
             </Show>
+            {move || post.with(|p| (!p.attachments.is_empty()).then(|| view! { <AttachmentView files=p.attachments.clone()/> }))}
             <PollBlock post/>
             <AnnouncementBlock post/>
             <ReactionBar post/>

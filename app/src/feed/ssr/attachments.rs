@@ -1,0 +1,169 @@
+//! Files on posts and comments: attached when the post or comment is published, readable
+//! only by those who can see it, deleted with it.
+
+use super::read::push_ids;
+use super::visibility::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::feed::types::Attachment;
+use crate::ids::{CommentId, FileId, PortalId, PostId, UserId};
+use crate::ssr::caller::Caller;
+use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use std::collections::HashMap;
+
+/// May `caller` download this attachment? Attached: whoever can see the post. Not attached
+/// yet: only the person who uploaded it.
+pub async fn check_download(
+    pool: &AnyPool,
+    caller: &Caller,
+    file: i64,
+    owner: UserId,
+) -> AppResult<()> {
+    let post: Option<PostId> = sqlx::query_scalar(
+        "SELECT post_id FROM feed_attachments WHERE portal_id = ? AND (file_id = ? OR thumb_file_id = ?)",
+    )
+    .bind(caller.portal_id())
+    .bind(file)
+    .bind(file)
+    .fetch_optional(pool)
+    .await?;
+    let allowed = match post {
+        Some(post) => {
+            Viewer::load(pool, caller.clone())
+                .await?
+                .can_see(pool, post)
+                .await?
+        }
+        None => owner == caller.user_id,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Attaches the viewer's freshly uploaded files, in the order given.
+pub async fn attach(
+    tx: &mut Transaction<'_, Any>,
+    viewer: &Viewer,
+    post: PostId,
+    comment: Option<CommentId>,
+    files: &[FileId],
+    max: usize,
+) -> AppResult<()> {
+    if files.len() > max {
+        return Err(AppError::invalid(format!("Attach at most {max} files.")));
+    }
+    for (position, file) in files.iter().enumerate() {
+        let row: Option<(UserId, String)> =
+            sqlx::query_as("SELECT owner_id, purpose FROM files WHERE id = ? AND portal_id = ?")
+                .bind(*file)
+                .bind(viewer.portal())
+                .fetch_optional(&mut **tx)
+                .await?;
+        match row {
+            Some((owner, purpose)) if owner == viewer.user() && purpose == "attachment" => {}
+            _ => {
+                return Err(AppError::invalid(
+                    "An attached file was not found. Upload it again.",
+                ));
+            }
+        }
+        let preview: Option<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT thumb_file_id, width, height FROM file_previews WHERE file_id = ? AND portal_id = ?",
+        )
+        .bind(*file)
+        .bind(viewer.portal())
+        .fetch_optional(&mut **tx)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO feed_attachments (portal_id, post_id, comment_id, file_id, thumb_file_id, width, height, position) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(viewer.portal())
+        .bind(post)
+        .bind(comment.map(|c| c.0).unwrap_or(0))
+        .bind(*file)
+        .bind(preview.map(|p| p.0))
+        .bind(preview.map(|p| p.1))
+        .bind(preview.map(|p| p.2))
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if crate::ssr::db::Db::is_unique_violation(&e) => {
+                return Err(AppError::invalid(
+                    "That file is already attached elsewhere.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// The attachments of a set of posts and their comments, keyed by (post, comment id or 0).
+pub async fn load(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[PostId],
+) -> AppResult<HashMap<(PostId, i64), Vec<Attachment>>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        post_id: PostId,
+        comment_id: i64,
+        file_id: FileId,
+        thumb_file_id: Option<i64>,
+        width: Option<i64>,
+        height: Option<i64>,
+        file_name: String,
+        content_type: String,
+        size_bytes: i64,
+    }
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT a.post_id, a.comment_id, a.file_id, a.thumb_file_id, a.width, a.height, \
+         f.file_name, f.content_type, f.size_bytes FROM feed_attachments a \
+         JOIN files f ON f.id = a.file_id AND f.portal_id = a.portal_id WHERE a.portal_id = ",
+    );
+    qb.push_bind(viewer.portal()).push(" AND a.post_id IN ");
+    push_ids(&mut qb, ids);
+    qb.push(" ORDER BY a.post_id, a.comment_id, a.position");
+    let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
+    let mut out: HashMap<(PostId, i64), Vec<Attachment>> = HashMap::new();
+    for r in rows {
+        out.entry((r.post_id, r.comment_id))
+            .or_default()
+            .push(Attachment {
+                file_id: r.file_id,
+                name: r.file_name,
+                size: r.size_bytes,
+                content_type: r.content_type,
+                thumb_url: r.thumb_file_id.map(|t| format!("/files/{t}")),
+                width: r.width.map(|w| w as u32),
+                height: r.height.map(|h| h as u32),
+            });
+    }
+    Ok(out)
+}
+
+/// The files (and thumbnails) of a post, or of one of its comments, to delete with it.
+pub async fn files_of(
+    pool: &AnyPool,
+    portal: PortalId,
+    post: PostId,
+    comment: Option<CommentId>,
+) -> AppResult<Vec<i64>> {
+    let mut qb = QueryBuilder::<Any>::new(
+        "SELECT file_id, thumb_file_id FROM feed_attachments WHERE portal_id = ",
+    );
+    qb.push_bind(portal).push(" AND post_id = ").push_bind(post);
+    if let Some(comment) = comment {
+        qb.push(" AND comment_id = ").push_bind(comment);
+    }
+    let rows: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .flat_map(|(file, thumb)| std::iter::once(file).chain(thumb))
+        .collect())
+}
