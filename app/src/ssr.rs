@@ -5,6 +5,7 @@ pub mod config;
 pub mod db;
 pub mod hub;
 pub mod mailer;
+pub mod search;
 pub mod state;
 pub mod storage;
 pub mod tokens;

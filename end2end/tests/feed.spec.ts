@@ -170,6 +170,17 @@ test.describe.serial('live feed', () => {
     await expect(colleague.locator('.post', { hasText: 'Budget figures' })).toHaveCount(0);
     await openPage(colleague, `${portal.origin}/feed/${postId}`);
     await expect(colleague.getByText('This post is not available')).toBeVisible();
+    // Searching does not reveal it either; the admin, who wrote it, finds it.
+    await openPage(colleague, `${portal.origin}/?q=budget`);
+    await expect(colleague.getByText('No posts match')).toBeVisible();
+    await openPage(admin, `${portal.origin}/`);
+    await admin.getByLabel('Search posts and comments').fill('BUDGET figures');
+    await admin.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(admin).toHaveURL(/\?q=BUDGET\+figures/);
+    await settle(admin);
+    await expect(admin.locator('.post')).toHaveCount(1);
+    await expect(admin.locator('.post')).toContainText('Budget figures for Finance only');
+    await shot(admin, 'desktop-feed-search');
     await openPage(admin, `${portal.origin}/feed/${postId}`);
     await expect(admin.locator('.post')).toContainText('Budget figures for Finance only');
     await expect(admin.locator('.post .addressees')).toContainText('Finance');

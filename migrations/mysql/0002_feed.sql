@@ -7,7 +7,8 @@ CREATE TABLE feed_posts (
     author_id BIGINT NOT NULL,
     -- post | announcement | appreciation | entry (published by another tool: entry_type)
     kind VARCHAR(32) NOT NULL,
-    body VARCHAR(10000) NOT NULL DEFAULT '',
+    -- Case-insensitive, so full-text search ignores case.
+    body VARCHAR(10000) COLLATE utf8mb4_unicode_ci NOT NULL DEFAULT '',
     entry_type VARCHAR(64),
     entry_data VARCHAR(4000),
     -- Addressed to every employee (the common case, kept on the row for a fast feed query).
@@ -38,7 +39,7 @@ CREATE TABLE feed_comments (
     portal_id BIGINT NOT NULL,
     post_id BIGINT NOT NULL,
     author_id BIGINT NOT NULL,
-    body VARCHAR(5000) NOT NULL,
+    body VARCHAR(5000) COLLATE utf8mb4_unicode_ci NOT NULL,
     reaction_count BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     edited_at BIGINT
@@ -150,3 +151,7 @@ CREATE TABLE file_previews (
     width BIGINT NOT NULL,
     height BIGINT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Full-text search over posts and comments (SQLite: the FTS5 table feed_search).
+CREATE FULLTEXT INDEX feed_posts_text ON feed_posts(body);
+CREATE FULLTEXT INDEX feed_comments_text ON feed_comments(body);

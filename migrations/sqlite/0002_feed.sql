@@ -150,3 +150,14 @@ CREATE TABLE file_previews (
     width BIGINT NOT NULL,
     height BIGINT NOT NULL
 );
+
+-- Full-text search over posts and comments (MySQL: FULLTEXT indexes). Kept in step by the
+-- application (app/src/ssr/search.rs), one row per post text and per comment.
+-- `portal` holds the token "p<portal id>", so a search matches within one portal's rows only.
+CREATE VIRTUAL TABLE feed_search USING fts5(
+    body,
+    portal,
+    post_id UNINDEXED,
+    comment_id UNINDEXED,
+    tokenize = 'unicode61 remove_diacritics 2'
+);

@@ -759,3 +759,164 @@ both_backends!(
         );
     }
 );
+
+both_backends!(search_and_filters, |server: TestServer| async move {
+    let (admin, bob, carl, sales) = company(&server).await;
+    let ids_of = |page: &Value| -> Vec<i64> {
+        page["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect()
+    };
+    let quarterly = post(
+        &admin,
+        "Quarterly **Budget** review on Thursday",
+        everyone(),
+    )
+    .await;
+    let picnic = post(&bob, "Company picnic: bring your families", everyone()).await;
+    let secret = post(
+        &admin,
+        "Budget cuts for the sales team",
+        json!({ "everyone": false, "departments": [sales], "people": [] }),
+    )
+    .await;
+    bob.ok_json(
+        "add_comment",
+        json!({ "post": picnic, "body": "Who brings the barbecue?" }),
+    )
+    .await;
+
+    // Words match case-insensitively, as prefixes, in posts and in comments.
+    let found = carl
+        .ok_json("feed_page", json!({ "filter": { "search": "budget" } }))
+        .await;
+    assert_eq!(
+        ids_of(&found),
+        vec![quarterly],
+        "Carl cannot find the Sales-only post"
+    );
+    let found = bob
+        .ok_json("feed_page", json!({ "filter": { "search": "BUDG" } }))
+        .await;
+    assert_eq!(ids_of(&found), vec![secret, quarterly]);
+    let found = carl
+        .ok_json("feed_page", json!({ "filter": { "search": "barbecue" } }))
+        .await;
+    assert_eq!(ids_of(&found), vec![picnic]);
+    let found = carl
+        .ok_json(
+            "feed_page",
+            json!({ "filter": { "search": "budget thursday" } }),
+        )
+        .await;
+    assert_eq!(ids_of(&found), vec![quarterly]);
+    // Search syntax is not interpreted.
+    let found = carl
+        .ok_json(
+            "feed_page",
+            json!({ "filter": { "search": "\"budget OR -picnic*" } }),
+        )
+        .await;
+    assert!(ids_of(&found).is_empty());
+    // Edits and deletions keep the index in step.
+    admin
+        .ok_json(
+            "edit_post",
+            json!({ "id": quarterly, "body": "Quarterly review moved to Friday" }),
+        )
+        .await;
+    assert!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "search": "thursday" } }))
+                .await
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "search": "friday" } }))
+                .await
+        ),
+        vec![quarterly]
+    );
+    bob.ok_json("delete_post", json!({ "id": picnic })).await;
+    assert!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "search": "barbecue" } }))
+                .await
+        )
+        .is_empty()
+    );
+    // Another portal's identical words are never found.
+    let other = server.sign_up("globex", "gus@globex.test").await;
+    post(&other, "Budget of Globex", everyone()).await;
+    assert_eq!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "search": "budget" } }))
+                .await
+        ),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids_of(
+            &bob.ok_json("feed_page", json!({ "filter": { "search": "budget" } }))
+                .await
+        ),
+        vec![secret]
+    );
+
+    // Filters: author, addressed department, dates.
+    let by_admin = carl
+        .ok_json(
+            "feed_page",
+            json!({ "filter": { "author": admin.me_id().await } }),
+        )
+        .await;
+    assert!(ids_of(&by_admin).contains(&quarterly));
+    assert!(
+        by_admin["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["author"]["name"] == "Ada Admin")
+    );
+    let to_sales = bob
+        .ok_json("feed_page", json!({ "filter": { "department": sales } }))
+        .await;
+    assert_eq!(ids_of(&to_sales), vec![secret]);
+    let now = app::ssr::now_ms();
+    assert!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "from": now + 60_000 } }))
+                .await
+        )
+        .is_empty()
+    );
+    assert!(
+        ids_of(
+            &carl
+                .ok_json("feed_page", json!({ "filter": { "to": now - 86_400_000 } }))
+                .await
+        )
+        .is_empty()
+    );
+    assert!(
+        ids_of(
+            &carl
+                .ok_json(
+                    "feed_page",
+                    json!({ "filter": { "from": now - 86_400_000, "to": now + 60_000 } })
+                )
+                .await
+        )
+        .contains(&quarterly)
+    );
+});

@@ -55,6 +55,7 @@ mod tests {
             portal_exists: true,
             portal_name: Some("</script><script>alert(1)</script> & co".to_owned()),
             me: None,
+            address_suffix: ".localhost".into(),
         };
         let json = to_script_json(&session);
         assert!(!json.contains('<') && !json.contains('>') && !json.contains('&'));

@@ -32,12 +32,21 @@ const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
 
 /// The session of a page request, resolved before rendering (see `page_session`).
 pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSession> {
+    let port = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.rsplit_once(':'))
+        .map(|(_, port)| format!(":{port}"))
+        .unwrap_or_default();
+    let address_suffix = format!(".{}{port}", state.config.base_domain);
     let Ok(portal) = portal_from_parts(parts) else {
         return Ok(PageSession {
             session: Session {
                 portal_exists: false,
                 portal_name: None,
                 me: None,
+                address_suffix,
             },
             caller: None,
         });
@@ -56,6 +65,7 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
             portal_exists: true,
             portal_name: Some(portal.name),
             me,
+            address_suffix,
         },
         caller,
     })

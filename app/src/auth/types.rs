@@ -67,6 +67,9 @@ pub struct Session {
     pub portal_exists: bool,
     pub portal_name: Option<String>,
     pub me: Option<Me>,
+    /// What follows a portal's address on this server, e.g. `.localhost:3000`.
+    #[serde(default)]
+    pub address_suffix: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -2,8 +2,8 @@
 //! Arguments travel as JSON (recipients are nested lists).
 
 use super::types::{
-    Author, CommentView, MentionCandidate, NewAppreciation, NewPoll, PostKind, PostView, PostsPage,
-    Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, Recipients,
+    Author, CommentView, FeedQuery, MentionCandidate, NewAppreciation, NewPoll, PostKind, PostView,
+    PostsPage, Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, Recipients,
 };
 use crate::error::AppError;
 use crate::ids::{CommentId, FileId, PollOptionId, PostId, UserId};
@@ -24,18 +24,21 @@ fn state() -> Result<crate::ssr::state::AppState, AppError> {
 /// A page of the feed, newest first, before `before` (the last post of the previous page).
 #[server(prefix = "/api", endpoint = "feed_page", input = Json)]
 pub async fn feed_page(
-    #[server(default)] author: Option<UserId>,
-    #[server(default)] kind: Option<PostKind>,
-    #[server(default)] mentions_me: bool,
+    #[server(default)] filter: FeedQuery,
     #[server(default)] before: Option<PostId>,
 ) -> Result<PostsPage, AppError> {
     let viewer = viewer().await?;
+    let state = state()?;
     let filter = super::ssr::read::Filter {
-        author,
-        kind,
-        mentions_me,
+        author: filter.author,
+        kind: filter.kind,
+        mentions_me: filter.mentions_me,
+        department: filter.department,
+        from: filter.from,
+        to: filter.to,
+        words: crate::ssr::search::words(&filter.search),
     };
-    super::ssr::read::page(&state()?.db.pool, &viewer, &filter, before).await
+    super::ssr::read::page(&state.db.pool, state.db.backend, &viewer, &filter, before).await
 }
 
 /// One post with its latest `comments` comments (default and at most 50).
@@ -104,19 +107,19 @@ pub async fn add_comment(
     #[server(default)] attachments: Vec<FileId>,
 ) -> Result<CommentId, AppError> {
     let viewer = viewer().await?;
-    super::ssr::write::add_comment(&state()?, &viewer, post, &body, &attachments).await
+    super::ssr::comments::add_comment(&state()?, &viewer, post, &body, &attachments).await
 }
 
 #[server(prefix = "/api", endpoint = "edit_comment", input = Json)]
 pub async fn edit_comment(id: CommentId, body: String) -> Result<(), AppError> {
     let viewer = viewer().await?;
-    super::ssr::write::edit_comment(&state()?, &viewer, id, &body).await
+    super::ssr::comments::edit_comment(&state()?, &viewer, id, &body).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_comment", input = Json)]
 pub async fn delete_comment(id: CommentId) -> Result<(), AppError> {
     let viewer = viewer().await?;
-    super::ssr::write::delete_comment(&state()?, &viewer, id).await
+    super::ssr::comments::delete_comment(&state()?, &viewer, id).await
 }
 
 /// Sets (or with `None`, removes) the caller's reaction to a post or comment.
@@ -127,7 +130,7 @@ pub async fn react(
     #[server(default)] reaction: Option<Reaction>,
 ) -> Result<(), AppError> {
     let viewer = viewer().await?;
-    super::ssr::write::react(&state()?, &viewer, post, comment, reaction).await
+    super::ssr::comments::react(&state()?, &viewer, post, comment, reaction).await
 }
 
 #[server(prefix = "/api", endpoint = "who_reacted", input = Json)]

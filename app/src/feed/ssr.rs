@@ -1,6 +1,7 @@
 //! The feed's rules and SQL (server only).
 
 pub mod attachments;
+pub mod comments;
 pub mod entries;
 pub mod extras;
 pub mod read;

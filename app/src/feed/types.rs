@@ -346,6 +346,22 @@ pub struct EntryView {
     pub link: Option<String>,
 }
 
+/// What narrows the feed; every part is optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedQuery {
+    pub author: Option<UserId>,
+    pub kind: Option<PostKind>,
+    pub mentions_me: bool,
+    /// Posts addressed to this department.
+    pub department: Option<DepartmentId>,
+    /// Posted at or after / before these times (unix ms).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Words that must all occur in the post or one of its comments.
+    pub search: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PostsPage {
     pub posts: Vec<PostView>,

@@ -12,7 +12,7 @@ use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn department_options(
+pub fn department_options(
     deps: &[Department],
     selected: Option<i64>,
     skip_root: bool,

@@ -12,6 +12,9 @@ use leptos::prelude::*;
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let sign_up = ServerAction::<SignUp>::new();
+    let suffix = crate::auth::page_session::page_session()
+        .map(|s| s.address_suffix)
+        .unwrap_or_default();
     Effect::new(move |_| {
         if let Some(Ok(url)) = sign_up.value().get() {
             crate::ui::hard_navigate(&url);
@@ -22,8 +25,11 @@ pub fn SignupPage() -> impl IntoView {
             <ActionForm action=sign_up attr:class="form">
                 <label>"Company name"<input type="text" name="company" required maxlength="100" autocomplete="organization"/></label>
                 <label>"Portal address"
-                    <input type="text" name="slug" required minlength="3" maxlength="40"
-                        pattern="[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9]" placeholder="acme"/>
+                    <span class="input-suffix">
+                        <input type="text" name="slug" required minlength="3" maxlength="40"
+                            pattern="[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9]" placeholder="acme"/>
+                        <span>{suffix}</span>
+                    </span>
                     <small class="muted">"Letters, digits and hyphens; it becomes part of your portal's web address."</small>
                 </label>
                 <label>"Your name"<input type="text" name="name" required maxlength="100" autocomplete="name"/></label>

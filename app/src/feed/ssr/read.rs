@@ -50,12 +50,32 @@ pub struct Filter {
     pub author: Option<UserId>,
     pub kind: Option<PostKind>,
     pub mentions_me: bool,
+    /// Posts addressed to this department.
+    pub department: Option<DepartmentId>,
+    /// Posted at or after / before (unix ms).
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Words that must all occur in the post or one of its comments.
+    pub words: Vec<String>,
+}
+
+impl Filter {
+    fn is_empty(&self) -> bool {
+        self.author.is_none()
+            && self.kind.is_none()
+            && !self.mentions_me
+            && self.department.is_none()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.words.is_empty()
+    }
 }
 
 /// One page of the feed, newest first; pinned posts come separately on the first page.
 #[tracing::instrument(skip_all)]
 pub async fn page(
     pool: &AnyPool,
+    backend: crate::ssr::db::Backend,
     viewer: &Viewer,
     filter: &Filter,
     before: Option<PostId>,
@@ -79,7 +99,24 @@ pub async fn page(
             .push_bind(viewer.user())
             .push(")");
     }
-    let unfiltered = filter.author.is_none() && filter.kind.is_none() && !filter.mentions_me;
+    if let Some(department) = filter.department {
+        qb.push(" AND p.id IN (SELECT d.post_id FROM feed_audience d WHERE d.portal_id = ")
+            .push_bind(viewer.portal())
+            .push(" AND d.kind = 'department' AND d.target_id = ")
+            .push_bind(department)
+            .push(")");
+    }
+    if let Some(from) = filter.from {
+        qb.push(" AND p.created_at >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        qb.push(" AND p.created_at < ").push_bind(to);
+    }
+    if !filter.words.is_empty() {
+        qb.push(" AND ");
+        crate::ssr::search::push_matching_posts(&mut qb, backend, viewer.portal(), &filter.words);
+    }
+    let unfiltered = filter.is_empty();
     if unfiltered {
         // Pinned posts are shown above the feed instead.
         qb.push(" AND p.pinned_at IS NULL");

@@ -1,11 +1,10 @@
-//! Publishing, editing, deleting and pinning posts; comments; reactions.
+//! Publishing, editing, deleting and pinning posts (comments and reactions: `comments.rs`).
 //! Each change commits first, then tells the people who may see the post.
 
 use super::visibility::{Viewer, post_audience};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::{
-    MAX_COMMENT_ATTACHMENTS, MAX_COMMENT_CHARS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS,
-    NewAppreciation, NewPoll, PostKind, Reaction, Recipients,
+    MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Recipients,
 };
 use crate::ids::{CommentId, DepartmentId, FileId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
@@ -20,7 +19,7 @@ use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
 const MAX_RECIPIENTS: usize = 200;
 
 /// Checks a text against its limit and parses it; returns the trimmed source and its mentions.
-fn checked_text(text: &str, max: usize, what: &str) -> AppResult<(String, Vec<UserId>)> {
+pub(super) fn checked_text(text: &str, max: usize, what: &str) -> AppResult<(String, Vec<UserId>)> {
     let text = text.trim();
     if text.is_empty() {
         return Err(AppError::invalid(format!(
@@ -38,7 +37,11 @@ fn checked_text(text: &str, max: usize, what: &str) -> AppResult<(String, Vec<Us
 }
 
 /// Of `ids`, those that are active people of the viewer's portal.
-async fn members(pool: &AnyPool, viewer: &Viewer, ids: &[UserId]) -> AppResult<Vec<UserId>> {
+pub(super) async fn members(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[UserId],
+) -> AppResult<Vec<UserId>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -53,7 +56,11 @@ async fn members(pool: &AnyPool, viewer: &Viewer, ids: &[UserId]) -> AppResult<V
     Ok(qb.build_query_scalar().fetch_all(pool).await?)
 }
 
-async fn check_mentions(pool: &AnyPool, viewer: &Viewer, mentioned: &[UserId]) -> AppResult<()> {
+pub(super) async fn check_mentions(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    mentioned: &[UserId],
+) -> AppResult<()> {
     if members(pool, viewer, mentioned).await?.len() != mentioned.len() {
         return Err(AppError::invalid(
             "Someone you mentioned is not a member of this portal.",
@@ -234,6 +241,7 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         "a post",
     )
     .await?;
+    crate::ssr::search::index(&mut tx, state.db.backend, viewer.portal(), id, None, &body).await?;
     tx.commit().await?;
     outgoing.publish(&state.hub).await;
     let audience = post_audience(pool, viewer.portal(), id).await?;
@@ -271,7 +279,7 @@ async fn add_audience(
 }
 
 /// Stores who is mentioned and notifies those newly mentioned (never the writer).
-async fn record_mentions(
+pub(super) async fn record_mentions(
     tx: &mut Transaction<'_, Any>,
     viewer: &Viewer,
     post: PostId,
@@ -318,7 +326,7 @@ async fn record_mentions(
 }
 
 /// The post's author and whether the viewer may see it; NotFound when they may not.
-async fn visible_post(
+pub(super) async fn visible_post(
     pool: &AnyPool,
     viewer: &Viewer,
     post: PostId,
@@ -405,6 +413,15 @@ pub async fn edit_post(
         "a post",
     )
     .await?;
+    crate::ssr::search::index(
+        &mut tx,
+        state.db.backend,
+        viewer.portal(),
+        post,
+        None,
+        &body,
+    )
+    .await?;
     tx.commit().await?;
     outgoing.publish(&state.hub).await;
     announce_change(state, viewer, post).await
@@ -421,6 +438,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
     let audience = post_audience(pool, viewer.portal(), post).await?;
     let files = super::attachments::files_of(pool, viewer.portal(), post, None).await?;
     let mut tx = state.db.begin().await?;
+    crate::ssr::search::unindex(&mut tx, state.db.backend, viewer.portal(), post, None).await?;
     for table in [
         "feed_reactions",
         "feed_mentions",
@@ -477,280 +495,5 @@ pub async fn set_pinned(
         .bind(viewer.portal())
         .execute(&state.db.pool)
         .await?;
-    announce_change(state, viewer, post).await
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn add_comment(
-    state: &AppState,
-    viewer: &Viewer,
-    post: PostId,
-    body: &str,
-    attachments: &[FileId],
-) -> AppResult<CommentId> {
-    let pool = &state.db.pool;
-    let (author, _) = visible_post(pool, viewer, post).await?;
-    let (body, mentioned) = if body.trim().is_empty() && !attachments.is_empty() {
-        (String::new(), Vec::new())
-    } else {
-        checked_text(body, MAX_COMMENT_CHARS, "comment")?
-    };
-    check_mentions(pool, viewer, &mentioned).await?;
-    // A comment cannot reveal a post: everyone mentioned must already be able to read it.
-    for user in &mentioned {
-        let can_see = mentioned_can_see(state, viewer, post, *user).await?;
-        if !can_see {
-            return Err(AppError::invalid(
-                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
-            ));
-        }
-    }
-    let mut tx = state.db.begin().await?;
-    let id = CommentId(
-        insert_id(
-            &mut tx,
-            sqlx::query(
-                "INSERT INTO feed_comments (portal_id, post_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(viewer.portal())
-            .bind(post)
-            .bind(viewer.user())
-            .bind(&body)
-            .bind(now_ms()),
-        )
-        .await?,
-    );
-    super::attachments::attach(
-        &mut tx,
-        viewer,
-        post,
-        Some(id),
-        attachments,
-        MAX_COMMENT_ATTACHMENTS,
-    )
-    .await?;
-    sqlx::query(
-        "UPDATE feed_posts SET comment_count = comment_count + 1 WHERE id = ? AND portal_id = ?",
-    )
-    .bind(post)
-    .bind(viewer.portal())
-    .execute(&mut *tx)
-    .await?;
-    let mut outgoing = Outgoing::new(viewer.portal());
-    record_mentions(
-        &mut tx,
-        viewer,
-        post,
-        Some(id),
-        &mentioned,
-        &mut outgoing,
-        "a comment",
-    )
-    .await?;
-    if author != viewer.user() && !mentioned.contains(&author) {
-        let title = format!("{} commented on your post", viewer.caller.name);
-        let link = format!("/feed/{post}#comment-{id}");
-        outgoing
-            .add(&mut tx, author, "comment", &title, &link)
-            .await?;
-    }
-    tx.commit().await?;
-    outgoing.publish(&state.hub).await;
-    announce_change(state, viewer, post).await?;
-    Ok(id)
-}
-
-async fn mentioned_can_see(
-    state: &AppState,
-    viewer: &Viewer,
-    post: PostId,
-    user: UserId,
-) -> AppResult<bool> {
-    let row: Option<(String, String, i64)> =
-        sqlx::query_as("SELECT role, name, is_active FROM users WHERE id = ? AND portal_id = ?")
-            .bind(user)
-            .bind(viewer.portal())
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let Some((role, name, _)) = row else {
-        return Ok(false);
-    };
-    let caller = crate::ssr::caller::Caller {
-        portal: viewer.caller.portal.clone(),
-        user_id: user,
-        role: crate::auth::types::Role::parse(&role).ok_or(AppError::Internal)?,
-        name,
-        email: String::new(),
-    };
-    let other = Viewer::load(&state.db.pool, caller).await?;
-    other.can_see(&state.db.pool, post).await
-}
-
-/// The comment's post and author; NotFound when the viewer cannot see it.
-async fn visible_comment(
-    pool: &AnyPool,
-    viewer: &Viewer,
-    comment: CommentId,
-) -> AppResult<(PostId, UserId)> {
-    let row: Option<(PostId, UserId)> = sqlx::query_as(
-        "SELECT post_id, author_id FROM feed_comments WHERE id = ? AND portal_id = ?",
-    )
-    .bind(comment)
-    .bind(viewer.portal())
-    .fetch_optional(pool)
-    .await?;
-    let (post, author) = row.ok_or(AppError::NotFound)?;
-    if !viewer.can_see(pool, post).await? {
-        return Err(AppError::NotFound);
-    }
-    Ok((post, author))
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn edit_comment(
-    state: &AppState,
-    viewer: &Viewer,
-    comment: CommentId,
-    body: &str,
-) -> AppResult<()> {
-    let pool = &state.db.pool;
-    let (post, author) = visible_comment(pool, viewer, comment).await?;
-    if author != viewer.user() {
-        return Err(AppError::Forbidden);
-    }
-    let (body, mentioned) = checked_text(body, MAX_COMMENT_CHARS, "comment")?;
-    check_mentions(pool, viewer, &mentioned).await?;
-    for user in &mentioned {
-        if !mentioned_can_see(state, viewer, post, *user).await? {
-            return Err(AppError::invalid(
-                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
-            ));
-        }
-    }
-    let mut tx = state.db.begin().await?;
-    sqlx::query("UPDATE feed_comments SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
-        .bind(&body)
-        .bind(now_ms())
-        .bind(comment)
-        .bind(viewer.portal())
-        .execute(&mut *tx)
-        .await?;
-    let mut outgoing = Outgoing::new(viewer.portal());
-    record_mentions(
-        &mut tx,
-        viewer,
-        post,
-        Some(comment),
-        &mentioned,
-        &mut outgoing,
-        "a comment",
-    )
-    .await?;
-    tx.commit().await?;
-    outgoing.publish(&state.hub).await;
-    announce_change(state, viewer, post).await
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn delete_comment(
-    state: &AppState,
-    viewer: &Viewer,
-    comment: CommentId,
-) -> AppResult<()> {
-    let pool = &state.db.pool;
-    let (post, author) = visible_comment(pool, viewer, comment).await?;
-    if author != viewer.user() && !viewer.is_admin() {
-        return Err(AppError::Forbidden);
-    }
-    let mut tx = state.db.begin().await?;
-    let files = super::attachments::files_of(pool, viewer.portal(), post, Some(comment)).await?;
-    for table in ["feed_reactions", "feed_mentions", "feed_attachments"] {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE post_id = ? AND comment_id = ? AND portal_id = ?"
-        ))
-        .bind(post)
-        .bind(comment)
-        .bind(viewer.portal())
-        .execute(&mut *tx)
-        .await?;
-    }
-    sqlx::query("DELETE FROM feed_comments WHERE id = ? AND portal_id = ?")
-        .bind(comment)
-        .bind(viewer.portal())
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE feed_posts SET comment_count = comment_count - 1 WHERE id = ? AND portal_id = ?",
-    )
-    .bind(post)
-    .bind(viewer.portal())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    crate::files::delete_files(state, viewer.portal(), &files).await?;
-    announce_change(state, viewer, post).await
-}
-
-/// Sets the viewer's reaction on a post or one of its comments; `None` takes it back.
-#[tracing::instrument(skip_all)]
-pub async fn react(
-    state: &AppState,
-    viewer: &Viewer,
-    post: PostId,
-    comment: Option<CommentId>,
-    reaction: Option<Reaction>,
-) -> AppResult<()> {
-    let pool = &state.db.pool;
-    match comment {
-        Some(c) => {
-            let (comment_post, _) = visible_comment(pool, viewer, c).await?;
-            if comment_post != post {
-                return Err(AppError::NotFound);
-            }
-        }
-        None => {
-            visible_post(pool, viewer, post).await?;
-        }
-    }
-    let comment_id = comment.map(|c| c.0).unwrap_or(0);
-    let mut tx = state.db.begin().await?;
-    sqlx::query(
-        "DELETE FROM feed_reactions WHERE post_id = ? AND comment_id = ? AND user_id = ? AND portal_id = ?",
-    )
-    .bind(post)
-    .bind(comment_id)
-    .bind(viewer.user())
-    .bind(viewer.portal())
-    .execute(&mut *tx)
-    .await?;
-    if let Some(reaction) = reaction {
-        sqlx::query(
-            "INSERT INTO feed_reactions (portal_id, post_id, comment_id, user_id, reaction, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(viewer.portal())
-        .bind(post)
-        .bind(comment_id)
-        .bind(viewer.user())
-        .bind(reaction.as_str())
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    }
-    let (table, id) = match comment {
-        Some(c) => ("feed_comments", c.0),
-        None => ("feed_posts", post.0),
-    };
-    sqlx::query(&format!(
-        "UPDATE {table} SET reaction_count = (SELECT COUNT(*) FROM feed_reactions r \
-         WHERE r.post_id = ? AND r.comment_id = ? AND r.portal_id = ?) WHERE id = ? AND portal_id = ?"
-    ))
-    .bind(post)
-    .bind(comment_id)
-    .bind(viewer.portal())
-    .bind(id)
-    .bind(viewer.portal())
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
     announce_change(state, viewer, post).await
 }

@@ -4,20 +4,56 @@ use super::PostSignal;
 use super::composer::Composer;
 use super::post_card::PostCard;
 use crate::feed::api::{feed_mark_seen, feed_page, feed_post};
-use crate::feed::types::{PostKind, PostsPage as Page};
-use crate::ids::{PostId, UserId};
+use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
+use crate::ids::{DepartmentId, PostId, UserId};
 use crate::realtime::RealtimeEvent;
 use crate::shell::layout::{Live, use_me};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-/// Filters from the address (`?kind=announcement`, `?mentions=1`, `?author=12`).
+/// Filters from the address: `?kind=announcement`, `?mentions=1`, `?author=12`,
+/// `?department=3`, `?from=2026-11-01&to=2026-11-30` (UTC days), `?q=words`.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Filter {
     author: Option<UserId>,
     kind: Option<PostKind>,
     mentions_me: bool,
+    department: Option<DepartmentId>,
+    from: Option<i64>,
+    to: Option<i64>,
+    search: String,
+}
+
+impl Filter {
+    async fn fetch(self, before: Option<PostId>) -> Result<Page, crate::error::AppError> {
+        let query = FeedQuery {
+            author: self.author,
+            kind: self.kind,
+            mentions_me: self.mentions_me,
+            department: self.department,
+            from: self.from,
+            to: self.to,
+            search: self.search,
+        };
+        feed_page(query, before).await
+    }
+}
+
+/// `YYYY-MM-DD` as unix milliseconds at 00:00 UTC.
+fn day_ms(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some((era * 146_097 + doe - 719_468) * 86_400_000)
 }
 
 #[component]
@@ -28,12 +64,20 @@ pub fn FeedPage() -> impl IntoView {
             author: q.get("author").and_then(|a| a.parse().ok()),
             kind: q.get("kind").and_then(|k| PostKind::parse(&k)),
             mentions_me: q.get("mentions").is_some_and(|m| m == "1"),
+            department: q.get("department").and_then(|d| d.parse().ok()),
+            from: q.get("from").and_then(|d| day_ms(&d)),
+            // The whole "to" day is included.
+            to: q
+                .get("to")
+                .and_then(|d| day_ms(&d))
+                .map(|ms| ms + 86_400_000),
+            search: q.get("q").unwrap_or_default(),
         })
     });
-    let first = Resource::new(
-        move || filter.get(),
-        |f| feed_page(f.author, f.kind, f.mentions_me, None),
-    );
+    let first = Resource::new(move || filter.get(), |f| f.fetch(None));
+    let departments = Resource::new(|| (), |_| crate::hr::api::departments());
+    let param = move |name: &'static str| query.with(|q| q.get(name).unwrap_or_default());
+    let filters_open = RwSignal::new(false);
     let tab = move |label: &'static str, href: &'static str, active: fn(&Filter) -> bool| {
         view! { <a class="tab" class:active=move || filter.with(active) href=href>{label}</a> }
     };
@@ -56,6 +100,29 @@ pub fn FeedPage() -> impl IntoView {
             {tab("Announcements", "/?kind=announcement", |f| f.kind == Some(PostKind::Announcement))}
             {tab("Mentions of me", "/?mentions=1", |f| f.mentions_me)}
         </nav>
+        <form class="toolbar feed-filters" method="get" action="/">
+            <input type="search" name="q" placeholder="Search posts and comments" aria-label="Search posts and comments" value=move || param("q")/>
+            <button type="button" class="btn" aria-expanded=move || filters_open.get().to_string()
+                on:click=move |_| filters_open.update(|o| *o = !*o)>"Filters"</button>
+            <button class="btn btn-primary" type="submit">"Search"</button>
+            <div class="filter-fields" class:hidden=move || {
+                !filters_open.get() && param("department").is_empty() && param("from").is_empty() && param("to").is_empty()
+            }>
+                <Suspense fallback=|| view! { <select aria-label="Addressed to department" disabled><option>"Any department"</option></select> }>
+                    {move || departments.get().and_then(Result::ok).map(|d| view! {
+                        <select name="department" aria-label="Addressed to department">
+                            <option value="">"Any department"</option>
+                            {crate::hr::ui::department_options(&d, param("department").parse().ok(), false)}
+                        </select>
+                    })}
+                </Suspense>
+                <label class="inline">"From"<input type="date" name="from" value=move || param("from")/></label>
+                <label class="inline">"To"<input type="date" name="to" value=move || param("to")/></label>
+                {move || (!param("kind").is_empty()).then(|| view! { <input type="hidden" name="kind" value=param("kind")/> })}
+                {move || (!param("author").is_empty()).then(|| view! { <input type="hidden" name="author" value=param("author")/> })}
+                <a class="link-btn" href="/">"Clear"</a>
+            </div>
+        </form>
         <Transition fallback=|| view! { <p class="muted">"Loading the feed…"</p> }>
             {move || Suspend::new(async move {
                 match first.await {
@@ -196,7 +263,7 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
         loading.set(true);
         let f = filter.get_value();
         leptos::task::spawn_local(async move {
-            if let Ok(next) = feed_page(f.author, f.kind, f.mentions_me, Some(before)).await {
+            if let Ok(next) = f.fetch(Some(before)).await {
                 posts.update(|l| l.extend(next.posts.into_iter().map(RwSignal::new)));
                 cursor.set(next.next_cursor);
             }
@@ -270,4 +337,16 @@ fn observe_visible(el: &web_sys::HtmlDivElement, on_visible: impl Fn() + 'static
         observer.observe(el);
     }
     callback.forget();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_become_utc_midnight() {
+        assert_eq!(super::day_ms("1970-01-01"), Some(0));
+        assert_eq!(super::day_ms("2026-11-25"), Some(1_795_564_800_000));
+        assert_eq!(super::day_ms("2024-02-29"), Some(1_709_164_800_000));
+        assert_eq!(super::day_ms("2026-13-01"), None);
+        assert_eq!(super::day_ms("yesterday"), None);
+    }
 }
