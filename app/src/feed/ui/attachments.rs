@@ -142,6 +142,20 @@ pub fn AttachmentView(files: Vec<Attachment>) -> impl IntoView {
         files.into_iter().partition(Attachment::is_picture);
     let open = RwSignal::new(None::<usize>);
     let count = pictures.len();
+    // While the viewer is open, Escape closes it and the arrow keys move through the album,
+    // wherever the focus is.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let Some(i) = open.get_untracked() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "Escape" => open.set(None),
+            "ArrowRight" if i + 1 < count => open.set(Some(i + 1)),
+            "ArrowLeft" if i > 0 => open.set(Some(i - 1)),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     let album = StoredValue::new(pictures.clone());
     let class = match count {
         0 => "",
@@ -186,13 +200,7 @@ pub fn AttachmentView(files: Vec<Attachment>) -> impl IntoView {
             });
             view! {
                 <div class="lightbox" node_ref=frame role="dialog" aria-modal="true" aria-label=p.name.clone() tabindex="-1"
-                    on:click=move |_| open.set(None)
-                    on:keydown=move |ev| match ev.key().as_str() {
-                        "Escape" => open.set(None),
-                        "ArrowRight" if i + 1 < count => open.set(Some(i + 1)),
-                        "ArrowLeft" if i > 0 => open.set(Some(i - 1)),
-                        _ => {}
-                    }>
+                    on:click=move |_| open.set(None)>
                     <img src=p.url() alt=p.name.clone() on:click=|ev| ev.stop_propagation()/>
                     <div class="lightbox-bar" on:click=|ev| ev.stop_propagation()>
                         <button type="button" class="btn btn-small" disabled={ i == 0 } on:click=move |_| open.set(Some(i - 1))>"‹ Previous"</button>

@@ -71,7 +71,7 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
             />
             <div class="comment-form">
                 {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
-                <RichEditor value=draft placeholder="Write a comment… (@ to mention, Ctrl+Enter to send)" label="Comment" rows=1 on_submit=send/>
+                <RichEditor value=draft placeholder="Write a comment…" label="Comment" rows=1 on_submit=send/>
                 <PendingFiles files uploading/>
                 <div class="comment-tools">
                     <AttachButton files uploading error max=MAX_COMMENT_ATTACHMENTS label="Attach"/>
