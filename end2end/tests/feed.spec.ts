@@ -181,6 +181,14 @@ test.describe.serial('live feed', () => {
     await expect(admin.locator('.post')).toHaveCount(1);
     await expect(admin.locator('.post')).toContainText('Budget figures for Finance only');
     await shot(admin, 'desktop-feed-search');
+    // From a profile, that person's posts.
+    await openPage(admin, `${portal.origin}/`);
+    await admin.locator('.post', { hasText: 'Please welcome our new colleague' }).locator('a.mention').click();
+    await expect(admin.getByRole('heading', { name: colleagueName, level: 1 })).toBeVisible();
+    await admin.getByRole('link', { name: 'Posts in the feed' }).click();
+    await expect(admin.getByText("Showing one person's posts.")).toBeVisible();
+    await expect(admin.locator('.post')).toHaveCount(1);
+    await expect(admin.locator('.post')).toContainText('joined the portal');
     await openPage(admin, `${portal.origin}/feed/${postId}`);
     await expect(admin.locator('.post')).toContainText('Budget figures for Finance only');
     await expect(admin.locator('.post .addressees')).toContainText('Finance');

@@ -134,6 +134,7 @@ pub fn ProfilePage() -> impl IntoView {
                         let is_me = p.person.id == me;
                         view! {
                             <PageHeader title=p.person.name.clone() subtitle=p.person.position.clone()>
+                                <a class="btn" href=format!("/?author={}", p.person.id)>"Posts in the feed"</a>
                                 {p.editable.then(|| view! { <a class="btn" href=format!("/people/{}/edit", p.person.id)>"Edit profile"</a> })}
                             </PageHeader>
                             <div class="grid-2">

@@ -92,9 +92,13 @@ pub fn FeedPage() -> impl IntoView {
         "Welcome, {first_name}. Here is what's happening at {}.",
         me.portal_name
     );
+    let by_author = move || filter.with(|f| f.author.is_some());
     view! {
         <div class="feed">
         <PageHeader title="Feed" subtitle=greeting/>
+        <Show when=by_author>
+            <p class="muted">"Showing one person's posts. "<a href="/">"Show everyone's"</a></p>
+        </Show>
         <nav class="tabs" aria-label="Feed filters">
             {tab("All posts", "/", |f| *f == Filter::default())}
             {tab("Announcements", "/?kind=announcement", |f| f.kind == Some(PostKind::Announcement))}
