@@ -549,6 +549,7 @@ pub async fn accept_invitation(
             notify(&mut tx, portal.id, *user, "joined", &title, &link).await?,
         ));
     }
+    crate::feed::ssr::unread::start_at_now(&mut tx, portal.id, user_id).await?;
     // Employees are introduced in the feed; extranet guests are not announced company-wide.
     let entry = if inv.role == "extranet" {
         None

@@ -17,27 +17,39 @@ pub async fn count(pool: &AnyPool, viewer: &Viewer) -> AppResult<i64> {
     .bind(viewer.user())
     .fetch_optional(pool)
     .await?;
+    // Members who joined by invitation start at the newest post of that moment
+    // (`start_at_now`); a portal's founder has seen nothing, and nothing came before them.
+    let seen = seen.unwrap_or(0);
     let mut qb = QueryBuilder::<Any>::new(
         "SELECT COUNT(*) FROM (SELECT p.id FROM feed_posts p WHERE p.portal_id = ",
     );
     qb.push_bind(viewer.portal())
         .push(" AND p.author_id <> ")
-        .push_bind(viewer.user());
-    match seen {
-        Some(seen) => {
-            qb.push(" AND p.id > ").push_bind(seen);
-        }
-        // Someone who never opened the feed: what was posted since they joined.
-        None => {
-            qb.push(" AND p.created_at > (SELECT created_at FROM users WHERE id = ")
-                .push_bind(viewer.user())
-                .push(")");
-        }
-    }
+        .push_bind(viewer.user())
+        .push(" AND p.id > ")
+        .push_bind(seen);
     qb.push(" AND ");
     viewer.push_visible(&mut qb);
     qb.push(" LIMIT ").push_bind(UNREAD_CAP).push(") unread");
     Ok(qb.build_query_scalar().fetch_one(pool).await?)
+}
+
+/// A new member starts with everything posted so far marked as seen (one indexed MAX).
+pub async fn start_at_now(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    portal: crate::ids::PortalId,
+    user: crate::ids::UserId,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO feed_seen (portal_id, user_id, last_post_id) \
+         SELECT ?, ?, COALESCE(MAX(id), 0) FROM feed_posts WHERE portal_id = ?",
+    )
+    .bind(portal)
+    .bind(user)
+    .bind(portal)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Records that the viewer has seen everything up to `post`.
