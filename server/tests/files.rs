@@ -136,3 +136,39 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    attachment_uploads_refuse_outsiders,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let guest = common::accept(
+            &server,
+            &common::invite(&admin, "guest@partner.test", "extranet").await,
+            "Guest",
+        )
+        .await;
+        let foreign = server.sign_up("beta", "bob@beta.test").await;
+        let forged = server.client_with_cookie(&admin.host(), &foreign.session_token());
+        let anonymous = server.client(&admin.host());
+        for (who, client, status) in [
+            ("an anonymous visitor", &anonymous, StatusCode::UNAUTHORIZED),
+            (
+                "another portal's session",
+                &forged,
+                StatusCode::UNAUTHORIZED,
+            ),
+            ("an extranet user", &guest, StatusCode::FORBIDDEN),
+        ] {
+            let res = upload(client, "/uploads/attachment", "a.txt", b"hello".to_vec()).await;
+            assert_eq!(res.status(), status, "{who}");
+        }
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM files").await, 0);
+        // An attachment of this portal cannot be fetched from another portal's host by id.
+        let res = upload(&admin, "/uploads/attachment", "a.txt", b"hello".to_vec()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let id = res.json::<serde_json::Value>().await.unwrap()["file_id"].clone();
+        assert_eq!(foreign.get(&format!("/files/{id}")).await.status(), 404);
+        assert_eq!(forged.get(&format!("/files/{id}")).await.status(), 401);
+        assert_eq!(admin.get(&format!("/files/{id}")).await.status(), 200);
+    }
+);
