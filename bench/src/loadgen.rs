@@ -99,6 +99,14 @@ struct ShellArgs {
     /// The server's process id (same machine): also report its CPU time per request.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Sign in to this existing portal (its address) instead of signing up a fresh one;
+    /// needs --email and --password (e.g. a portal filled by `feedgen`).
+    #[arg(long, requires_all = ["email", "password"])]
+    portal: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    password: Option<String>,
 }
 
 #[derive(Args)]
@@ -348,6 +356,47 @@ async fn sign_in_fresh_portal(url: &Url) -> Result<SignedUp, BoxError> {
     })
 }
 
+/// Signs in to an existing portal with a password.
+async fn sign_in(
+    url: &Url,
+    portal: &str,
+    email: &str,
+    password: &str,
+) -> Result<SignedUp, BoxError> {
+    let host = format!("{portal}.localhost");
+    let client = client_for(url, Some(&host))?;
+    let mut base = url.clone();
+    base.set_host(Some(&host))?;
+    let mut login = base.clone();
+    login.set_path("/api/login");
+    let resp = client
+        .post(login)
+        .header(ACCEPT, "application/json")
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(format!("signing in as {email} answered {}", resp.status()).into());
+    }
+    let cookie = resp
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("agora_session="))
+        .and_then(|v| v.split(';').next())
+        .ok_or("signing in set no agora_session cookie")?
+        .to_owned();
+    base.set_path("/");
+    Ok(SignedUp {
+        base,
+        host,
+        cookie,
+        // The signed-in page carries the user's e-mail in its embedded session.
+        name: email.to_owned(),
+    })
+}
+
 #[derive(Default)]
 struct RunResult {
     requests: u64,
@@ -515,7 +564,12 @@ async fn load(
 }
 
 async fn shell(args: ShellArgs) -> Result<(), BoxError> {
-    let signed = sign_in_fresh_portal(&args.url).await?;
+    let signed = match (&args.portal, &args.email, &args.password) {
+        (Some(portal), Some(email), Some(password)) => {
+            sign_in(&args.url, portal, email, password).await?
+        }
+        _ => sign_in_fresh_portal(&args.url).await?,
+    };
     let client = client_for(&args.url, Some(&signed.host))?;
     let mut page_url = signed.base.clone();
     page_url.set_path(&args.path);
