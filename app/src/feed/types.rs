@@ -120,6 +120,17 @@ pub struct Author {
     pub photo_url: Option<String>,
 }
 
+impl Author {
+    /// From a user row: id, name and the file id of their photo.
+    pub fn new(id: UserId, name: String, photo_file_id: Option<i64>) -> Self {
+        Self {
+            id,
+            name,
+            photo_url: photo_file_id.map(|f| format!("/files/{f}")),
+        }
+    }
+}
+
 /// Who a post is for, as chosen in the composer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Recipients {

@@ -26,16 +26,7 @@ pub async fn add_comment(
     } else {
         checked_text(body, MAX_COMMENT_CHARS, "comment")?
     };
-    check_mentions(pool, viewer, &mentioned).await?;
-    // A comment cannot reveal a post: everyone mentioned must already be able to read it.
-    for user in &mentioned {
-        let can_see = mentioned_can_see(state, viewer, post, *user).await?;
-        if !can_see {
-            return Err(AppError::invalid(
-                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
-            ));
-        }
-    }
+    check_comment_mentions(state, viewer, post, &mentioned).await?;
     let mut tx = state.db.begin().await?;
     let id = CommentId(
         insert_id(
@@ -100,6 +91,25 @@ pub async fn add_comment(
     Ok(id)
 }
 
+/// Everyone mentioned in a comment must be a member who can already read the post: a comment
+/// cannot reveal a post to someone new.
+async fn check_comment_mentions(
+    state: &AppState,
+    viewer: &Viewer,
+    post: PostId,
+    mentioned: &[UserId],
+) -> AppResult<()> {
+    check_mentions(&state.db.pool, viewer, mentioned).await?;
+    for user in mentioned {
+        if !mentioned_can_see(state, viewer, post, *user).await? {
+            return Err(AppError::invalid(
+                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn mentioned_can_see(
     state: &AppState,
     viewer: &Viewer,
@@ -159,14 +169,7 @@ pub async fn edit_comment(
         return Err(AppError::Forbidden);
     }
     let (body, mentioned) = checked_text(body, MAX_COMMENT_CHARS, "comment")?;
-    check_mentions(pool, viewer, &mentioned).await?;
-    for user in &mentioned {
-        if !mentioned_can_see(state, viewer, post, *user).await? {
-            return Err(AppError::invalid(
-                "Someone you mentioned cannot see this post. Mention them in a new post instead.",
-            ));
-        }
-    }
+    check_comment_mentions(state, viewer, post, &mentioned).await?;
     let mut tx = state.db.begin().await?;
     sqlx::query("UPDATE feed_comments SET body = ?, edited_at = ? WHERE id = ? AND portal_id = ?")
         .bind(&body)

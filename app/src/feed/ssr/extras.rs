@@ -210,11 +210,7 @@ pub async fn voters(
 }
 
 fn author((id, name, photo): (UserId, String, Option<i64>)) -> Author {
-    Author {
-        id,
-        name,
-        photo_url: photo.map(|f| format!("/files/{f}")),
-    }
+    Author::new(id, name, photo)
 }
 
 /// "I've read it" on an announcement (again is fine).

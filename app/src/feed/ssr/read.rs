@@ -276,11 +276,7 @@ async fn assemble(
             PostView {
                 id: r.id,
                 kind,
-                author: Author {
-                    id: r.author_id,
-                    name: r.author_name,
-                    photo_url: r.author_photo.map(|f| format!("/files/{f}")),
-                },
+                author: Author::new(r.author_id, r.author_name, r.author_photo),
                 body: crate::rich::parse(&r.body),
                 source: (mine && kind != PostKind::Entry).then_some(r.body),
                 entry,
@@ -313,11 +309,7 @@ fn comment_view(
     CommentView {
         id: c.id,
         post_id: c.post_id,
-        author: Author {
-            id: c.author_id,
-            name: c.author_name,
-            photo_url: c.author_photo.map(|f| format!("/files/{f}")),
-        },
+        author: Author::new(c.author_id, c.author_name, c.author_photo),
         body: crate::rich::parse(&c.body),
         source: mine.then_some(c.body),
         created_at: c.created_at,
@@ -491,11 +483,7 @@ pub async fn who_reacted(
         .into_iter()
         .filter_map(|(id, name, photo, reaction)| {
             Some(crate::feed::types::ReactionEntry {
-                author: Author {
-                    id,
-                    name,
-                    photo_url: photo.map(|f| format!("/files/{f}")),
-                },
+                author: Author::new(id, name, photo),
                 reaction: Reaction::parse(&reaction)?,
             })
         })
