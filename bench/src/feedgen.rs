@@ -237,7 +237,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
     }
 
     // Posts, oldest first.
-    let mut values = Vec::with_capacity(11 * args.batch);
+    let mut values = Vec::with_capacity(9 * args.batch);
     let mut department_posts: Vec<(usize, i64)> = Vec::new();
     for i in 0..args.posts {
         let created = now - two_years + (two_years / args.posts.max(1) as i64) * i as i64;
@@ -259,13 +259,19 @@ async fn run(args: Args) -> Result<(), BoxError> {
             Value::Int(i64::from(to_all)),
             Value::Int(i64::from(comment_counts[i])),
             Value::Int(i64::from(like_counts[i])),
+            // The counts by reaction that `react` keeps (all generated reactions are likes).
+            Value::Text(if like_counts[i] > 0 {
+                format!("like:{}", like_counts[i])
+            } else {
+                String::new()
+            }),
             Value::Int(created),
         ]);
-        if values.len() == 8 * args.batch || i + 1 == args.posts {
+        if values.len() == 9 * args.batch || i + 1 == args.posts {
             insert_rows(
                 &pool,
-                "feed_posts (portal_id, author_id, kind, body, to_all, comment_count, reaction_count, created_at)",
-                8,
+                "feed_posts (portal_id, author_id, kind, body, to_all, comment_count, reaction_count, reaction_summary, created_at)",
+                9,
                 &values,
             )
             .await?;

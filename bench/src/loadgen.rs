@@ -14,16 +14,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use bench::{BoxError, SignedUp, client_for, parse_duration, sign_in, unique_suffix};
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
-use reqwest::header::{ACCEPT, ACCEPT_ENCODING, COOKIE, LOCATION, SET_COOKIE};
-use reqwest::{Client, StatusCode, Url, redirect};
-use std::net::SocketAddr;
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::{Client, StatusCode, Url};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use std::time::{Duration, Instant};
 
 #[derive(Parser)]
 #[command(name = "loadgen", about = "Agora load generator")]
@@ -107,6 +105,10 @@ struct ShellArgs {
     email: Option<String>,
     #[arg(long)]
     password: Option<String>,
+    /// Instead of the page, request the feed's second page as the browser's infinite scroll
+    /// does: the `feed_page` server function with `before` = the first page's cursor.
+    #[arg(long)]
+    feed_next_page: bool,
 }
 
 #[derive(Args)]
@@ -129,22 +131,6 @@ struct PortalsArgs {
     json: bool,
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(
-        s.find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(s.len()),
-    );
-    let value: f64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
-    let secs = match unit {
-        "" | "s" => value,
-        "ms" => value / 1000.0,
-        "m" => value * 60.0,
-        _ => return Err(format!("bad duration unit in {s:?} (use ms, s or m)")),
-    };
-    Ok(Duration::from_secs_f64(secs))
-}
-
 fn main() -> Result<(), BoxError> {
     let cli = Cli::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -159,37 +145,6 @@ fn main() -> Result<(), BoxError> {
             Command::Coldstart(args) => coldstart(args).await,
         }
     })
-}
-
-/// The socket the base URL points at; every `*.localhost` host is sent there.
-fn target_addr(url: &Url) -> Result<SocketAddr, BoxError> {
-    let addrs = url.socket_addrs(|| Some(80))?;
-    addrs
-        .into_iter()
-        .find(SocketAddr::is_ipv4)
-        .ok_or_else(|| "cannot resolve --url".into())
-}
-
-fn client_for(url: &Url, extra_host: Option<&str>) -> Result<Client, BoxError> {
-    let addr = target_addr(url)?;
-    let mut builder = Client::builder()
-        .redirect(redirect::Policy::none())
-        .pool_max_idle_per_host(1)
-        .tcp_nodelay(true)
-        .timeout(Duration::from_secs(60))
-        .resolve("localhost", addr);
-    if let Some(host) = extra_host {
-        builder = builder.resolve(host, addr);
-    }
-    Ok(builder.build()?)
-}
-
-fn unique_suffix() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{:x}", (nanos / 1000) % 0xffff_ffff)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -281,14 +236,6 @@ async fn coldstart(args: ColdstartArgs) -> Result<(), BoxError> {
 
 // ---------------------------------------------------------------------------------------------
 
-struct SignedUp {
-    /// Where the portal is served, e.g. http://abc.localhost:3100 (or the bare host).
-    base: Url,
-    host: String,
-    cookie: String,
-    name: String,
-}
-
 /// Signs up one portal and returns the hand-off URL from the `location` header.
 async fn sign_up(client: &Client, url: &Url, slug: &str, name: &str) -> Result<Url, BoxError> {
     let form = [
@@ -353,47 +300,6 @@ async fn sign_in_fresh_portal(url: &Url) -> Result<SignedUp, BoxError> {
         host,
         cookie,
         name,
-    })
-}
-
-/// Signs in to an existing portal with a password.
-async fn sign_in(
-    url: &Url,
-    portal: &str,
-    email: &str,
-    password: &str,
-) -> Result<SignedUp, BoxError> {
-    let host = format!("{portal}.localhost");
-    let client = client_for(url, Some(&host))?;
-    let mut base = url.clone();
-    base.set_host(Some(&host))?;
-    let mut login = base.clone();
-    login.set_path("/api/login");
-    let resp = client
-        .post(login)
-        .header(ACCEPT, "application/json")
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await?;
-    if !resp.status().is_success() {
-        return Err(format!("signing in as {email} answered {}", resp.status()).into());
-    }
-    let cookie = resp
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("agora_session="))
-        .and_then(|v| v.split(';').next())
-        .ok_or("signing in set no agora_session cookie")?
-        .to_owned();
-    base.set_path("/");
-    Ok(SignedUp {
-        base,
-        host,
-        cookie,
-        // The signed-in page carries the user's e-mail in its embedded session.
-        name: email.to_owned(),
     })
 }
 
@@ -487,6 +393,8 @@ struct Target {
     url: Url,
     cookie: String,
     accept_encoding: Option<String>,
+    /// POST this JSON (a server function call) instead of GET.
+    json_body: Option<String>,
 }
 
 /// One measured (or warm-up) period: `connections` tasks, each on its own keep-alive connection.
@@ -513,10 +421,15 @@ async fn load(
             let mut bytes = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 let t0 = Instant::now();
-                let mut req = client
-                    .get(target.url.clone())
-                    .header(COOKIE, target.cookie.as_str())
-                    .header(ACCEPT, "text/html");
+                let mut req = match &target.json_body {
+                    Some(body) => client
+                        .post(target.url.clone())
+                        .header(CONTENT_TYPE, "application/json")
+                        .header(ACCEPT, "application/json")
+                        .body(body.clone()),
+                    None => client.get(target.url.clone()).header(ACCEPT, "text/html"),
+                }
+                .header(COOKIE, target.cookie.as_str());
                 if let Some(enc) = &target.accept_encoding {
                     req = req.header(ACCEPT_ENCODING, enc.as_str());
                 }
@@ -563,18 +476,8 @@ async fn load(
     result
 }
 
-async fn shell(args: ShellArgs) -> Result<(), BoxError> {
-    let signed = match (&args.portal, &args.email, &args.password) {
-        (Some(portal), Some(email), Some(password)) => {
-            sign_in(&args.url, portal, email, password).await?
-        }
-        _ => sign_in_fresh_portal(&args.url).await?,
-    };
-    let client = client_for(&args.url, Some(&signed.host))?;
-    let mut page_url = signed.base.clone();
-    page_url.set_path(&args.path);
-
-    // Check once that the page really is the signed-in shell, not a sign-in form.
+/// Checks once that the page really is the signed-in shell, not a sign-in form.
+async fn check_shell(client: &Client, page_url: &Url, signed: &SignedUp) -> Result<(), BoxError> {
     let check = client
         .get(page_url.clone())
         .header(COOKIE, signed.cookie.as_str())
@@ -595,20 +498,82 @@ async fn shell(args: ShellArgs) -> Result<(), BoxError> {
         )
         .into());
     }
-    if !args.json {
-        eprintln!(
-            "portal {} signed in; shell page {} bytes uncompressed; {} connections",
-            signed.base,
-            body.len(),
-            args.connections
-        );
+    Ok(())
+}
+
+/// Calls a JSON server function and returns its answer.
+async fn post_json(
+    client: &Client,
+    url: &Url,
+    cookie: &str,
+    body: &str,
+) -> Result<serde_json::Value, BoxError> {
+    let resp = client
+        .post(url.clone())
+        .header(COOKIE, cookie)
+        .header(CONTENT_TYPE, "application/json")
+        .header(ACCEPT, "application/json")
+        .body(body.to_owned())
+        .send()
+        .await?;
+    let status = resp.status();
+    let text = resp.text().await?;
+    if status != StatusCode::OK {
+        return Err(format!(
+            "POST {url} answered {status}: {}",
+            text.chars().take(300).collect::<String>()
+        )
+        .into());
     }
+    Ok(serde_json::from_str(&text)?)
+}
+
+async fn shell(args: ShellArgs) -> Result<(), BoxError> {
+    let signed = match (&args.portal, &args.email, &args.password) {
+        (Some(portal), Some(email), Some(password)) => {
+            sign_in(&args.url, portal, email, password).await?
+        }
+        _ => sign_in_fresh_portal(&args.url).await?,
+    };
+    let client = client_for(&args.url, Some(&signed.host))?;
+    let mut page_url = signed.base.clone();
+    let json_body = if args.feed_next_page {
+        page_url.set_path("/api/feed_page");
+        let first = post_json(&client, &page_url, &signed.cookie, "{}").await?;
+        let cursor = first["next_cursor"]
+            .as_i64()
+            .ok_or("the feed's first page has no next page")?;
+        let body = format!("{{\"before\":{cursor}}}");
+        let second = post_json(&client, &page_url, &signed.cookie, &body).await?;
+        let posts = second["posts"].as_array().map_or(0, Vec::len);
+        if posts == 0 {
+            return Err("the feed's second page is empty".into());
+        }
+        if !args.json {
+            eprintln!(
+                "portal {} signed in; feed_page before {cursor}: {posts} posts; {} connections",
+                signed.base, args.connections
+            );
+        }
+        Some(body)
+    } else {
+        page_url.set_path(&args.path);
+        check_shell(&client, &page_url, &signed).await?;
+        if !args.json {
+            eprintln!(
+                "portal {} signed in; {} connections",
+                signed.base, args.connections
+            );
+        }
+        None
+    };
 
     // Requests go to the server's socket with the portal's Host header (resolved by `client_for`).
     let target = Arc::new(Target {
         url: page_url,
         cookie: signed.cookie,
         accept_encoding: args.accept_encoding.clone(),
+        json_body,
     });
     let mut clients = Vec::with_capacity(args.connections);
     for _ in 0..args.connections {

@@ -137,7 +137,17 @@ both_backends!(
         assert_eq!(seen["comment_count"], 1);
         assert_eq!(seen["reactions"]["total"], 2);
         assert_eq!(seen["reactions"]["mine"], "celebrate");
+        // Bob's "like" was replaced, not added: the kinds given are celebrate and love.
+        let mut top: Vec<&str> = seen["reactions"]["top"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        top.sort();
+        assert_eq!(top, ["celebrate", "love"]);
         assert_eq!(seen["comments"][0]["reactions"]["total"], 1);
+        assert_eq!(seen["comments"][0]["reactions"]["top"], json!(["like"]));
         let who = admin.ok_json("who_reacted", json!({ "post": id })).await;
         let names: Vec<&str> = who
             .as_array()

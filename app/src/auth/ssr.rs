@@ -4,6 +4,7 @@ use super::types::{
     InvitationInfo, InvitationRow, InvitationSent, InvitationStatus, Me, Role, Session,
 };
 use crate::error::{AppError, AppResult};
+use crate::feed::ssr::visibility::Viewer;
 use crate::ids::{InvitationId, PortalId, UserId};
 use crate::notifications::ssr::notify;
 use crate::realtime::RealtimeEvent;
@@ -49,6 +50,7 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
                 address_suffix,
             },
             caller: None,
+            viewer: None,
         });
     };
     let caller = match caller_from_parts(state, parts).await {
@@ -56,9 +58,12 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
         Err(AppError::Unauthenticated | AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
-    let me = match &caller {
-        Some(caller) => Some(me(state, caller).await?),
-        None => None,
+    let (me, viewer) = match &caller {
+        Some(caller) => {
+            let (me, viewer) = me(state, caller).await?;
+            (Some(me), Some(viewer))
+        }
+        None => (None, None),
     };
     Ok(PageSession {
         session: Session {
@@ -68,6 +73,7 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
             address_suffix,
         },
         caller,
+        viewer,
     })
 }
 
@@ -76,7 +82,7 @@ pub async fn session(state: &AppState) -> AppResult<Session> {
     Ok(page_session(state, &parts).await?.session)
 }
 
-async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
+async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
     let photo: Option<i64> =
         sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
             .bind(caller.user_id)
@@ -84,9 +90,9 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
             .fetch_one(&state.db.pool)
             .await?;
     let unread = crate::notifications::ssr::unread_count(&state.db.pool, caller).await?;
-    let viewer = crate::feed::ssr::visibility::Viewer::load(&state.db.pool, caller.clone()).await?;
+    let viewer = Viewer::load(&state.db.pool, caller.clone()).await?;
     let feed_unread = crate::feed::ssr::unread::count(&state.db.pool, &viewer).await?;
-    Ok(Me {
+    let me = Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
         portal_logo: caller.portal.logo_file_id.map(|id| format!("/files/{id}")),
@@ -97,7 +103,8 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<Me> {
         photo_url: photo.map(|id| format!("/files/{id}")),
         unread_notifications: unread,
         feed_unread,
-    })
+    };
+    Ok((me, viewer))
 }
 
 /// Creates a session row and returns the Set-Cookie value carrying its token.

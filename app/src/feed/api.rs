@@ -12,6 +12,10 @@ use server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 async fn viewer() -> Result<super::ssr::visibility::Viewer, AppError> {
+    // While a page renders, the page session has loaded it already.
+    if let Some(viewer) = crate::ssr::caller::page_viewer() {
+        return Ok(viewer);
+    }
     let caller = crate::ssr::caller::caller().await?;
     super::ssr::visibility::Viewer::load(&crate::ssr::caller::state()?.db.pool, caller).await
 }

@@ -92,6 +92,18 @@ pub fn portal_from_parts(parts: &Parts) -> AppResult<PortalCtx> {
 pub struct PageSession {
     pub session: crate::auth::types::Session,
     pub caller: Option<Caller>,
+    /// The caller's feed visibility, already loaded for the menu's unread count.
+    pub viewer: Option<crate::feed::ssr::visibility::Viewer>,
+}
+
+/// The caller's feed visibility when a page is rendering (loaded with its session).
+pub fn page_viewer() -> Option<crate::feed::ssr::visibility::Viewer> {
+    parts()
+        .ok()?
+        .extensions
+        .get::<PageSession>()?
+        .viewer
+        .clone()
 }
 
 /// The signed-in caller of the current server function or page.

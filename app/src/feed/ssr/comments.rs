@@ -273,7 +273,19 @@ pub async fn react(
         }
     }
     let comment_id = comment.map(|c| c.0).unwrap_or(0);
+    let (table, id) = match comment {
+        Some(c) => ("feed_comments", c.0),
+        None => ("feed_posts", post.0),
+    };
     let mut tx = state.db.begin().await?;
+    // Lock the reacted row first, so concurrent reactions recount one after another.
+    sqlx::query(&format!(
+        "UPDATE {table} SET reaction_count = reaction_count WHERE id = ? AND portal_id = ?"
+    ))
+    .bind(id)
+    .bind(viewer.portal())
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "DELETE FROM feed_reactions WHERE post_id = ? AND comment_id = ? AND user_id = ? AND portal_id = ?",
     )
@@ -296,17 +308,24 @@ pub async fn react(
         .execute(&mut *tx)
         .await?;
     }
-    let (table, id) = match comment {
-        Some(c) => ("feed_comments", c.0),
-        None => ("feed_posts", post.0),
-    };
-    sqlx::query(&format!(
-        "UPDATE {table} SET reaction_count = (SELECT COUNT(*) FROM feed_reactions r \
-         WHERE r.post_id = ? AND r.comment_id = ? AND r.portal_id = ?) WHERE id = ? AND portal_id = ?"
-    ))
+    let counts: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT reaction, COUNT(*) FROM feed_reactions \
+         WHERE post_id = ? AND comment_id = ? AND portal_id = ? GROUP BY reaction",
+    )
     .bind(post)
     .bind(comment_id)
     .bind(viewer.portal())
+    .fetch_all(&mut *tx)
+    .await?;
+    let counts: Vec<(Reaction, i64)> = counts
+        .into_iter()
+        .filter_map(|(r, n)| Some((Reaction::parse(&r)?, n)))
+        .collect();
+    sqlx::query(&format!(
+        "UPDATE {table} SET reaction_count = ?, reaction_summary = ? WHERE id = ? AND portal_id = ?"
+    ))
+    .bind(counts.iter().map(|(_, n)| n).sum::<i64>())
+    .bind(super::read::summary_text(&counts))
     .bind(id)
     .bind(viewer.portal())
     .execute(&mut *tx)

@@ -9,7 +9,7 @@ use crate::feed::types::{
     MAX_POLL_QUESTION, NewAppreciation, NewPoll, PollOptionView, PollView, PostKind, ReadersView,
     ReceivedAppreciation,
 };
-use crate::ids::{PollOptionId, PostId, UserId};
+use crate::ids::{PollOptionId, PortalId, PostId, UserId};
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
@@ -360,7 +360,15 @@ impl Extras {
     }
 }
 
-pub async fn load(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppResult<Extras> {
+/// `ids` are all the posts; confirmations and thanks are looked up only for the
+/// announcements and appreciations among them.
+pub async fn load(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[PostId],
+    announcements: &[PostId],
+    appreciations: &[PostId],
+) -> AppResult<Extras> {
     let portal = viewer.portal();
     // Polls and their options, with the viewer's choices and the number of voters.
     let mut qb = QueryBuilder::<Any>::new(
@@ -434,20 +442,42 @@ pub async fn load(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppResult<
             );
         }
     }
-    // Confirmations: how many, and whether the viewer confirmed.
+    if !announcements.is_empty() {
+        out.confirmations = confirmations(pool, viewer, announcements).await?;
+    }
+    if !appreciations.is_empty() {
+        out.appreciations = thanks(pool, portal, appreciations).await?;
+    }
+    Ok(out)
+}
+
+/// How many confirmed each announcement, and whether the viewer did.
+async fn confirmations(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    ids: &[PostId],
+) -> AppResult<HashMap<PostId, (i64, bool)>> {
     let mut qb = QueryBuilder::<Any>::new("SELECT post_id, COUNT(*), COUNT(CASE WHEN user_id = ");
     qb.push_bind(viewer.user())
         .push(" THEN 1 END) FROM feed_confirmations WHERE portal_id = ")
-        .push_bind(portal)
+        .push_bind(viewer.portal())
         .push(" AND post_id IN ");
     push_ids(&mut qb, ids);
     qb.push(" GROUP BY post_id");
     let rows: Vec<(PostId, i64, i64)> = qb.build_query_as().fetch_all(pool).await?;
-    out.confirmations = rows
+    Ok(rows
         .into_iter()
         .map(|(p, n, mine)| (p, (n, mine > 0)))
-        .collect();
-    // Appreciations.
+        .collect())
+}
+
+/// The badge and the people each appreciation thanks.
+async fn thanks(
+    pool: &AnyPool,
+    portal: PortalId,
+    ids: &[PostId],
+) -> AppResult<HashMap<PostId, AppreciationView>> {
+    let mut out: HashMap<PostId, AppreciationView> = HashMap::new();
     let mut qb = QueryBuilder::<Any>::new(
         "SELECT t.post_id, t.badge, u.id, u.name, u.photo_file_id FROM feed_thanks t \
          JOIN users u ON u.id = t.user_id AND u.portal_id = t.portal_id WHERE t.portal_id = ",
@@ -461,8 +491,7 @@ pub async fn load(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppResult<
         let Some(badge) = Badge::parse(&badge) else {
             continue;
         };
-        out.appreciations
-            .entry(post)
+        out.entry(post)
             .or_insert_with(|| AppreciationView {
                 badge,
                 people: Vec::new(),

@@ -11,8 +11,8 @@ use sqlx::{Any, AnyPool, QueryBuilder};
 use std::collections::HashMap;
 
 const POST_COLUMNS: &str = "SELECT p.id, p.kind, p.author_id, u.name AS author_name, \
-     u.photo_file_id AS author_photo, p.body, p.entry_type, p.entry_data, p.pinned_at, \
-     p.comment_count, p.created_at, p.edited_at \
+     u.photo_file_id AS author_photo, p.body, p.entry_type, p.entry_data, p.to_all, p.pinned_at, \
+     p.comment_count, p.reaction_summary, p.created_at, p.edited_at \
      FROM feed_posts p JOIN users u ON u.id = p.author_id AND u.portal_id = p.portal_id \
      WHERE p.portal_id = ";
 
@@ -26,8 +26,10 @@ struct PostRow {
     body: String,
     entry_type: Option<String>,
     entry_data: Option<String>,
+    to_all: i64,
     pinned_at: Option<i64>,
     comment_count: i64,
+    reaction_summary: String,
     created_at: i64,
     edited_at: Option<i64>,
 }
@@ -40,6 +42,7 @@ struct CommentRow {
     author_name: String,
     author_photo: Option<i64>,
     body: String,
+    reaction_summary: String,
     created_at: i64,
     edited_at: Option<i64>,
 }
@@ -160,22 +163,25 @@ pub async fn page(
         Vec::new()
     };
     let to_confirm_ids: Vec<PostId> = confirm_rows.iter().map(|r: &PostRow| r.id).collect();
-    let pinned_count = pinned_rows.len();
-    let to_confirm = assemble(pool, viewer, confirm_rows, PREVIEW_COMMENTS).await?;
-    let mut all = assemble(
+    let (confirm_count, pinned_count) = (confirm_rows.len(), pinned_rows.len());
+    // One assembly for all three lists: each step is one query for the whole page.
+    let mut posts = assemble(
         pool,
         viewer,
-        pinned_rows
+        confirm_rows
             .into_iter()
+            .chain(pinned_rows)
             .chain(rows.into_iter().filter(|r| !to_confirm_ids.contains(&r.id)))
             .collect(),
         PREVIEW_COMMENTS,
     )
     .await?;
-    let posts = all.split_off(pinned_count);
+    let mut pinned = posts.split_off(confirm_count);
+    let to_confirm = posts;
+    let posts = pinned.split_off(pinned_count);
     Ok(PostsPage {
         posts,
-        pinned: all,
+        pinned,
         to_confirm,
         next_cursor,
     })
@@ -216,7 +222,7 @@ pub async fn earlier_comments(
     }
     let mut rows: Vec<CommentRow> = sqlx::query_as(
         "SELECT c.id, c.post_id, c.author_id, u.name AS author_name, u.photo_file_id AS author_photo, \
-         c.body, c.created_at, c.edited_at FROM feed_comments c \
+         c.body, c.reaction_summary, c.created_at, c.edited_at FROM feed_comments c \
          JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
          WHERE c.portal_id = ? AND c.post_id = ? AND c.id < ? ORDER BY c.id DESC LIMIT 50",
     )
@@ -226,13 +232,14 @@ pub async fn earlier_comments(
     .fetch_all(pool)
     .await?;
     rows.reverse();
-    let reactions = reactions_for(pool, viewer, &[post]).await?;
+    let targets: Vec<(PostId, i64)> = rows.iter().map(|c| (post, c.id.0)).collect();
+    let my = my_reactions(pool, viewer, &targets).await?;
     let mut files = super::attachments::load(pool, viewer, &[post]).await?;
     Ok(rows
         .into_iter()
         .map(|c| {
             let attached = files.remove(&(post, c.id.0)).unwrap_or_default();
-            comment_view(viewer, c, &reactions, attached)
+            comment_view(viewer, c, &my, attached)
         })
         .collect())
 }
@@ -248,10 +255,33 @@ async fn assemble(
         return Ok(Vec::new());
     }
     let ids: Vec<PostId> = rows.iter().map(|r| r.id).collect();
-    let addressees = addressees_for(pool, viewer, &ids).await?;
-    let reactions = reactions_for(pool, viewer, &ids).await?;
+    let everyone: Vec<PostId> = rows
+        .iter()
+        .filter(|r| r.to_all == 1)
+        .map(|r| r.id)
+        .collect();
+    let addressees = addressees_for(pool, viewer, &ids, &everyone).await?;
     let mut comments = comments_for(pool, viewer, &ids, comments_per_post).await?;
-    let mut extras = super::extras::load(pool, viewer, &ids).await?;
+    let targets: Vec<(PostId, i64)> = ids
+        .iter()
+        .map(|id| (*id, 0))
+        .chain(comments.values().flatten().map(|c| (c.post_id, c.id.0)))
+        .collect();
+    let my = my_reactions(pool, viewer, &targets).await?;
+    let of_kind = |kind: PostKind| -> Vec<PostId> {
+        rows.iter()
+            .filter(|r| r.kind == kind.as_str())
+            .map(|r| r.id)
+            .collect()
+    };
+    let mut extras = super::extras::load(
+        pool,
+        viewer,
+        &ids,
+        &of_kind(PostKind::Announcement),
+        &of_kind(PostKind::Appreciation),
+    )
+    .await?;
     let mut files = super::attachments::load(pool, viewer, &ids).await?;
     Ok(rows
         .into_iter()
@@ -264,7 +294,7 @@ async fn assemble(
                 .into_iter()
                 .map(|c| {
                     let attached = files.remove(&(c.post_id, c.id.0)).unwrap_or_default();
-                    comment_view(viewer, c, &reactions, attached)
+                    comment_view(viewer, c, &my, attached)
                 })
                 .collect();
             let entry = (kind == PostKind::Entry).then(|| {
@@ -284,7 +314,7 @@ async fn assemble(
                 created_at: r.created_at,
                 edited_at: r.edited_at,
                 pinned: r.pinned_at.is_some(),
-                reactions: reactions.summary(r.id, None),
+                reactions: summary(&r.reaction_summary, my.get(&(r.id, 0)).copied()),
                 comment_count: r.comment_count,
                 comments: post_comments,
                 can_edit: mine && kind != PostKind::Entry,
@@ -302,7 +332,7 @@ async fn assemble(
 fn comment_view(
     viewer: &Viewer,
     c: CommentRow,
-    reactions: &Reactions,
+    my: &HashMap<(PostId, i64), Reaction>,
     attachments: Vec<crate::feed::types::Attachment>,
 ) -> CommentView {
     let mine = c.author_id == viewer.user();
@@ -314,7 +344,7 @@ fn comment_view(
         source: mine.then_some(c.body),
         created_at: c.created_at,
         edited_at: c.edited_at,
-        reactions: reactions.summary(c.post_id, Some(c.id)),
+        reactions: summary(&c.reaction_summary, my.get(&(c.post_id, c.id.0)).copied()),
         can_edit: mine,
         can_delete: mine || viewer.is_admin(),
         attachments,
@@ -337,6 +367,7 @@ async fn addressees_for(
     pool: &AnyPool,
     viewer: &Viewer,
     ids: &[PostId],
+    everyone: &[PostId],
 ) -> AppResult<HashMap<PostId, Vec<Addressee>>> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -356,16 +387,9 @@ async fn addressees_for(
     push_ids(&mut qb, ids);
     qb.push(" ORDER BY a.kind, label");
     let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
-    let everyone: Vec<(PostId,)> = {
-        let mut qb =
-            QueryBuilder::<Any>::new("SELECT id FROM feed_posts WHERE to_all = 1 AND portal_id = ");
-        qb.push_bind(viewer.portal()).push(" AND id IN ");
-        push_ids(&mut qb, ids);
-        qb.build_query_as().fetch_all(pool).await?
-    };
     let mut out: HashMap<PostId, Vec<Addressee>> = HashMap::new();
-    for (id,) in everyone {
-        out.entry(id).or_default().push(Addressee::Everyone);
+    for id in everyone {
+        out.entry(*id).or_default().push(Addressee::Everyone);
     }
     for r in rows {
         let Some(label) = r.label else { continue };
@@ -379,38 +403,42 @@ async fn addressees_for(
     Ok(out)
 }
 
-/// Reaction counts and the viewer's own reactions for posts and their comments.
-struct Reactions {
-    counts: HashMap<(PostId, i64), Vec<(Reaction, i64)>>,
-    mine: HashMap<(PostId, i64), Reaction>,
+/// Counts by reaction as kept on a post or comment row: `like:12 love:3`.
+pub(super) fn summary_text(counts: &[(Reaction, i64)]) -> String {
+    counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("{}:{n}", r.as_str()))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-impl Reactions {
-    fn summary(&self, post: PostId, comment: Option<CommentId>) -> ReactionSummary {
-        let key = (post, comment.map(|c| c.0).unwrap_or(0));
-        let mut counts = self.counts.get(&key).cloned().unwrap_or_default();
-        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
-        ReactionSummary {
-            total: counts.iter().map(|(_, n)| n).sum(),
-            top: counts.into_iter().map(|(r, _)| r).take(3).collect(),
-            mine: self.mine.get(&key).copied(),
-        }
+/// The reactions line of a post or comment: total, the three most given, the viewer's own.
+fn summary(text: &str, mine: Option<Reaction>) -> ReactionSummary {
+    let mut counts: Vec<(Reaction, i64)> = text
+        .split_whitespace()
+        .filter_map(|part| {
+            let (reaction, n) = part.split_once(':')?;
+            Some((Reaction::parse(reaction)?, n.parse().ok()?))
+        })
+        .collect();
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    ReactionSummary {
+        total: counts.iter().map(|(_, n)| n).sum(),
+        top: counts.into_iter().map(|(r, _)| r).take(3).collect(),
+        mine,
     }
 }
 
-async fn reactions_for(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppResult<Reactions> {
-    let mut qb = QueryBuilder::<Any>::new(
-        "SELECT post_id, comment_id, reaction, COUNT(*) AS n FROM feed_reactions WHERE portal_id = ",
-    );
-    qb.push_bind(viewer.portal()).push(" AND post_id IN ");
-    push_ids(&mut qb, ids);
-    qb.push(" GROUP BY post_id, comment_id, reaction");
-    let rows: Vec<(PostId, i64, String, i64)> = qb.build_query_as().fetch_all(pool).await?;
-    let mut counts: HashMap<(PostId, i64), Vec<(Reaction, i64)>> = HashMap::new();
-    for (post, comment, reaction, n) in rows {
-        if let Some(r) = Reaction::parse(&reaction) {
-            counts.entry((post, comment)).or_default().push((r, n));
-        }
+/// The viewer's own reactions to these posts and comments (comment id 0 = the post): one
+/// primary-key lookup each.
+async fn my_reactions(
+    pool: &AnyPool,
+    viewer: &Viewer,
+    targets: &[(PostId, i64)],
+) -> AppResult<HashMap<(PostId, i64), Reaction>> {
+    if targets.is_empty() {
+        return Ok(HashMap::new());
     }
     let mut qb = QueryBuilder::<Any>::new(
         "SELECT post_id, comment_id, reaction FROM feed_reactions WHERE portal_id = ",
@@ -418,19 +446,29 @@ async fn reactions_for(pool: &AnyPool, viewer: &Viewer, ids: &[PostId]) -> AppRe
     qb.push_bind(viewer.portal())
         .push(" AND user_id = ")
         .push_bind(viewer.user())
-        .push(" AND post_id IN ");
-    push_ids(&mut qb, ids);
+        .push(" AND (");
+    for (i, (post, comment)) in targets.iter().enumerate() {
+        if i > 0 {
+            qb.push(" OR ");
+        }
+        qb.push("(post_id = ")
+            .push_bind(*post)
+            .push(" AND comment_id = ")
+            .push_bind(*comment)
+            .push(")");
+    }
+    qb.push(")");
     let rows: Vec<(PostId, i64, String)> = qb.build_query_as().fetch_all(pool).await?;
-    let mine = rows
+    Ok(rows
         .into_iter()
         .filter_map(|(p, c, r)| Reaction::parse(&r).map(|r| ((p, c), r)))
-        .collect();
-    Ok(Reactions { counts, mine })
+        .collect())
 }
 
-/// The newest `limit` comments of each post, oldest first. One small indexed query per post:
-/// busy posts have thousands of comments, and numbering them all (a window function) cost
-/// tens of milliseconds per page at 1,000,000 posts (docs/PERFORMANCE.md).
+/// The newest `limit` comments of each post, oldest first: one indexed `ORDER BY id DESC LIMIT`
+/// per post, joined by `UNION ALL` into one round trip. Busy posts have thousands of comments,
+/// and numbering them all (a window function) cost tens of milliseconds per page at 1,000,000
+/// posts (docs/PERFORMANCE.md).
 async fn comments_for(
     pool: &AnyPool,
     viewer: &Viewer,
@@ -438,22 +476,33 @@ async fn comments_for(
     limit: usize,
 ) -> AppResult<HashMap<PostId, Vec<CommentRow>>> {
     let mut out: HashMap<PostId, Vec<CommentRow>> = HashMap::new();
-    for post in ids {
-        let mut rows: Vec<CommentRow> = sqlx::query_as(
-            "SELECT c.id, c.post_id, c.author_id, u.name AS author_name, u.photo_file_id AS author_photo, \
-             c.body, c.created_at, c.edited_at FROM feed_comments c \
-             JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
-             WHERE c.portal_id = ? AND c.post_id = ? ORDER BY c.id DESC LIMIT ?",
-        )
-        .bind(viewer.portal())
-        .bind(*post)
-        .bind(limit as i64)
-        .fetch_all(pool)
-        .await?;
-        if !rows.is_empty() {
-            rows.reverse();
-            out.insert(*post, rows);
+    if ids.is_empty() || limit == 0 {
+        return Ok(out);
+    }
+    let mut qb = QueryBuilder::<Any>::new("");
+    for (i, post) in ids.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
         }
+        qb.push(
+            "SELECT * FROM (SELECT c.id, c.post_id, c.author_id, u.name AS author_name, \
+             u.photo_file_id AS author_photo, c.body, c.reaction_summary, c.created_at, c.edited_at FROM feed_comments c \
+             JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
+             WHERE c.portal_id = ",
+        )
+        .push_bind(viewer.portal())
+        .push(" AND c.post_id = ")
+        .push_bind(*post)
+        .push(" ORDER BY c.id DESC LIMIT ")
+        .push_bind(limit as i64)
+        .push(format!(") newest{i}"));
+    }
+    let rows: Vec<CommentRow> = qb.build_query_as().fetch_all(pool).await?;
+    for row in rows {
+        out.entry(row.post_id).or_default().push(row);
+    }
+    for comments in out.values_mut() {
+        comments.sort_by_key(|c| c.id);
     }
     Ok(out)
 }
@@ -521,4 +570,30 @@ pub async fn mention_candidates(
             },
         )
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reaction_summaries_round_trip_most_given_first() {
+        let text = summary_text(&[
+            (Reaction::Like, 2),
+            (Reaction::Love, 5),
+            (Reaction::Laugh, 0),
+            (Reaction::Celebrate, 1),
+        ]);
+        assert_eq!(text, "like:2 love:5 celebrate:1");
+        let line = summary(&text, Some(Reaction::Like));
+        assert_eq!(line.total, 8);
+        assert_eq!(
+            line.top,
+            vec![Reaction::Love, Reaction::Like, Reaction::Celebrate]
+        );
+        assert_eq!(line.mine, Some(Reaction::Like));
+        // Unknown kinds and junk are skipped, not trusted.
+        assert_eq!(summary("zap:3 like:x love:1", None).total, 1);
+        assert_eq!(summary("", None).total, 0);
+    }
 }

@@ -59,18 +59,33 @@ impl Viewer {
     }
 
     /// Appends `(…)`: true when the viewer may see post `p` (alias of `feed_posts`).
+    ///
+    /// Feed queries walk posts newest first and stop after a page, so for employees the
+    /// addressees are probed per post (`EXISTS` on the audience's primary key); most posts go to
+    /// everyone and never need the probe. An `IN (…)` list of every post addressed to the
+    /// viewer's departments would be built in full for each query: 17–22 ms at 1,000,000 posts
+    /// (docs/PERFORMANCE.md). Extranet users see only posts naming them: a short list, so for
+    /// them the list is the fast shape.
     pub fn push_visible(&self, qb: &mut QueryBuilder<'_, Any>) {
         qb.push("(p.author_id = ").push_bind(self.user());
-        if !self.is_extranet() {
-            qb.push(" OR p.to_all = 1");
+        if self.is_extranet() {
+            qb.push(" OR p.id IN (SELECT va.post_id FROM feed_audience va WHERE va.portal_id = ")
+                .push_bind(self.portal())
+                .push(" AND va.kind = 'user' AND va.target_id = ")
+                .push_bind(self.user())
+                .push("))");
+            return;
         }
-        qb.push(" OR p.id IN (SELECT a.post_id FROM feed_audience a WHERE a.portal_id = ")
-            .push_bind(self.portal())
-            .push(" AND ((a.kind = 'user' AND a.target_id = ")
-            .push_bind(self.user())
-            .push(")");
-        if !self.is_extranet() && !self.departments.is_empty() {
-            qb.push(" OR (a.kind = 'department' AND a.target_id IN (");
+        qb.push(
+            " OR p.to_all = 1 OR EXISTS (SELECT 1 FROM feed_audience va \
+             WHERE va.post_id = p.id AND va.portal_id = ",
+        )
+        .push_bind(self.portal())
+        .push(" AND ((va.kind = 'user' AND va.target_id = ")
+        .push_bind(self.user())
+        .push(")");
+        if !self.departments.is_empty() {
+            qb.push(" OR (va.kind = 'department' AND va.target_id IN (");
             let mut ids = qb.separated(", ");
             for id in &self.departments {
                 ids.push_bind(*id);

@@ -1,0 +1,108 @@
+//! What the benchmark binaries share: reaching a portal by its `*.localhost` address on the
+//! server's socket, signing in, and durations on the command line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use reqwest::header::{ACCEPT, SET_COOKIE};
+use reqwest::{Client, Url, redirect};
+use std::net::SocketAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(
+        s.find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(s.len()),
+    );
+    let value: f64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
+    let secs = match unit {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        _ => return Err(format!("bad duration unit in {s:?} (use ms, s or m)")),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// The socket the base URL points at; every `*.localhost` host is sent there.
+pub fn target_addr(url: &Url) -> Result<SocketAddr, BoxError> {
+    let addrs = url.socket_addrs(|| Some(80))?;
+    addrs
+        .into_iter()
+        .find(SocketAddr::is_ipv4)
+        .ok_or_else(|| "cannot resolve --url".into())
+}
+
+pub fn client_for(url: &Url, extra_host: Option<&str>) -> Result<Client, BoxError> {
+    let addr = target_addr(url)?;
+    let mut builder = Client::builder()
+        .redirect(redirect::Policy::none())
+        .pool_max_idle_per_host(1)
+        .tcp_nodelay(true)
+        .timeout(Duration::from_secs(60))
+        .resolve("localhost", addr);
+    if let Some(host) = extra_host {
+        builder = builder.resolve(host, addr);
+    }
+    Ok(builder.build()?)
+}
+
+pub fn unique_suffix() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{:x}", (nanos / 1000) % 0xffff_ffff)
+}
+
+/// A signed-in session on one portal.
+pub struct SignedUp {
+    /// Where the portal is served, e.g. http://abc.localhost:3100 (or the bare host).
+    pub base: Url,
+    pub host: String,
+    pub cookie: String,
+    pub name: String,
+}
+
+/// Signs in to an existing portal with a password.
+pub async fn sign_in(
+    url: &Url,
+    portal: &str,
+    email: &str,
+    password: &str,
+) -> Result<SignedUp, BoxError> {
+    let host = format!("{portal}.localhost");
+    let client = client_for(url, Some(&host))?;
+    let mut base = url.clone();
+    base.set_host(Some(&host))?;
+    let mut login = base.clone();
+    login.set_path("/api/login");
+    let resp = client
+        .post(login)
+        .header(ACCEPT, "application/json")
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await?;
+    if !resp.status().is_success() {
+        return Err(format!("signing in as {email} answered {}", resp.status()).into());
+    }
+    let cookie = resp
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("agora_session="))
+        .and_then(|v| v.split(';').next())
+        .ok_or("signing in set no agora_session cookie")?
+        .to_owned();
+    base.set_path("/");
+    Ok(SignedUp {
+        base,
+        host,
+        cookie,
+        // The signed-in page carries the user's e-mail in its embedded session.
+        name: email.to_owned(),
+    })
+}
