@@ -3,6 +3,7 @@
 //!   loadgen wait    --url http://127.0.0.1:3100 [--timeout 30s]
 //!   loadgen shell   --url http://127.0.0.1:3100 --connections 64 --duration 20s [--warmup 5s]
 //!   loadgen portals --url http://127.0.0.1:3100 --count 1000 [--concurrency 4]
+//!   loadgen shell   --url … --portal bench-0 --email user7@feed.bench --password … [--feed-next-page]
 //!
 //! `shell` signs up a fresh portal, follows its sign-in hand-off to get the session cookie, then
 //! has N tasks, each with its own keep-alive connection, request the signed-in shell page
