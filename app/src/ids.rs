@@ -35,5 +35,6 @@ typed_id!(
     PlanId,
     PostId,
     CommentId,
-    PollOptionId
+    PollOptionId,
+    GroupId
 );

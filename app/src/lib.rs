@@ -7,6 +7,7 @@ pub mod error;
 pub mod feed;
 #[cfg(feature = "ssr")]
 pub mod files;
+pub mod groups;
 pub mod hr;
 pub mod ids;
 pub mod notifications;

@@ -45,7 +45,11 @@ fn endpoints(victim_user: &str, department: &str) -> Vec<Endpoint> {
 
 /// Server functions taking JSON: (endpoint, arguments, whether extranet users are refused).
 /// `post` and `comment` are addressed to all employees, so extranet users may not reach them.
-fn json_endpoints(post: i64, comment: i64) -> Vec<(&'static str, serde_json::Value, bool)> {
+fn json_endpoints(
+    post: i64,
+    comment: i64,
+    group: i64,
+) -> Vec<(&'static str, serde_json::Value, bool)> {
     use serde_json::json;
     let everyone = json!({ "everyone": true, "departments": [], "people": [] });
     vec![
@@ -86,6 +90,36 @@ fn json_endpoints(post: i64, comment: i64) -> Vec<(&'static str, serde_json::Val
         ("announcement_readers", json!({ "post": post }), true),
         // Scoped to what the caller may see: another portal's ids give an empty list.
         ("appreciations_of", json!({ "user": 1 }), false),
+        // Workgroups: `group` is closed, and the extranet user is not in it.
+        ("groups", json!({}), false),
+        ("group", json!({ "id": group }), true),
+        (
+            "create_group",
+            json!({ "form": { "name": "Pwned", "visibility": "open" } }),
+            true,
+        ),
+        (
+            "update_group",
+            json!({ "id": group, "form": { "name": "Pwned", "visibility": "open" } }),
+            true,
+        ),
+        (
+            "add_group_members",
+            json!({ "id": group, "people": [], "role": "member" }),
+            true,
+        ),
+        (
+            "set_group_role",
+            json!({ "id": group, "user": 1, "role": "member" }),
+            true,
+        ),
+        (
+            "remove_group_member",
+            json!({ "id": group, "user": 1 }),
+            true,
+        ),
+        ("join_group", json!({ "id": group }), true),
+        ("leave_group", json!({ "id": group }), true),
     ]
 }
 
@@ -152,7 +186,15 @@ both_backends!(
             .await
             .as_i64()
             .unwrap();
-        for (endpoint, args, extranet_refused) in json_endpoints(post, comment) {
+        let group = admin
+            .ok_json(
+                "create_group",
+                serde_json::json!({ "form": { "name": "Board", "visibility": "closed" } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in json_endpoints(post, comment, group) {
             assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
             assert_refused_json("another portal's session", &forged, endpoint, &args).await;
             if extranet_refused {
@@ -165,6 +207,8 @@ both_backends!(
                 && endpoint != "create_post"
                 && endpoint != "mention_candidates"
                 && endpoint != "appreciations_of"
+                && endpoint != "groups"
+                && endpoint != "create_group"
             {
                 assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
             }
@@ -184,6 +228,18 @@ both_backends!(
         assert_eq!(
             server.scalar("SELECT COUNT(*) FROM feed_reactions").await,
             0
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM workgroups WHERE name = 'Pwned'")
+                .await,
+            0
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM workgroup_members")
+                .await,
+            1
         );
         // The extranet user's feed does not show the company post.
         let page = extranet.ok_json("feed_page", serde_json::json!({})).await;

@@ -1,0 +1,71 @@
+//! Server functions of workgroups: the caller from the session, then the rules in `ssr`.
+
+use super::types::{GroupForm, GroupRole, GroupSummary, GroupView};
+use crate::error::AppError;
+use crate::ids::{GroupId, UserId};
+#[cfg(feature = "ssr")]
+use crate::ssr::caller::{caller, state};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// The groups the caller may see, or (`mine`) only those they belong to.
+#[server(prefix = "/api", endpoint = "groups", input = Json)]
+pub async fn groups(#[server(default)] mine: bool) -> Result<Vec<GroupSummary>, AppError> {
+    let caller = caller().await?;
+    super::ssr::list(&state()?.db.pool, &caller, mine).await
+}
+
+#[server(prefix = "/api", endpoint = "group", input = Json)]
+pub async fn group(id: GroupId) -> Result<GroupView, AppError> {
+    let caller = caller().await?;
+    super::ssr::get(&state()?.db.pool, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "create_group", input = Json)]
+pub async fn create_group(
+    form: GroupForm,
+    #[server(default)] members: Vec<UserId>,
+) -> Result<GroupId, AppError> {
+    let caller = caller().await?;
+    super::ssr::create(&state()?, &caller, &form, &members).await
+}
+
+#[server(prefix = "/api", endpoint = "update_group", input = Json)]
+pub async fn update_group(id: GroupId, form: GroupForm) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::update(&state()?.db.pool, &caller, id, &form).await
+}
+
+#[server(prefix = "/api", endpoint = "add_group_members", input = Json)]
+pub async fn add_group_members(
+    id: GroupId,
+    people: Vec<UserId>,
+    role: GroupRole,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::add_members(&state()?, &caller, id, &people, role).await
+}
+
+#[server(prefix = "/api", endpoint = "set_group_role", input = Json)]
+pub async fn set_group_role(id: GroupId, user: UserId, role: GroupRole) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::set_role(&state()?, &caller, id, user, role).await
+}
+
+#[server(prefix = "/api", endpoint = "remove_group_member", input = Json)]
+pub async fn remove_group_member(id: GroupId, user: UserId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::remove_member(&state()?.db.pool, &caller, id, user).await
+}
+
+#[server(prefix = "/api", endpoint = "join_group", input = Json)]
+pub async fn join_group(id: GroupId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::join(&state()?, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "leave_group", input = Json)]
+pub async fn leave_group(id: GroupId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::leave(&state()?.db.pool, &caller, id).await
+}

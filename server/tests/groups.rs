@@ -1,0 +1,280 @@
+//! Workgroups through their server functions: who sees open and closed groups, roles and what
+//! each may do, extranet members, and bad input that changes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{Client, TestServer, accept, invite};
+use serde_json::{Value, json};
+
+/// A portal with an admin (Ann), two employees (Bob, Carl) and an extranet partner (Xena).
+async fn company(server: &TestServer) -> (Client, Client, Client, Client) {
+    let admin = server.sign_up("acme", "ann@acme.test").await;
+    let bob = accept(
+        server,
+        &invite(&admin, "bob@acme.test", "employee").await,
+        "Bob Baker",
+    )
+    .await;
+    let carl = accept(
+        server,
+        &invite(&admin, "carl@acme.test", "employee").await,
+        "Carl Cook",
+    )
+    .await;
+    let xena = accept(
+        server,
+        &invite(&admin, "xena@partner.test", "extranet").await,
+        "Xena Partner",
+    )
+    .await;
+    (admin, bob, carl, xena)
+}
+
+async fn create(client: &Client, name: &str, visibility: &str, members: &[i64]) -> i64 {
+    client
+        .ok_json(
+            "create_group",
+            json!({
+                "form": { "name": name, "description": "", "is_project": true, "visibility": visibility },
+                "members": members,
+            }),
+        )
+        .await
+        .as_i64()
+        .unwrap()
+}
+
+async fn listed(client: &Client) -> Vec<String> {
+    let groups = client.ok_json("groups", json!({})).await;
+    groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn role_of(view: &Value, user: i64) -> Option<String> {
+    view["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["person"]["id"] == user)
+        .map(|m| m["role"].as_str().unwrap().to_owned())
+}
+
+both_backends!(
+    open_and_closed_groups_and_extranet_members,
+    |server: TestServer| async move {
+        let (admin, bob, carl, xena) = company(&server).await;
+        let (bob_id, carl_id, xena_id) =
+            (bob.me_id().await, carl.me_id().await, xena.me_id().await);
+
+        let open = create(&bob, "Website relaunch", "open", &[]).await;
+        let closed = create(&bob, "Board prep", "closed", &[carl_id]).await;
+
+        // Open groups are listed for every employee; closed ones for members and admins.
+        assert_eq!(listed(&bob).await, ["Board prep", "Website relaunch"]);
+        assert_eq!(listed(&carl).await, ["Board prep", "Website relaunch"]);
+        assert_eq!(listed(&admin).await, ["Board prep", "Website relaunch"]);
+        // Extranet users see nothing they were not added to, not even open groups.
+        assert!(listed(&xena).await.is_empty());
+        xena.refused_json("group", json!({ "id": open }), "NotFound")
+            .await;
+        xena.refused_json("join_group", json!({ "id": open }), "Forbidden")
+            .await;
+
+        // Bob owns both; Carl is a member of the closed one and may join the open one.
+        let view = bob.ok_json("group", json!({ "id": closed })).await;
+        assert_eq!(role_of(&view, bob_id).as_deref(), Some("owner"));
+        assert_eq!(role_of(&view, carl_id).as_deref(), Some("member"));
+        assert_eq!(view["can_manage"], true);
+        let view = carl.ok_json("group", json!({ "id": open })).await;
+        assert_eq!(view["can_join"], true);
+        carl.ok_json("join_group", json!({ "id": open })).await;
+        let view = carl.ok_json("group", json!({ "id": open })).await;
+        assert_eq!(view["group"]["my_role"], "member");
+        assert_eq!(view["group"]["member_count"], 2);
+
+        // A closed group is invisible to an employee who is not a member (Carl after leaving).
+        carl.ok_json("leave_group", json!({ "id": closed })).await;
+        assert_eq!(listed(&carl).await, ["Website relaunch"]);
+        carl.refused_json("group", json!({ "id": closed }), "NotFound")
+            .await;
+        carl.refused_json("join_group", json!({ "id": closed }), "NotFound")
+            .await;
+
+        // The owner invites the partner: now Xena sees that group, and only it.
+        bob.ok_json(
+            "add_group_members",
+            json!({ "id": closed, "people": [xena_id], "role": "member" }),
+        )
+        .await;
+        assert_eq!(listed(&xena).await, ["Board prep"]);
+        let view = xena.ok_json("group", json!({ "id": closed })).await;
+        let partner = view["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["person"]["id"] == xena_id)
+            .unwrap();
+        assert_eq!(partner["extranet"], true);
+        assert_eq!(view["can_manage"], false);
+        // Extranet users do not create groups.
+        xena.refused_json(
+            "create_group",
+            json!({ "form": { "name": "Mine", "visibility": "open" } }),
+            "Forbidden",
+        )
+        .await;
+    }
+);
+
+both_backends!(roles_decide_who_manages, |server: TestServer| async move {
+    let (admin, bob, carl, xena) = company(&server).await;
+    let (bob_id, carl_id, xena_id) = (bob.me_id().await, carl.me_id().await, xena.me_id().await);
+    let id = create(&bob, "Launch", "open", &[carl_id]).await;
+
+    // A member may not manage.
+    carl.refused_json(
+        "add_group_members",
+        json!({ "id": id, "people": [xena_id], "role": "member" }),
+        "Forbidden",
+    )
+    .await;
+    carl.refused_json(
+        "update_group",
+        json!({ "id": id, "form": { "name": "Mine now", "visibility": "open" } }),
+        "Forbidden",
+    )
+    .await;
+    carl.refused_json(
+        "remove_group_member",
+        json!({ "id": id, "user": bob_id }),
+        "Forbidden",
+    )
+    .await;
+
+    // The owner makes Carl a moderator: he manages members but not roles.
+    bob.ok_json(
+        "set_group_role",
+        json!({ "id": id, "user": carl_id, "role": "moderator" }),
+    )
+    .await;
+    carl.ok_json(
+        "add_group_members",
+        json!({ "id": id, "people": [xena_id], "role": "member" }),
+    )
+    .await;
+    carl.refused_json(
+        "set_group_role",
+        json!({ "id": id, "user": xena_id, "role": "moderator" }),
+        "Forbidden",
+    )
+    .await;
+    carl.ok_json("remove_group_member", json!({ "id": id, "user": xena_id }))
+        .await;
+    carl.ok_json(
+        "update_group",
+        json!({ "id": id, "form": { "name": "Launch 2027", "description": "Go live", "visibility": "closed", "is_project": true } }),
+    )
+    .await;
+    let view = bob.ok_json("group", json!({ "id": id })).await;
+    assert_eq!(view["group"]["name"], "Launch 2027");
+    assert_eq!(view["group"]["visibility"], "closed");
+    assert_eq!(role_of(&view, xena_id), None);
+
+    // The owner cannot leave or be removed; handing over makes them a moderator.
+    bob.refused_json("leave_group", json!({ "id": id }), "Invalid")
+        .await;
+    carl.refused_json(
+        "remove_group_member",
+        json!({ "id": id, "user": bob_id }),
+        "Invalid",
+    )
+    .await;
+    bob.ok_json(
+        "set_group_role",
+        json!({ "id": id, "user": carl_id, "role": "owner" }),
+    )
+    .await;
+    let view = admin.ok_json("group", json!({ "id": id })).await;
+    assert_eq!(role_of(&view, carl_id).as_deref(), Some("owner"));
+    assert_eq!(role_of(&view, bob_id).as_deref(), Some("moderator"));
+    // An administrator manages any group, closed or not.
+    assert_eq!(view["can_change_roles"], true);
+    admin
+        .ok_json("remove_group_member", json!({ "id": id, "user": bob_id }))
+        .await;
+    assert_eq!(
+        server
+            .scalar("SELECT COUNT(*) FROM workgroup_members WHERE role = 'owner'")
+            .await,
+        1
+    );
+});
+
+both_backends!(bad_input_changes_nothing, |server: TestServer| async move {
+    let (_admin, bob, _carl, _xena) = company(&server).await;
+    let other = server.sign_up("globex", "gina@globex.test").await;
+    let stranger = other.me_id().await;
+    let count = || server.scalar("SELECT COUNT(*) FROM workgroups");
+
+    for (form, why) in [
+        (json!({ "name": "   ", "visibility": "open" }), "empty name"),
+        (
+            json!({ "name": "x".repeat(101), "visibility": "open" }),
+            "long name",
+        ),
+        (
+            json!({ "name": "Fine", "description": "d".repeat(2001), "visibility": "open" }),
+            "long description",
+        ),
+    ] {
+        let body = bob
+            .refused_json("create_group", json!({ "form": form }), "Invalid")
+            .await;
+        assert!(body["message"].as_str().is_some(), "{why}: {body}");
+    }
+    // Someone from another portal, or no one at all, cannot be a member.
+    bob.refused_json(
+        "create_group",
+        json!({ "form": { "name": "Fine", "visibility": "open" }, "members": [stranger] }),
+        "Invalid",
+    )
+    .await;
+    bob.refused_json(
+        "create_group",
+        json!({ "form": { "name": "Fine", "visibility": "open" }, "members": [987654321] }),
+        "Invalid",
+    )
+    .await;
+    assert_eq!(count().await, 0);
+
+    let id = create(&bob, "Real", "open", &[]).await;
+    bob.refused_json(
+        "add_group_members",
+        json!({ "id": id, "people": [stranger], "role": "member" }),
+        "Invalid",
+    )
+    .await;
+    bob.refused_json(
+        "add_group_members",
+        json!({ "id": id, "people": [], "role": "owner" }),
+        "Invalid",
+    )
+    .await;
+    // Another portal's caller does not find the group at all.
+    other
+        .refused_json("group", json!({ "id": id }), "NotFound")
+        .await;
+    other
+        .refused_json("join_group", json!({ "id": id }), "NotFound")
+        .await;
+    assert_eq!(
+        server
+            .scalar("SELECT COUNT(*) FROM workgroup_members")
+            .await,
+        1
+    );
+});
