@@ -5,3 +5,4 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod types;
+pub mod ui;

@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/people") view=PeopleAdminPage/>
                     <Route path=path!("/admin/settings") view=SettingsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/groups") view=crate::groups::ui::GroupsPage/>
+                    <Route path=path!("/groups/:id") view=crate::groups::ui::GroupPage/>
                     <Route path=path!("/:tool") view=ComingSoon/>
                 </ParentRoute>
             </Routes>

@@ -11,6 +11,7 @@ pub const TOOLS: &[(&str, &str, &str, bool)] = &[
     ("/crm", "CRM", "crm", false),
     ("/calendar", "Calendar", "calendar", false),
     ("/drive", "Drive", "drive", false),
+    ("/groups", "Groups", "people", true),
     ("/people", "Company", "company", true),
     ("/reports", "Reports", "reports", false),
 ];

@@ -1,0 +1,35 @@
+//! Pages of workgroups: the list with a form for a new group, and one group with its members.
+
+mod list;
+mod page;
+
+pub use list::GroupsPage;
+pub use page::GroupPage;
+
+use super::types::{GroupRole, GroupSummary, Visibility};
+use leptos::prelude::*;
+
+/// "Project · Closed · 4 members · you: owner", as small badges.
+#[component]
+fn GroupBadges(group: GroupSummary) -> impl IntoView {
+    let members = match group.member_count {
+        1 => "1 member".to_owned(),
+        n => format!("{n} members"),
+    };
+    view! {
+        <span class="group-meta">
+            <span class="tag">{if group.is_project { "Project" } else { "Group" }}</span>
+            {(group.visibility == Visibility::Closed).then(|| view! { <span class="tag tag-outline">"Closed"</span> })}
+            <span class="muted small">{members}</span>
+            {group.my_role.map(|r| view! { <span class="tag tag-accent">{role_label(r)}</span> })}
+        </span>
+    }
+}
+
+fn role_label(role: GroupRole) -> &'static str {
+    match role {
+        GroupRole::Owner => "You own it",
+        GroupRole::Moderator => "You moderate",
+        GroupRole::Member => "You're a member",
+    }
+}

@@ -1,0 +1,253 @@
+//! `/groups/:id`: one group — what it is, its members and their roles, and for those who
+//! manage it: adding people (employees, or outside partners by invitation), roles, settings.
+
+use super::GroupBadges;
+use crate::error::AppError;
+use crate::groups::api::{
+    add_group_members, group, join_group, leave_group, remove_group_member, set_group_role,
+    update_group,
+};
+use crate::groups::types::{GroupForm, GroupMember, GroupRole, GroupView, Visibility};
+use crate::ids::{GroupId, UserId};
+use crate::ui::{Avatar, ErrorBox, PageHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn GroupPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<GroupId>().ok()));
+    // Bumped after every change, to reload the group.
+    let changed = RwSignal::new(0u32);
+    let view_res = Resource::new(
+        move || (id(), changed.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => group(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading the group…"</p> }>
+            {move || Suspend::new(async move {
+                match view_res.await {
+                    Ok(view) => view! { <GroupDetails view changed/> }.into_any(),
+                    Err(error) => view! {
+                        <PageHeader title="Group"/>
+                        <ErrorBox error/>
+                        <p><a href="/groups">"All groups"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Runs a change, then reloads the group (or shows why it was refused).
+fn run<F>(changed: RwSignal<u32>, error: RwSignal<Option<AppError>>, change: F)
+where
+    F: std::future::Future<Output = Result<(), AppError>> + 'static,
+{
+    error.set(None);
+    leptos::task::spawn_local(async move {
+        match change.await {
+            Ok(()) => changed.update(|n| *n += 1),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+#[component]
+fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
+    let id = view.group.id;
+    let error = RwSignal::new(None::<AppError>);
+    let title = view.group.name.clone();
+    let subtitle = (!view.group.description.is_empty()).then(|| view.group.description.clone());
+    let (can_join, can_leave, can_manage, can_change_roles) = (
+        view.can_join,
+        view.can_leave,
+        view.can_manage,
+        view.can_change_roles,
+    );
+    let members = view.members.clone();
+    let member_ids: Vec<UserId> = members.iter().map(|m| m.person.id).collect();
+    view! {
+        <PageHeader title=title subtitle=subtitle.unwrap_or_default()>
+            {can_join.then(|| view! {
+                <button class="btn btn-primary" on:click=move |_| run(changed, error, join_group(id))>"Join group"</button>
+            })}
+            {can_leave.then(|| view! {
+                <button class="btn" on:click=move |_| run(changed, error, leave_group(id))>"Leave group"</button>
+            })}
+        </PageHeader>
+        <p><a href="/groups">"← All groups"</a>" "<GroupBadges group=view.group.clone()/></p>
+        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        <div class=if can_manage { "grid-2" } else { "" }>
+            <section class="card">
+                <h2>"Members"</h2>
+                <ul class="member-list">
+                    {members.into_iter().map(|m| view! {
+                        <MemberRow member=m group=id changed error can_manage can_change_roles/>
+                    }).collect_view()}
+                </ul>
+            </section>
+            {can_manage.then(|| view! {
+                <div class="card-stack">
+                    <AddMembers group=id existing=member_ids.clone() can_add_moderators=can_change_roles changed error/>
+                    <GroupSettings view=view.clone() changed error/>
+                </div>
+            })}
+        </div>
+    }
+}
+
+#[component]
+fn MemberRow(
+    member: GroupMember,
+    group: GroupId,
+    changed: RwSignal<u32>,
+    error: RwSignal<Option<AppError>>,
+    can_manage: bool,
+    can_change_roles: bool,
+) -> impl IntoView {
+    let user = member.person.id;
+    let role = member.role;
+    let is_owner = role == GroupRole::Owner;
+    let removable = !is_owner && (can_change_roles || (can_manage && role == GroupRole::Member));
+    let href = format!("/people/{user}");
+    view! {
+        <li class="member-row">
+            <Avatar name=member.person.name.clone() photo=member.person.photo_url.clone() size="sm"/>
+            <a href=href class="member-name">{member.person.name.clone()}</a>
+            {member.extranet.then(|| view! { <span class="tag tag-amber" title="An outside client or partner">"Extranet"</span> })}
+            <span class="member-actions">
+                {if can_change_roles && !is_owner {
+                    view! {
+                        <select aria-label="Role" on:change=move |ev| {
+                            let new = match event_target_value(&ev).as_str() {
+                                "moderator" => GroupRole::Moderator,
+                                "owner" => GroupRole::Owner,
+                                _ => GroupRole::Member,
+                            };
+                            run(changed, error, set_group_role(group, user, new));
+                        }>
+                            <option value="member" selected=role == GroupRole::Member>"Member"</option>
+                            <option value="moderator" selected=role == GroupRole::Moderator>"Moderator"</option>
+                            <option value="owner">"Make owner"</option>
+                        </select>
+                    }.into_any()
+                } else {
+                    view! { <span class="tag">{role.label()}</span> }.into_any()
+                }}
+                {removable.then(|| view! {
+                    <button class="link-btn danger" on:click=move |_| run(changed, error, remove_group_member(group, user))>"Remove"</button>
+                })}
+            </span>
+        </li>
+    }
+}
+
+/// Adds people from the portal's directory; extranet people become the group's guests.
+#[component]
+fn AddMembers(
+    group: GroupId,
+    existing: Vec<UserId>,
+    can_add_moderators: bool,
+    changed: RwSignal<u32>,
+    error: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
+    let chosen = RwSignal::new(String::new());
+    let as_moderator = RwSignal::new(false);
+    let existing = StoredValue::new(existing);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(user) = chosen.get_untracked().parse::<UserId>() else {
+            return;
+        };
+        let role = if as_moderator.get_untracked() {
+            GroupRole::Moderator
+        } else {
+            GroupRole::Member
+        };
+        run(changed, error, add_group_members(group, vec![user], role));
+    };
+    view! {
+        <section class="card">
+            <h2>"Add people"</h2>
+            <form class="form" on:submit=submit>
+                <Transition fallback=|| view! { <select disabled><option>"Loading people…"</option></select> }>
+                    {move || people.get().and_then(Result::ok).map(|list| view! {
+                        <label>"Person"
+                            <select required on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                <option value="">"Choose someone…"</option>
+                                {list.into_iter()
+                                    .filter(|(id, _)| !existing.with_value(|e| e.contains(id)))
+                                    .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                                    .collect_view()}
+                            </select>
+                        </label>
+                    })}
+                </Transition>
+                {can_add_moderators.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=as_moderator on:change=move |ev| as_moderator.set(event_target_checked(&ev))/>
+                        "As a moderator (may add and remove members)"
+                    </label>
+                })}
+                <p class="muted small">"Outside partners (extranet users) you add see this group and nothing else of the company."</p>
+                <button class="btn btn-primary" type="submit">"Add to group"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn GroupSettings(
+    view: GroupView,
+    changed: RwSignal<u32>,
+    error: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let id = view.group.id;
+    let name = RwSignal::new(view.group.name.clone());
+    let description = RwSignal::new(view.group.description.clone());
+    let is_project = RwSignal::new(view.group.is_project);
+    let closed = RwSignal::new(view.group.visibility == Visibility::Closed);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = GroupForm {
+            name: name.get_untracked(),
+            description: description.get_untracked(),
+            is_project: is_project.get_untracked(),
+            visibility: if closed.get_untracked() {
+                Visibility::Closed
+            } else {
+                Visibility::Open
+            },
+        };
+        run(changed, error, update_group(id, form));
+    };
+    view! {
+        <section class="card">
+            <h2>"Settings"</h2>
+            <form class="form" on:submit=submit>
+                <label>"Name"
+                    <input type="text" required maxlength="100" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                </label>
+                <label>"What it is for"
+                    <textarea rows="3" maxlength="2000" prop:value=description on:input=move |ev| description.set(event_target_value(&ev))></textarea>
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=is_project on:change=move |ev| is_project.set(event_target_checked(&ev))/>
+                    "It's a project"
+                </label>
+                <label class="check">
+                    <input type="checkbox" prop:checked=closed on:change=move |ev| closed.set(event_target_checked(&ev))/>
+                    "Closed: only members see it"
+                </label>
+                <button class="btn" type="submit">"Save"</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,85 @@
+import {
+  PASSWORD,
+  expect,
+  newBrowserContext,
+  openPage,
+  settle,
+  shot,
+  signUpPortal,
+  test,
+  uid,
+} from './helpers';
+import type { BrowserContext, Page } from '@playwright/test';
+
+/**
+ * Workgroups: an employee creates a closed project, which a colleague cannot see until the
+ * owner adds them; then the colleague sees it and its members.
+ */
+test.describe.serial('groups', () => {
+  let ownerContext: BrowserContext;
+  let colleagueContext: BrowserContext;
+  let owner: Page;
+  let colleague: Page;
+  let origin = '';
+  const colleagueName = `Gus Green ${uid()}`;
+  const groupName = `Website relaunch ${uid()}`;
+
+  test.beforeAll(async ({ browser, baseURL }) => {
+    ownerContext = await newBrowserContext(browser, baseURL!);
+    colleagueContext = await newBrowserContext(browser, baseURL!);
+    owner = await ownerContext.newPage();
+    colleague = await colleagueContext.newPage();
+  });
+
+  test.afterAll(async () => {
+    await ownerContext?.close();
+    await colleagueContext?.close();
+  });
+
+  test('a closed project is created, and the colleague does not see it', async () => {
+    const portal = await signUpPortal(owner);
+    origin = portal.origin;
+    await openPage(owner, `${origin}/admin/people`);
+    await owner.getByTestId('invite-email').fill(`gus-${uid()}@example.com`);
+    await owner.locator('select[name=role]').selectOption('employee');
+    await owner.getByRole('button', { name: 'Send invitation' }).click();
+    const link = await owner.getByTestId('invite-link').inputValue();
+    await openPage(colleague, link, { live: false });
+    await colleague.locator('input[name=name]').fill(colleagueName);
+    await colleague.locator('input[name=password]').fill(PASSWORD);
+    await colleague.getByRole('button', { name: 'Join' }).click();
+    await expect(colleague.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
+    await settle(colleague);
+
+    await openPage(owner, `${origin}/groups`);
+    await expect(owner.getByText("You're not in any group yet")).toBeVisible();
+    await owner.getByLabel('Name').fill(groupName);
+    await owner.getByLabel('What it is for').fill('New site by spring: design, copy and the move to the new CMS.');
+    await owner.getByLabel('Closed: only members see it').check();
+    await owner.getByRole('button', { name: 'Create group' }).click();
+    await expect(owner.getByRole('heading', { name: groupName, level: 1 })).toBeVisible();
+    await expect(owner.locator('.member-row')).toHaveCount(1);
+    await expect(owner.locator('.member-row')).toContainText('Owner');
+
+    await openPage(colleague, `${origin}/groups`);
+    await expect(colleague.getByText("You're not in any group yet")).toBeVisible();
+    await expect(colleague.getByText(groupName)).toHaveCount(0);
+  });
+
+  test('the owner adds the colleague, who then sees the group', async () => {
+    await owner.locator('.card', { hasText: 'Add people' }).locator('select').selectOption({ label: colleagueName });
+    await owner.getByRole('button', { name: 'Add to group' }).click();
+    await expect(owner.locator('.member-row')).toHaveCount(2);
+    await expect(owner.locator('.member-row', { hasText: colleagueName })).toBeVisible();
+    await shot(owner, 'desktop-group-page');
+
+    await openPage(colleague, `${origin}/groups`);
+    await expect(colleague.getByRole('link', { name: groupName })).toBeVisible();
+    await shot(colleague, 'desktop-groups-list');
+    await colleague.getByRole('link', { name: groupName }).click();
+    await expect(colleague.getByRole('heading', { name: groupName, level: 1 })).toBeVisible();
+    // A member sees the members but manages nothing.
+    await expect(colleague.getByRole('button', { name: 'Add to group' })).toHaveCount(0);
+    await expect(colleague.getByRole('button', { name: 'Leave group' })).toBeVisible();
+  });
+});
