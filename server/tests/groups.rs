@@ -278,3 +278,95 @@ both_backends!(bad_input_changes_nothing, |server: TestServer| async move {
         1
     );
 });
+
+both_backends!(
+    posts_to_a_group_reach_its_members_only,
+    |server: TestServer| async move {
+        let (admin, bob, carl, xena) = company(&server).await;
+        let xena_id = xena.me_id().await;
+        let id = create(&bob, "Partner project", "closed", &[xena_id]).await;
+        let everyone_else = json!({ "everyone": false, "departments": [], "people": [] });
+        let mut to_group = everyone_else.clone();
+        to_group["groups"] = json!([id]);
+
+        // Carl is not a member: he cannot post there.
+        carl.refused_json(
+            "create_post",
+            json!({ "kind": "post", "body": "Hi", "recipients": to_group }),
+            "Invalid",
+        )
+        .await;
+        let post = bob
+            .ok_json(
+                "create_post",
+                json!({ "kind": "post", "body": "Kick-off on Monday", "recipients": to_group }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+
+        // The extranet partner, a member, reads it; Carl does not, even by its link.
+        let seen = xena.ok_json("feed_post", json!({ "id": post })).await;
+        assert_eq!(
+            seen["addressees"],
+            json!([{ "Group": [id, "Partner project"] }])
+        );
+        let page = xena.ok_json("feed_page", json!({})).await;
+        assert!(
+            page["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == post)
+        );
+        carl.refused_json("feed_post", json!({ "id": post }), "NotFound")
+            .await;
+        let page = carl.ok_json("feed_page", json!({})).await;
+        assert!(
+            page["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["id"] != post)
+        );
+
+        // The group's own feed: filtered by group, for members (and admins) only.
+        let page = bob
+            .ok_json("feed_page", json!({ "filter": { "group": id } }))
+            .await;
+        let ids: Vec<i64> = page["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [post]);
+        let page = carl
+            .ok_json("feed_page", json!({ "filter": { "group": id } }))
+            .await;
+        assert!(page["posts"].as_array().unwrap().is_empty());
+        // An administrator may post to any group of the portal.
+        admin
+            .ok_json(
+                "create_post",
+                json!({ "kind": "post", "body": "Budget approved", "recipients": to_group }),
+            )
+            .await;
+        let other = server.sign_up("globex", "gina@globex.test").await;
+        let mut foreign = everyone_else.clone();
+        foreign["groups"] = json!([id]);
+        let globex_admin_post = other
+            .call_json(
+                "create_post",
+                json!({ "kind": "post", "body": "Pwned", "recipients": foreign }),
+            )
+            .await;
+        assert!(!globex_admin_post.0.is_success());
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM feed_posts WHERE body = 'Pwned' OR body = 'Hi'")
+                .await,
+            0
+        );
+    }
+);

@@ -38,6 +38,7 @@ pub async fn feed_page(
         kind: filter.kind,
         mentions_me: filter.mentions_me,
         department: filter.department,
+        group: filter.group,
         from: filter.from,
         to: filter.to,
         words: crate::ssr::search::words(&filter.search),

@@ -137,6 +137,9 @@ pub struct Recipients {
     pub everyone: bool,
     pub departments: Vec<DepartmentId>,
     pub people: Vec<UserId>,
+    /// Workgroups the author belongs to; their members (extranet ones too) read the post.
+    #[serde(default)]
+    pub groups: Vec<crate::ids::GroupId>,
 }
 
 /// One addressee, as shown on a post ("All employees", "Sales", "Jane Doe").
@@ -145,6 +148,7 @@ pub enum Addressee {
     Everyone,
     Department(DepartmentId, String),
     Person(UserId, String),
+    Group(crate::ids::GroupId, String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -366,6 +370,9 @@ pub struct FeedQuery {
     pub mentions_me: bool,
     /// Posts addressed to this department.
     pub department: Option<DepartmentId>,
+    /// Posts addressed to this workgroup.
+    #[serde(default)]
+    pub group: Option<crate::ids::GroupId>,
     /// Posted at or after / before these times (unix ms).
     pub from: Option<i64>,
     pub to: Option<i64>,

@@ -6,7 +6,7 @@ use crate::feed::types::{
     Addressee, Author, CommentView, PAGE_SIZE, PREVIEW_COMMENTS, PostKind, PostView, PostsPage,
     Reaction, ReactionSummary,
 };
-use crate::ids::{CommentId, DepartmentId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, GroupId, PostId, UserId};
 use sqlx::{Any, AnyPool, QueryBuilder};
 use std::collections::HashMap;
 
@@ -55,6 +55,8 @@ pub struct Filter {
     pub mentions_me: bool,
     /// Posts addressed to this department.
     pub department: Option<DepartmentId>,
+    /// Posts addressed to this workgroup.
+    pub group: Option<GroupId>,
     /// Posted at or after / before (unix ms).
     pub from: Option<i64>,
     pub to: Option<i64>,
@@ -68,6 +70,7 @@ impl Filter {
             && self.kind.is_none()
             && !self.mentions_me
             && self.department.is_none()
+            && self.group.is_none()
             && self.from.is_none()
             && self.to.is_none()
             && self.words.is_empty()
@@ -107,6 +110,13 @@ pub async fn page(
             .push_bind(viewer.portal())
             .push(" AND d.kind = 'department' AND d.target_id = ")
             .push_bind(department)
+            .push(")");
+    }
+    if let Some(group) = filter.group {
+        qb.push(" AND p.id IN (SELECT g.post_id FROM feed_audience g WHERE g.portal_id = ")
+            .push_bind(viewer.portal())
+            .push(" AND g.kind = 'group' AND g.target_id = ")
+            .push_bind(group)
             .push(")");
     }
     if let Some(from) = filter.from {
@@ -377,8 +387,9 @@ async fn addressees_for(
         label: Option<String>,
     }
     let mut qb = QueryBuilder::<Any>::new(
-        "SELECT a.post_id, a.kind, a.target_id, COALESCE(d.name, u.name) AS label \
+        "SELECT a.post_id, a.kind, a.target_id, COALESCE(d.name, u.name, g.name) AS label \
          FROM feed_audience a \
+         LEFT JOIN workgroups g ON a.kind = 'group' AND g.id = a.target_id AND g.portal_id = a.portal_id \
          LEFT JOIN departments d ON a.kind = 'department' AND d.id = a.target_id AND d.portal_id = a.portal_id \
          LEFT JOIN users u ON a.kind = 'user' AND u.id = a.target_id AND u.portal_id = a.portal_id \
          WHERE a.portal_id = ",
@@ -396,6 +407,7 @@ async fn addressees_for(
         let addressee = match r.kind.as_str() {
             "department" => Addressee::Department(DepartmentId(r.target_id), label),
             "user" => Addressee::Person(UserId(r.target_id), label),
+            "group" => Addressee::Group(GroupId(r.target_id), label),
             _ => continue,
         };
         out.entry(r.post_id).or_default().push(addressee);

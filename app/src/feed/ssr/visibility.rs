@@ -6,7 +6,7 @@
 
 use crate::auth::types::Role;
 use crate::error::AppResult;
-use crate::ids::{DepartmentId, PortalId, PostId, UserId};
+use crate::ids::{DepartmentId, GroupId, PortalId, PostId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::hub::Audience;
 use sqlx::{Any, AnyPool, QueryBuilder};
@@ -17,6 +17,8 @@ use std::collections::HashMap;
 pub struct Viewer {
     pub caller: Caller,
     pub departments: Vec<DepartmentId>,
+    /// The workgroups the viewer is a member of.
+    pub groups: Vec<GroupId>,
 }
 
 impl Viewer {
@@ -36,9 +38,17 @@ impl Viewer {
             }
             None => Vec::new(),
         };
+        let groups: Vec<GroupId> = sqlx::query_scalar(
+            "SELECT group_id FROM workgroup_members WHERE portal_id = ? AND user_id = ?",
+        )
+        .bind(caller.portal_id())
+        .bind(caller.user_id)
+        .fetch_all(pool)
+        .await?;
         Ok(Self {
             caller,
             departments,
+            groups,
         })
     }
 
@@ -72,9 +82,11 @@ impl Viewer {
         if self.is_extranet() {
             qb.push(" OR p.id IN (SELECT va.post_id FROM feed_audience va WHERE va.portal_id = ")
                 .push_bind(self.portal())
-                .push(" AND va.kind = 'user' AND va.target_id = ")
+                .push(" AND ((va.kind = 'user' AND va.target_id = ")
                 .push_bind(self.user())
-                .push("))");
+                .push(")");
+            self.push_groups(qb);
+            qb.push(")))");
             return;
         }
         qb.push(
@@ -93,7 +105,21 @@ impl Viewer {
             }
             qb.push("))");
         }
+        self.push_groups(qb);
         qb.push(") LIMIT 1) IS NOT NULL)");
+    }
+
+    /// ` OR (va.kind = 'group' AND va.target_id IN (…))` for the viewer's groups, if any.
+    fn push_groups(&self, qb: &mut QueryBuilder<'_, Any>) {
+        if self.groups.is_empty() {
+            return;
+        }
+        qb.push(" OR (va.kind = 'group' AND va.target_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in &self.groups {
+            ids.push_bind(*id);
+        }
+        qb.push("))");
     }
 
     /// Whether the viewer may see this post (for direct links, comments, reactions).
@@ -179,6 +205,23 @@ pub async fn post_audience(pool: &AnyPool, portal: PortalId, post: PostId) -> Ap
             .filter(|(kind, _)| kind == "user")
             .map(|(_, id)| UserId(*id)),
     );
+    let groups: Vec<i64> = targets
+        .iter()
+        .filter(|(kind, _)| kind == "group")
+        .map(|(_, id)| *id)
+        .collect();
+    if !groups.is_empty() {
+        let mut qb =
+            QueryBuilder::<Any>::new("SELECT user_id FROM workgroup_members WHERE portal_id = ");
+        qb.push_bind(portal).push(" AND group_id IN (");
+        let mut ids = qb.separated(", ");
+        for id in groups {
+            ids.push_bind(id);
+        }
+        qb.push(")");
+        let members: Vec<UserId> = qb.build_query_scalar().fetch_all(pool).await?;
+        users.extend(members);
+    }
     if to_all == 1 {
         // Everyone employed, plus named extranet people and the author.
         return Ok(Audience::EmployeesAnd(users));

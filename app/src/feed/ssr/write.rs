@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::{
     MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Recipients,
 };
-use crate::ids::{CommentId, DepartmentId, FileId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, FileId, GroupId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
 use crate::rich;
@@ -144,8 +144,29 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     recipients.departments.dedup();
     recipients.people.sort();
     recipients.people.dedup();
-    if !recipients.everyone && recipients.departments.is_empty() && recipients.people.is_empty() {
+    recipients.groups.sort();
+    recipients.groups.dedup();
+    if !recipients.everyone
+        && recipients.departments.is_empty()
+        && recipients.people.is_empty()
+        && recipients.groups.is_empty()
+    {
         return Err(AppError::invalid("Choose who the post is for."));
+    }
+    if recipients.groups.len() > MAX_RECIPIENTS {
+        return Err(AppError::invalid(format!(
+            "A post can name at most {MAX_RECIPIENTS} groups."
+        )));
+    }
+    // One posts to the groups one belongs to (administrators to any group of the portal).
+    for group in &recipients.groups {
+        let allowed = viewer.groups.contains(group)
+            || (viewer.is_admin() && group_exists(pool, viewer, *group).await?);
+        if !allowed {
+            return Err(AppError::invalid(
+                "You can post only to groups you are a member of.",
+            ));
+        }
     }
     if recipients.departments.len() > MAX_RECIPIENTS || recipients.people.len() > MAX_RECIPIENTS {
         return Err(AppError::invalid(format!(
@@ -197,6 +218,9 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     }
     for person in &recipients.people {
         add_audience(&mut tx, viewer, id, "user", person.0).await?;
+    }
+    for group in &recipients.groups {
+        add_audience(&mut tx, viewer, id, "group", group.0).await?;
     }
     if let Some(poll) = &poll {
         super::extras::store_poll(&mut tx, viewer, id, poll).await?;
@@ -257,6 +281,17 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         )
         .await;
     Ok(id)
+}
+
+async fn group_exists(pool: &AnyPool, viewer: &Viewer, group: GroupId) -> AppResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM workgroups WHERE id = ? AND portal_id = ? AND archived_at IS NULL",
+    )
+    .bind(group)
+    .bind(viewer.portal())
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.is_some())
 }
 
 async fn add_audience(

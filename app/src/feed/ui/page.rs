@@ -32,6 +32,7 @@ impl Filter {
             kind: self.kind,
             mentions_me: self.mentions_me,
             department: self.department,
+            group: None,
             from: self.from,
             to: self.to,
             search: self.search,

@@ -155,7 +155,9 @@ fn addressees(list: &[Addressee]) -> String {
         .iter()
         .map(|a| match a {
             Addressee::Everyone => "All employees",
-            Addressee::Department(_, name) | Addressee::Person(_, name) => name.as_str(),
+            Addressee::Department(_, name)
+            | Addressee::Person(_, name)
+            | Addressee::Group(_, name) => name.as_str(),
         })
         .collect();
     match names.len() {
