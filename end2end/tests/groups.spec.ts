@@ -82,4 +82,20 @@ test.describe.serial('groups', () => {
     await expect(colleague.getByRole('button', { name: 'Add to group' })).toHaveCount(0);
     await expect(colleague.getByRole('button', { name: 'Leave group' })).toBeVisible();
   });
+
+  test('a post addressed to the group reaches its member', async () => {
+    await openPage(owner, `${origin}/`);
+    await owner.getByRole('button', { name: /Share news/ }).click();
+    await owner.getByLabel('Post text').fill('Kick-off for the relaunch on Monday at ten.');
+    await owner.locator('.recipients .chip', { hasText: 'All employees' }).getByRole('button', { name: 'Remove' }).click();
+    await owner.getByRole('button', { name: '+ Add' }).click();
+    await owner.getByLabel('Find a department, group or person').fill('relaunch');
+    await owner.getByRole('option', { name: new RegExp(groupName) }).click();
+    await expect(owner.locator('.recipients .chip', { hasText: groupName })).toBeVisible();
+    await owner.getByRole('button', { name: 'Post', exact: true }).click();
+    await expect(owner.locator('.post', { hasText: 'Kick-off for the relaunch' })).toContainText(groupName);
+
+    await openPage(colleague, `${origin}/`);
+    await expect(colleague.locator('.post', { hasText: 'Kick-off for the relaunch' })).toBeVisible();
+  });
 });

@@ -8,7 +8,7 @@ use crate::feed::types::{
     Attachment, Badge, MAX_POLL_OPTIONS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation,
     NewPoll, PostKind, Recipients,
 };
-use crate::ids::{DepartmentId, PostId, UserId};
+use crate::ids::{DepartmentId, GroupId, PostId, UserId};
 use crate::rich::RichEditor;
 use crate::shell::layout::use_me;
 use crate::ui::{Avatar, ErrorBox};
@@ -28,6 +28,7 @@ enum Pick {
     Everyone,
     Department(DepartmentId, String),
     Person(UserId, String),
+    Group(GroupId, String),
 }
 
 #[component]
@@ -58,6 +59,7 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                 Pick::Everyone => recipients.everyone = true,
                 Pick::Department(id, _) => recipients.departments.push(id),
                 Pick::Person(id, _) => recipients.people.push(id),
+                Pick::Group(id, _) => recipients.groups.push(id),
             }
         }
         let current = mode.get_untracked();
@@ -167,12 +169,13 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
     }
 }
 
-/// "To: All employees, Sales, Jane ×  + Add": choose departments and people.
+/// "To: All employees, Sales, Jane ×  + Add": choose departments, one's groups and people.
 #[component]
 fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     let searching = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let departments = RwSignal::new(None::<Vec<(DepartmentId, String)>>);
+    let groups = RwSignal::new(Vec::<(GroupId, String)>::new());
     let people = RwSignal::new(Vec::<(UserId, String, String)>::new());
 
     let open_search = move |_| {
@@ -181,6 +184,8 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let list = crate::hr::api::departments().await.unwrap_or_default();
                 departments.set(Some(list.into_iter().map(|d| (d.id, d.name)).collect()));
+                let mine = crate::groups::api::groups(true).await.unwrap_or_default();
+                groups.set(mine.into_iter().map(|g| (g.id, g.name)).collect());
             });
         }
         search_people(String::new(), people);
@@ -209,6 +214,15 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
             .take(6)
             .collect::<Vec<_>>()
     };
+    let matching_groups = move || {
+        let q = query.get().to_lowercase();
+        groups
+            .get()
+            .into_iter()
+            .filter(|(_, name)| name.to_lowercase().contains(&q))
+            .take(6)
+            .collect::<Vec<_>>()
+    };
     view! {
         <div class="recipients">
             <span class="muted">"To:"</span>
@@ -220,6 +234,7 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
                         Pick::Everyone => "All employees".to_owned(),
                         Pick::Department(_, name) => format!("🏢 {name}"),
                         Pick::Person(_, name) => name.clone(),
+                        Pick::Group(_, name) => format!("🗂 {name}"),
                     };
                     let gone = pick.clone();
                     view! {
@@ -235,7 +250,7 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
             </Show>
             <Show when=move || searching.get()>
                 <div class="recipient-search">
-                    <input type="search" placeholder="Department or person" aria-label="Find a department or person"
+                    <input type="search" placeholder="Department, group or person" aria-label="Find a department, group or person"
                         prop:value=move || query.get()
                         on:input=move |ev| {
                             let q = event_target_value(&ev);
@@ -248,6 +263,10 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
                         {move || matching_departments().into_iter().map(|(id, name)| {
                             let pick = Pick::Department(id, name.clone());
                             view! { <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(pick.clone()) }>"🏢 "{name}</li> }
+                        }).collect_view()}
+                        {move || matching_groups().into_iter().map(|(id, name)| {
+                            let pick = Pick::Group(id, name.clone());
+                            view! { <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(pick.clone()) }>"🗂 "{name}</li> }
                         }).collect_view()}
                         {move || people.get().into_iter().map(|(id, name, position)| {
                             let pick = Pick::Person(id, name.clone());
