@@ -21,6 +21,9 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let menu_open = RwSignal::new(false);
+    // Re-rendered only when the files change: any other update of the post (a reaction, a
+    // comment, a refetch) must not close a picture someone is looking at.
+    let attachments = Memo::new(move |_| post.with(|p| p.attachments.clone()));
 
     let run =
         move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>,
@@ -112,7 +115,10 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                     </div>
                 </div>
             </Show>
-            {move || post.with(|p| (!p.attachments.is_empty()).then(|| view! { <AttachmentView files=p.attachments.clone()/> }))}
+            {move || {
+                let files = attachments.get();
+                (!files.is_empty()).then(|| view! { <AttachmentView files/> })
+            }}
             <PollBlock post/>
             <AnnouncementBlock post/>
             <ReactionBar post/>
