@@ -88,15 +88,7 @@ pub async fn sign_in(
     if !resp.status().is_success() {
         return Err(format!("signing in as {email} answered {}", resp.status()).into());
     }
-    let cookie = resp
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("agora_session="))
-        .and_then(|v| v.split(';').next())
-        .ok_or("signing in set no agora_session cookie")?
-        .to_owned();
+    let cookie = session_cookie(&resp).ok_or("signing in set no agora_session cookie")?;
     base.set_path("/");
     Ok(SignedUp {
         base,
@@ -105,4 +97,15 @@ pub async fn sign_in(
         // The signed-in page carries the user's e-mail in its embedded session.
         name: email.to_owned(),
     })
+}
+
+/// The `agora_session=…` pair a response sets, ready for a Cookie header.
+pub fn session_cookie(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("agora_session="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
 }

@@ -15,10 +15,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use bench::{BoxError, SignedUp, client_for, parse_duration, sign_in, unique_suffix};
+use bench::{
+    BoxError, SignedUp, client_for, parse_duration, session_cookie, sign_in, unique_suffix,
+};
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
-use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Client, StatusCode, Url};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -284,15 +286,7 @@ async fn sign_in_fresh_portal(url: &Url) -> Result<SignedUp, BoxError> {
     if !resp.status().is_redirection() {
         return Err(format!("hand-off answered {}", resp.status()).into());
     }
-    let cookie = resp
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("agora_session="))
-        .and_then(|v| v.split(';').next())
-        .ok_or("hand-off set no agora_session cookie")?
-        .to_owned();
+    let cookie = session_cookie(&resp).ok_or("hand-off set no agora_session cookie")?;
     let mut base = handoff;
     base.set_path("/");
     base.set_query(None);

@@ -6,7 +6,7 @@ mod page;
 pub use list::GroupsPage;
 pub use page::GroupPage;
 
-use super::types::{GroupRole, GroupSummary, Visibility};
+use super::types::{GroupForm, GroupRole, GroupSummary, Visibility};
 use leptos::prelude::*;
 
 /// "Project · Closed · 4 members · you: owner", as small badges.
@@ -31,5 +31,24 @@ fn role_label(role: GroupRole) -> &'static str {
         GroupRole::Owner => "You own it",
         GroupRole::Moderator => "You moderate",
         GroupRole::Member => "You're a member",
+    }
+}
+
+/// The form as its fields (signals) hold it now.
+fn form_of(
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    is_project: RwSignal<bool>,
+    closed: RwSignal<bool>,
+) -> GroupForm {
+    GroupForm {
+        name: name.get_untracked(),
+        description: description.get_untracked(),
+        is_project: is_project.get_untracked(),
+        visibility: if closed.get_untracked() {
+            Visibility::Closed
+        } else {
+            Visibility::Open
+        },
     }
 }

@@ -3,7 +3,7 @@
 use super::GroupBadges;
 use crate::error::AppError;
 use crate::groups::api::{create_group, groups};
-use crate::groups::types::{GroupForm, GroupSummary, Visibility};
+use crate::groups::types::GroupSummary;
 use crate::shell::layout::use_me;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
@@ -85,16 +85,7 @@ fn NewGroup() -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = GroupForm {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            is_project: is_project.get_untracked(),
-            visibility: if closed.get_untracked() {
-                Visibility::Closed
-            } else {
-                Visibility::Open
-            },
-        };
+        let form = super::form_of(name, description, is_project, closed);
         busy.set(true);
         error.set(None);
         let navigate = navigate.clone();

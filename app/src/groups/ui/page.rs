@@ -7,7 +7,7 @@ use crate::groups::api::{
     add_group_members, group, join_group, leave_group, remove_group_member, set_group_role,
     update_group,
 };
-use crate::groups::types::{GroupForm, GroupMember, GroupRole, GroupView, Visibility};
+use crate::groups::types::{GroupMember, GroupRole, GroupView, Visibility};
 use crate::ids::{GroupId, UserId};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
 use leptos::prelude::*;
@@ -216,16 +216,7 @@ fn GroupSettings(
     let closed = RwSignal::new(view.group.visibility == Visibility::Closed);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = GroupForm {
-            name: name.get_untracked(),
-            description: description.get_untracked(),
-            is_project: is_project.get_untracked(),
-            visibility: if closed.get_untracked() {
-                Visibility::Closed
-            } else {
-                Visibility::Open
-            },
-        };
+        let form = super::form_of(name, description, is_project, closed);
         run(changed, error, update_group(id, form));
     };
     view! {
