@@ -36,5 +36,11 @@ typed_id!(
     PostId,
     CommentId,
     PollOptionId,
-    GroupId
+    GroupId,
+    TaskId,
+    ChecklistItemId,
+    TaskCommentId,
+    TimeEntryId,
+    StageId,
+    TaskFilterId
 );

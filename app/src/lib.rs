@@ -17,6 +17,7 @@ pub mod rich;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+pub mod tasks;
 pub mod ui;
 pub mod validate;
 

@@ -23,6 +23,11 @@ pub enum RealtimeEvent {
     FeedChanged { post_id: crate::ids::PostId },
     /// A post was deleted.
     FeedRemoved { post_id: crate::ids::PostId },
+    /// A task the receiver is on, or one of their groups' tasks, changed (fetch it again;
+    /// counters too).
+    TaskChanged { task_id: crate::ids::TaskId },
+    /// A task was deleted.
+    TaskRemoved { task_id: crate::ids::TaskId },
 }
 
 #[cfg(feature = "hydrate")]

@@ -77,6 +77,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view=NotificationsPage/>
                     <Route path=path!("/groups") view=crate::groups::ui::GroupsPage/>
                     <Route path=path!("/groups/:id") view=crate::groups::ui::GroupPage/>
+                    <Route path=path!("/tasks") view=crate::tasks::ui::TasksPage/>
+                    <Route path=path!("/tasks/new") view=crate::tasks::ui::NewTaskPage/>
+                    <Route path=path!("/tasks/:id") view=crate::tasks::ui::TaskPage/>
+                    <Route path=path!("/tasks/:id/edit") view=crate::tasks::ui::EditTaskPage/>
                     <Route path=path!("/:tool") view=ComingSoon/>
                 </ParentRoute>
             </Routes>

@@ -123,6 +123,75 @@ fn json_endpoints(
     ]
 }
 
+/// Task server functions: (endpoint, arguments, whether extranet users are refused). `task`
+/// is the admin's private task (with a checklist `item`, and a dependency on `other`);
+/// `filter` is the admin's saved filter.
+fn task_endpoints(
+    task: i64,
+    other: i64,
+    item: i64,
+    filter: i64,
+) -> Vec<(&'static str, serde_json::Value, bool)> {
+    use serde_json::json;
+    vec![
+        // Scoped to the caller: what they may see, their own counters and filters.
+        ("tasks", json!({ "query": {} }), false),
+        ("my_task_counters", json!({}), false),
+        ("task_filters", json!({}), false),
+        (
+            "save_task_filter",
+            json!({ "name": "Pwned", "query": {} }),
+            false,
+        ),
+        ("task", json!({ "id": task }), true),
+        (
+            "update_task",
+            json!({ "id": task, "form": { "title": "Pwned" } }),
+            true,
+        ),
+        ("delete_task", json!({ "id": task }), true),
+        (
+            "act_on_task",
+            json!({ "id": task, "action": "start" }),
+            true,
+        ),
+        ("delegate_task", json!({ "id": task, "to": 1 }), true),
+        (
+            "set_task_dates",
+            json!({ "id": task, "deadline": 1_900_000_000_000_i64 }),
+            true,
+        ),
+        (
+            "add_checklist_items",
+            json!({ "id": task, "items": ["Pwned"] }),
+            true,
+        ),
+        (
+            "tick_checklist_item",
+            json!({ "item": item, "done": true }),
+            true,
+        ),
+        (
+            "edit_checklist_item",
+            json!({ "item": item, "text": "Pwned" }),
+            true,
+        ),
+        ("remove_checklist_item", json!({ "item": item }), true),
+        ("comment_task", json!({ "id": task, "body": "Pwned" }), true),
+        (
+            "link_tasks",
+            json!({ "predecessor": task, "successor": other, "kind": "start_to_start" }),
+            true,
+        ),
+        (
+            "unlink_tasks",
+            json!({ "predecessor": other, "successor": task }),
+            true,
+        ),
+        ("delete_task_filter", json!({ "id": filter }), true),
+    ]
+}
+
 async fn assert_refused_json(who: &str, client: &Client, endpoint: &str, args: &serde_json::Value) {
     let (status, body) = client.call_json(endpoint, args.clone()).await;
     assert!(
@@ -213,6 +282,73 @@ both_backends!(
                 assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
             }
         }
+        // Tasks: the admin's private task, with a checklist, a dependency and a saved filter.
+        let other = admin
+            .ok_json(
+                "create_task",
+                serde_json::json!({ "form": { "title": "Before" } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        let task = admin
+            .ok_json(
+                "create_task",
+                serde_json::json!({ "form": { "title": "Private", "checklist": ["Step"] } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        admin
+            .ok_json(
+                "link_tasks",
+                serde_json::json!({ "predecessor": other, "successor": task, "kind": "finish_to_start" }),
+            )
+            .await;
+        let item = admin
+            .ok_json("task", serde_json::json!({ "id": task }))
+            .await["checklist"][0]["id"]
+            .as_i64()
+            .unwrap();
+        let filter = admin
+            .ok_json(
+                "save_task_filter",
+                serde_json::json!({ "name": "Mine", "query": {} }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in task_endpoints(task, other, item, filter) {
+            assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
+            assert_refused_json("another portal's session", &forged, endpoint, &args).await;
+            if extranet_refused {
+                assert_refused_json("an extranet user", &extranet, endpoint, &args).await;
+            }
+            if args.get("id").is_some()
+                || args.get("item").is_some()
+                || args.get("predecessor").is_some()
+            {
+                assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
+            }
+        }
+        let view = admin
+            .ok_json("task", serde_json::json!({ "id": task }))
+            .await;
+        assert_eq!(view["item"]["title"], "Private");
+        assert_eq!(view["item"]["status"], "new");
+        assert_eq!(view["item"]["deadline"], serde_json::Value::Null);
+        assert_eq!(view["checklist"][0]["text"], "Step");
+        assert_eq!(view["checklist"][0]["done"], serde_json::Value::Null);
+        assert_eq!(view["comments"], serde_json::json!([]));
+        assert_eq!(view["predecessors"][0]["predecessor"], other);
+        assert_eq!(view["successors"], serde_json::json!([]));
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM tasks WHERE title LIKE 'Pwned%'")
+                .await,
+            0
+        );
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM task_filters").await, 1);
         assert_eq!(
             server
                 .scalar("SELECT COUNT(*) FROM feed_posts WHERE body LIKE 'Pwned%'")

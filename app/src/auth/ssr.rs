@@ -92,6 +92,7 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
     let unread = crate::notifications::ssr::unread_count(&state.db.pool, caller).await?;
     let viewer = Viewer::load(&state.db.pool, caller.clone()).await?;
     let feed_unread = crate::feed::ssr::unread::count(&state.db.pool, &viewer).await?;
+    let tasks = crate::tasks::ssr::list::counters(&state.db.pool, caller).await?;
     let me = Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
@@ -103,6 +104,7 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
         photo_url: photo.map(|id| format!("/files/{id}")),
         unread_notifications: unread,
         feed_unread,
+        tasks,
     };
     Ok((me, viewer))
 }

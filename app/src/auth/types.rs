@@ -53,6 +53,9 @@ pub struct Me {
     pub unread_notifications: i64,
     /// Unread posts in the feed (at most 100).
     pub feed_unread: i64,
+    /// What needs attention in the task list (the menu's counter).
+    #[serde(default)]
+    pub tasks: crate::tasks::types::TaskCounters,
 }
 
 impl Me {

@@ -4,6 +4,7 @@ use crate::auth::page_session::page_session;
 use crate::auth::types::{Me, Session};
 use crate::error::AppError;
 use crate::realtime::RealtimeEvent;
+use crate::tasks::types::TaskCounters;
 use crate::ui::ErrorBox;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -19,6 +20,12 @@ pub struct Live {
     pub feed_unread: RwSignal<i64>,
     /// Feed events not yet taken by the open feed page (it drains them).
     pub feed_events: RwSignal<Vec<RealtimeEvent>>,
+    /// The caller's task counters (the menu and the task list's sections).
+    pub task_counters: RwSignal<TaskCounters>,
+    /// Bumped when a task the caller sees changed; open task pages and lists reload.
+    pub task_version: RwSignal<u32>,
+    /// The task that changed last (a page showing only that task reloads only then).
+    pub task_changed: RwSignal<Option<crate::ids::TaskId>>,
 }
 
 /// The signed-in user, for every page inside the shell.
@@ -54,6 +61,9 @@ fn SignedIn(me: Me) -> impl IntoView {
         connected: RwSignal::new(false),
         feed_unread: RwSignal::new(me.feed_unread),
         feed_events: RwSignal::new(Vec::new()),
+        task_counters: RwSignal::new(me.tasks.clone()),
+        task_version: RwSignal::new(0),
+        task_changed: RwSignal::new(None),
     };
     provide_context(live);
     provide_context(me.clone());
@@ -86,9 +96,23 @@ fn start_realtime(live: Live, me: crate::ids::UserId) {
         RealtimeEvent::FeedChanged { .. } | RealtimeEvent::FeedRemoved { .. } => {
             live.feed_events.update(|q| q.push(event))
         }
+        RealtimeEvent::TaskChanged { task_id } | RealtimeEvent::TaskRemoved { task_id } => {
+            live.task_changed.set(Some(task_id));
+            live.task_version.update(|v| *v += 1);
+            refresh_task_counters(live);
+        }
     };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| crate::realtime::client::connect(apply, live.connected));
     #[cfg(not(feature = "hydrate"))]
     let _ = apply;
+}
+
+/// Fetches the caller's task counters again (after a task changed, or the caller acted).
+pub fn refresh_task_counters(live: Live) {
+    leptos::task::spawn_local(async move {
+        if let Ok(counters) = crate::tasks::api::my_task_counters().await {
+            live.task_counters.set(counters);
+        }
+    });
 }

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 /// Every tool of the product; those not built yet lead to an honest "coming" page.
 pub const TOOLS: &[(&str, &str, &str, bool)] = &[
     ("/", "Feed", "feed", true),
-    ("/tasks", "Tasks", "tasks", false),
+    ("/tasks", "Tasks", "tasks", true),
     ("/chat", "Chat", "chat", false),
     ("/crm", "CRM", "crm", false),
     ("/calendar", "Calendar", "calendar", false),
@@ -42,6 +42,7 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
                                     <span>{*label}</span>
                                     {(!built).then(|| view! { <span class="soon">"soon"</span> })}
                                     {(*href == "/").then(|| view! { <FeedCounter/> })}
+                                    {(*href == "/tasks").then(|| view! { <TaskCounter/> })}
                                 </A>
                             </li>
                         }
@@ -75,6 +76,28 @@ fn FeedCounter() -> impl IntoView {
             };
             let label = format!("{text} unread posts");
             view! { <span class="counter" aria-label=label>{text}</span> }
+        })
+    }
+}
+
+/// Tasks needing attention next to "Tasks", live: red when something is overdue.
+#[component]
+fn TaskCounter() -> impl IntoView {
+    let live = expect_context::<super::layout::Live>();
+    move || {
+        let counters = live.task_counters.get();
+        let n = counters.attention();
+        (n > 0).then(|| {
+            let text = if n >= 100 {
+                "99+".to_owned()
+            } else {
+                n.to_string()
+            };
+            let label = format!("{text} tasks need attention");
+            view! {
+                <span class="counter" class:counter-red=counters.any_overdue() class:counter-green=!counters.any_overdue()
+                    data-testid="tasks-counter" aria-label=label>{text}</span>
+            }
         })
     }
 }

@@ -17,6 +17,10 @@ use sqlx::{Any, Transaction};
 
 /// "X joined the portal": published when an invitation is accepted.
 pub const USER_JOINED: &str = "user_joined";
+/// "X created the task T": published with a new task, to its participants or its group.
+pub const TASK_CREATED: &str = "task_created";
+/// "X completed the task T".
+pub const TASK_DONE: &str = "task_done";
 
 /// Stores an entry inside the caller's transaction; `actor` is shown as its author.
 pub async fn publish(
@@ -48,6 +52,7 @@ pub async fn publish(
         .iter()
         .map(|d| ("department", d.0))
         .chain(recipients.people.iter().map(|p| ("user", p.0)))
+        .chain(recipients.groups.iter().map(|g| ("group", g.0)))
     {
         sqlx::query(
             "INSERT INTO feed_audience (post_id, portal_id, kind, target_id) VALUES (?, ?, ?, ?)",
@@ -97,6 +102,25 @@ pub fn render(entry_type: &str, data: &str) -> EntryView {
                 .and_then(Value::as_i64)
                 .map(|id| format!("/people/{id}")),
         },
+        TASK_CREATED | TASK_DONE => {
+            let title = data
+                .get("title")
+                .and_then(Value::as_str)
+                .unwrap_or("a task");
+            let verb = if entry_type == TASK_CREATED {
+                "created the task"
+            } else {
+                "completed the task"
+            };
+            EntryView {
+                entry_type: entry_type.to_owned(),
+                text: format!("{verb} “{title}”."),
+                link: data
+                    .get("task_id")
+                    .and_then(Value::as_i64)
+                    .map(|id| format!("/tasks/{id}")),
+            }
+        }
         other => EntryView {
             entry_type: other.to_owned(),
             text: "posted an update.".to_owned(),

@@ -8,6 +8,7 @@ use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
 use crate::ids::{DepartmentId, PostId, UserId};
 use crate::realtime::RealtimeEvent;
 use crate::shell::layout::{Live, use_me};
+use crate::ui::dates::day_ms;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -39,22 +40,6 @@ impl Filter {
         };
         feed_page(query, before).await
     }
-}
-
-/// `YYYY-MM-DD` as unix milliseconds at 00:00 UTC.
-fn day_ms(date: &str) -> Option<i64> {
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400_000)
 }
 
 #[component]

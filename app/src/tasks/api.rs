@@ -1,0 +1,152 @@
+//! Server functions of tasks: the caller from the session, then the rules in `ssr`.
+
+use super::types::{
+    LinkKind, SavedFilter, TaskAction, TaskCounters, TaskCursor, TaskForm, TaskPage, TaskQuery,
+    TaskStatus, TaskView,
+};
+use crate::error::AppError;
+use crate::ids::{ChecklistItemId, TaskCommentId, TaskFilterId, TaskId, UserId};
+#[cfg(feature = "ssr")]
+use crate::ssr::caller::{caller, state};
+use leptos::prelude::*;
+use server_fn::codec::Json;
+
+/// A page of a task list section; `after` is the previous page's `next`.
+#[server(prefix = "/api", endpoint = "tasks", input = Json)]
+pub async fn tasks(
+    query: TaskQuery,
+    #[server(default)] after: Option<TaskCursor>,
+) -> Result<TaskPage, AppError> {
+    let caller = caller().await?;
+    super::ssr::list::page(&state()?.db.pool, &caller, &query, after).await
+}
+
+/// What needs the caller's attention, per section.
+#[server(prefix = "/api", endpoint = "my_task_counters", input = Json)]
+pub async fn my_task_counters() -> Result<TaskCounters, AppError> {
+    let caller = caller().await?;
+    super::ssr::list::counters(&state()?.db.pool, &caller).await
+}
+
+#[server(prefix = "/api", endpoint = "task", input = Json)]
+pub async fn task(id: TaskId) -> Result<TaskView, AppError> {
+    let caller = caller().await?;
+    super::ssr::read::get(&state()?.db.pool, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "create_task", input = Json)]
+pub async fn create_task(form: TaskForm) -> Result<TaskId, AppError> {
+    let caller = caller().await?;
+    super::ssr::write::create(&state()?, &caller, &form).await
+}
+
+#[server(prefix = "/api", endpoint = "update_task", input = Json)]
+pub async fn update_task(id: TaskId, form: TaskForm) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::write::update(&state()?, &caller, id, &form).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_task", input = Json)]
+pub async fn delete_task(id: TaskId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::write::delete(&state()?, &caller, id).await
+}
+
+/// Start, complete, accept, defer… a task; answers with its new status.
+#[server(prefix = "/api", endpoint = "act_on_task", input = Json)]
+pub async fn act_on_task(id: TaskId, action: TaskAction) -> Result<TaskStatus, AppError> {
+    let caller = caller().await?;
+    super::ssr::status::act(&state()?, &caller, id, action).await
+}
+
+#[server(prefix = "/api", endpoint = "delegate_task", input = Json)]
+pub async fn delegate_task(id: TaskId, to: UserId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::status::delegate(&state()?, &caller, id, to).await
+}
+
+/// New dates for a task (the Gantt chart's drag and resize use this too).
+#[server(prefix = "/api", endpoint = "set_task_dates", input = Json)]
+pub async fn set_task_dates(
+    id: TaskId,
+    #[server(default)] start_at: Option<i64>,
+    #[server(default)] end_at: Option<i64>,
+    #[server(default)] deadline: Option<i64>,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    let dates = super::ssr::write::Dates {
+        start_at,
+        end_at,
+        deadline,
+    };
+    super::ssr::status::set_dates(&state()?, &caller, id, dates).await
+}
+
+#[server(prefix = "/api", endpoint = "add_checklist_items", input = Json)]
+pub async fn add_checklist_items(
+    id: TaskId,
+    #[server(default)] section: String,
+    items: Vec<String>,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::checklist::add(&state()?, &caller, id, &section, &items).await
+}
+
+#[server(prefix = "/api", endpoint = "tick_checklist_item", input = Json)]
+pub async fn tick_checklist_item(item: ChecklistItemId, done: bool) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::checklist::tick(&state()?, &caller, item, done).await
+}
+
+#[server(prefix = "/api", endpoint = "edit_checklist_item", input = Json)]
+pub async fn edit_checklist_item(item: ChecklistItemId, text: String) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::checklist::edit(&state()?, &caller, item, &text).await
+}
+
+#[server(prefix = "/api", endpoint = "remove_checklist_item", input = Json)]
+pub async fn remove_checklist_item(item: ChecklistItemId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::checklist::remove(&state()?, &caller, item).await
+}
+
+#[server(prefix = "/api", endpoint = "comment_task", input = Json)]
+pub async fn comment_task(id: TaskId, body: String) -> Result<TaskCommentId, AppError> {
+    let caller = caller().await?;
+    super::ssr::comments::add(&state()?, &caller, id, &body).await
+}
+
+/// `successor` waits on `predecessor`.
+#[server(prefix = "/api", endpoint = "link_tasks", input = Json)]
+pub async fn link_tasks(
+    predecessor: TaskId,
+    successor: TaskId,
+    kind: LinkKind,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::links::add(&state()?, &caller, predecessor, successor, kind).await
+}
+
+#[server(prefix = "/api", endpoint = "unlink_tasks", input = Json)]
+pub async fn unlink_tasks(predecessor: TaskId, successor: TaskId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::links::remove(&state()?, &caller, predecessor, successor).await
+}
+
+#[server(prefix = "/api", endpoint = "task_filters", input = Json)]
+pub async fn task_filters() -> Result<Vec<SavedFilter>, AppError> {
+    let caller = caller().await?;
+    super::ssr::filters::list(&state()?.db.pool, &caller).await
+}
+
+#[server(prefix = "/api", endpoint = "save_task_filter", input = Json)]
+pub async fn save_task_filter(name: String, query: TaskQuery) -> Result<TaskFilterId, AppError> {
+    let caller = caller().await?;
+    super::ssr::filters::save(&state()?, &caller, &name, &query).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_task_filter", input = Json)]
+pub async fn delete_task_filter(id: TaskFilterId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::filters::delete(&state()?.db.pool, &caller, id).await
+}

@@ -1,0 +1,13 @@
+//! The rules of tasks and their SQL (server only), always scoped by the caller's portal.
+
+pub mod access;
+pub mod checklist;
+pub mod comments;
+pub mod filters;
+pub mod history;
+pub mod links;
+pub mod list;
+pub mod members;
+pub mod read;
+pub mod status;
+pub mod write;

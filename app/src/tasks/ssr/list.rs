@@ -1,0 +1,325 @@
+//! The task list: sections, filters, keyset pages, and the counters.
+//!
+//! A section ("I'm doing", …) is a range of the `task_members` index for the caller's role,
+//! in activity or deadline order; filters narrow it; the page continues after the last row's
+//! (sort key, id). "All" walks the tasks of the portal and keeps those the caller may see.
+
+use super::members::NO_DEADLINE;
+use crate::auth::types::Role;
+use crate::error::AppResult;
+use crate::feed::types::Author;
+use crate::ids::{GroupId, PortalId, TaskId, UserId};
+use crate::ssr::caller::Caller;
+use crate::ssr::db::Db;
+use crate::ssr::now_ms;
+use crate::tasks::types::{
+    PAGE_SIZE, Priority, SectionCounters, StatusFilter, TaskCounters, TaskCursor, TaskItem,
+    TaskPage, TaskQuery, TaskSort, TaskStatus,
+};
+use sqlx::{Any, AnyConnection, AnyPool, QueryBuilder};
+use std::collections::HashMap;
+
+const DAY_MS: i64 = 86_400_000;
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ItemRow {
+    pub(super) id: TaskId,
+    title: String,
+    status: String,
+    priority: String,
+    deadline: Option<i64>,
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+    responsible_id: UserId,
+    responsible_name: String,
+    responsible_photo: Option<i64>,
+    group_id: Option<GroupId>,
+    group_name: Option<String>,
+    parent_id: Option<TaskId>,
+    checklist_total: i64,
+    checklist_done: i64,
+    activity_at: i64,
+    unseen: Option<i64>,
+    sort_key: i64,
+}
+
+impl ItemRow {
+    fn item(self, tags: &mut HashMap<TaskId, Vec<String>>) -> TaskItem {
+        TaskItem {
+            id: self.id,
+            title: self.title,
+            status: TaskStatus::parse(&self.status).unwrap_or(TaskStatus::New),
+            priority: Priority::parse(&self.priority).unwrap_or_default(),
+            deadline: self.deadline,
+            start_at: self.start_at,
+            end_at: self.end_at,
+            responsible: Author::new(
+                self.responsible_id,
+                self.responsible_name,
+                self.responsible_photo,
+            ),
+            group: self.group_id.zip(self.group_name),
+            parent: self.parent_id,
+            checklist_total: self.checklist_total,
+            checklist_done: self.checklist_done,
+            activity_at: self.activity_at,
+            unseen: self.unseen == Some(1),
+            tags: tags.remove(&self.id).unwrap_or_default(),
+        }
+    }
+}
+
+/// The columns of a listed task, from `t` (tasks) with `u` (responsible) and `g` (group);
+/// the caller's unseen flag and the sort key follow.
+pub(super) const ITEM_COLUMNS: &str = "SELECT t.id, t.title, t.status, t.priority, t.deadline, \
+     t.start_at, t.end_at, t.responsible_id, u.name AS responsible_name, \
+     u.photo_file_id AS responsible_photo, t.group_id, g.name AS group_name, t.parent_id, \
+     t.checklist_total, t.checklist_done, t.activity_at, ";
+
+pub(super) const ITEM_JOINS: &str = " JOIN users u ON u.id = t.responsible_id AND u.portal_id = t.portal_id \
+     LEFT JOIN workgroups g ON g.id = t.group_id AND g.portal_id = t.portal_id";
+
+/// Tags of the listed tasks, by task.
+pub(super) async fn tags_of(
+    conn: &mut AnyConnection,
+    portal: PortalId,
+    ids: &[TaskId],
+) -> AppResult<HashMap<TaskId, Vec<String>>> {
+    let mut out: HashMap<TaskId, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut qb = QueryBuilder::<Any>::new("SELECT task_id, tag FROM task_tags WHERE portal_id = ");
+    qb.push_bind(portal).push(" AND task_id IN (");
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(") ORDER BY tag");
+    let rows: Vec<(TaskId, String)> = qb.build_query_as().fetch_all(conn).await?;
+    for (task, tag) in rows {
+        out.entry(task).or_default().push(tag);
+    }
+    Ok(out)
+}
+
+/// Rows to items, with their tags.
+pub(super) async fn items(
+    conn: &mut AnyConnection,
+    portal: PortalId,
+    rows: Vec<ItemRow>,
+) -> AppResult<Vec<TaskItem>> {
+    let ids: Vec<TaskId> = rows.iter().map(|r| r.id).collect();
+    let mut tags = tags_of(conn, portal, &ids).await?;
+    Ok(rows.into_iter().map(|r| r.item(&mut tags)).collect())
+}
+
+/// The groups the caller belongs to.
+async fn my_groups(conn: &mut AnyConnection, caller: &Caller) -> AppResult<Vec<GroupId>> {
+    Ok(sqlx::query_scalar(
+        "SELECT group_id FROM workgroup_members WHERE portal_id = ? AND user_id = ?",
+    )
+    .bind(caller.portal_id())
+    .bind(caller.user_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// One page of a section.
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    pool: &AnyPool,
+    caller: &Caller,
+    query: &TaskQuery,
+    after: Option<TaskCursor>,
+) -> AppResult<TaskPage> {
+    let mut conn = pool.acquire().await?;
+    let portal = caller.portal_id();
+    let now = now_ms();
+    let mut qb = QueryBuilder::<Any>::new(ITEM_COLUMNS);
+    // `key` is the sort column; `open` the open flag; `dl` the deadline with NO_DEADLINE.
+    let (key, open, dl, id_col) = if let Some(role) = query.section.role() {
+        let key = match query.sort {
+            TaskSort::Activity => "m.activity_at",
+            TaskSort::Deadline => "m.deadline",
+        };
+        qb.push("m.unseen, ")
+            .push(key)
+            .push(" AS sort_key FROM task_members m JOIN tasks t ON t.id = m.task_id AND t.portal_id = m.portal_id")
+            .push(ITEM_JOINS)
+            .push(" WHERE m.portal_id = ")
+            .push_bind(portal)
+            .push(" AND m.user_id = ")
+            .push_bind(caller.user_id)
+            .push(" AND m.role = ")
+            .push_bind(role.as_str());
+        (key, "m.is_open", "m.deadline", "m.task_id")
+    } else {
+        // NO_DEADLINE, spelled out so the key can be a constant.
+        let key: &'static str = match query.sort {
+            TaskSort::Activity => "t.activity_at",
+            TaskSort::Deadline => "COALESCE(t.deadline, 9999999999999)",
+        };
+        qb.push("(SELECT MAX(mm.unseen) FROM task_members mm WHERE mm.task_id = t.id AND mm.portal_id = t.portal_id AND mm.user_id = ")
+            .push_bind(caller.user_id)
+            .push(") AS unseen, ")
+            .push(key)
+            .push(" AS sort_key FROM tasks t")
+            .push(ITEM_JOINS)
+            .push(" WHERE t.portal_id = ")
+            .push_bind(portal);
+        if caller.role != Role::Admin {
+            // Seen by the people on it and the members of its group.
+            qb.push(" AND ((SELECT 1 FROM task_members v WHERE v.task_id = t.id AND v.portal_id = t.portal_id AND v.user_id = ")
+                .push_bind(caller.user_id)
+                .push(" LIMIT 1) IS NOT NULL");
+            let groups = my_groups(&mut conn, caller).await?;
+            if !groups.is_empty() {
+                qb.push(" OR t.group_id IN (");
+                let mut list = qb.separated(", ");
+                for g in groups {
+                    list.push_bind(g);
+                }
+                qb.push(")");
+            }
+            qb.push(")");
+        }
+        (
+            key,
+            "(CASE WHEN t.status IN ('new', 'in_progress', 'review') THEN 1 ELSE 0 END)",
+            "COALESCE(t.deadline, 9999999999999)",
+            "t.id",
+        )
+    };
+    match query.status {
+        StatusFilter::Open => {
+            qb.push(" AND ").push(open).push(" = 1");
+        }
+        StatusFilter::Only(status) => {
+            qb.push(" AND ")
+                .push(open)
+                .push(" = ")
+                .push_bind(i64::from(status.is_open()))
+                .push(" AND t.status = ")
+                .push_bind(status.as_str());
+        }
+        StatusFilter::Any => {}
+    }
+    if query.overdue {
+        qb.push(" AND ").push(dl).push(" < ").push_bind(now);
+    }
+    if query.due_soon {
+        qb.push(" AND ")
+            .push(dl)
+            .push(" >= ")
+            .push_bind(now)
+            .push(" AND ")
+            .push(dl)
+            .push(" < ")
+            .push_bind(now + DAY_MS);
+    }
+    if query.no_deadline {
+        qb.push(" AND ").push(dl).push(" = ").push_bind(NO_DEADLINE);
+    }
+    if query.unseen && query.section.role().is_some() {
+        qb.push(" AND m.unseen = 1");
+    }
+    if let Some(from) = query.deadline_from {
+        qb.push(" AND ").push(dl).push(" >= ").push_bind(from);
+    }
+    if let Some(to) = query.deadline_to {
+        qb.push(" AND ").push(dl).push(" < ").push_bind(to);
+    }
+    if let Some(group) = query.group {
+        qb.push(" AND t.group_id = ").push_bind(group);
+    }
+    if let Some(person) = query.responsible {
+        qb.push(" AND t.responsible_id = ").push_bind(person);
+    }
+    if let Some(tag) = query
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        qb.push(" AND (SELECT 1 FROM task_tags tt WHERE tt.task_id = t.id AND tt.portal_id = t.portal_id AND tt.tag = ")
+            .push_bind(tag.to_owned())
+            .push(" LIMIT 1) IS NOT NULL");
+    }
+    for word in query.search.split_whitespace().take(8) {
+        qb.push(" AND LOWER(t.title) LIKE ")
+            .push_bind(Db::like_pattern(word))
+            .push(" ESCAPE '!'");
+    }
+    // Activity: newest first. Deadline: nearest first.
+    let (cmp, dir) = match query.sort {
+        TaskSort::Activity => ("<", "DESC"),
+        TaskSort::Deadline => (">", "ASC"),
+    };
+    if let Some(cursor) = after {
+        qb.push(" AND (")
+            .push(key)
+            .push(format!(" {cmp} "))
+            .push_bind(cursor.key)
+            .push(" OR (")
+            .push(key)
+            .push(" = ")
+            .push_bind(cursor.key)
+            .push(format!(" AND {id_col} {cmp} "))
+            .push_bind(cursor.id)
+            .push("))");
+    }
+    qb.push(format!(" ORDER BY {key} {dir}, {id_col} {dir} LIMIT "))
+        .push((PAGE_SIZE + 1).to_string());
+    let mut rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let next = if rows.len() > PAGE_SIZE {
+        rows.truncate(PAGE_SIZE);
+        rows.last().map(|r| TaskCursor {
+            key: r.sort_key,
+            id: r.id,
+        })
+    } else {
+        None
+    };
+    Ok(TaskPage {
+        items: items(&mut conn, portal, rows).await?,
+        next,
+    })
+}
+
+/// What needs attention in each section: one indexed pass over the caller's open tasks.
+#[tracing::instrument(skip_all)]
+pub async fn counters(pool: &AnyPool, caller: &Caller) -> AppResult<TaskCounters> {
+    let now = now_ms();
+    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT role, COUNT(CASE WHEN deadline < ? THEN 1 END), \
+         COUNT(CASE WHEN deadline >= ? AND deadline < ? THEN 1 END), \
+         COUNT(CASE WHEN deadline = ? THEN 1 END), COUNT(CASE WHEN unseen = 1 THEN 1 END) \
+         FROM task_members WHERE portal_id = ? AND user_id = ? AND is_open = 1 GROUP BY role",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(now + DAY_MS)
+    .bind(NO_DEADLINE)
+    .bind(caller.portal_id())
+    .bind(caller.user_id)
+    .fetch_all(pool)
+    .await?;
+    let mut out = TaskCounters::default();
+    for (role, overdue, due_soon, no_deadline, unseen) in rows {
+        let counters = SectionCounters {
+            overdue,
+            unseen,
+            due_soon,
+            no_deadline,
+        };
+        match role.as_str() {
+            "responsible" => out.doing = counters,
+            "accomplice" => out.helping = counters,
+            "auditor" => out.observing = counters,
+            "creator" => out.assigned = counters,
+            _ => {}
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,157 @@
+//! One task with everything its page shows. Opening it marks it seen for the caller.
+
+use super::access::TaskAccess;
+use super::list::{ITEM_COLUMNS, ITEM_JOINS, ItemRow, items};
+use crate::auth::types::Role;
+use crate::error::{AppError, AppResult};
+use crate::feed::types::Author;
+use crate::ids::{TaskId, UserId};
+use crate::rich;
+use crate::ssr::caller::Caller;
+use crate::tasks::types::{LinkKind, MemberRole, TaskLink, TaskView};
+use sqlx::{Any, AnyPool, QueryBuilder};
+
+#[tracing::instrument(skip_all)]
+pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
+    let portal = caller.portal_id();
+    let mut conn = pool.acquire().await?;
+    let access = TaskAccess::load(&mut conn, caller, id).await?;
+    sqlx::query(
+        "UPDATE task_members SET unseen = 0 WHERE task_id = ? AND portal_id = ? AND user_id = ? AND unseen = 1",
+    )
+    .bind(id)
+    .bind(portal)
+    .bind(caller.user_id)
+    .execute(&mut *conn)
+    .await?;
+
+    let item_query = |condition: &str| {
+        let mut qb = QueryBuilder::<Any>::new(ITEM_COLUMNS);
+        qb.push("0 AS unseen, t.id AS sort_key FROM tasks t")
+            .push(ITEM_JOINS)
+            .push(" WHERE t.portal_id = ")
+            .push_bind(portal)
+            .push(condition)
+            .push_bind(id)
+            .push(" ORDER BY t.id LIMIT 500");
+        qb
+    };
+    let rows: Vec<ItemRow> = item_query(" AND t.id = ")
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+    let item = items(&mut conn, portal, rows)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let rows: Vec<ItemRow> = item_query(" AND t.parent_id = ")
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?;
+    // Only the subtasks the caller may see themselves.
+    let mut visible = Vec::with_capacity(rows.len());
+    for row in rows {
+        if caller.role == Role::Admin || TaskAccess::load(&mut conn, caller, row.id).await.is_ok() {
+            visible.push(row);
+        }
+    }
+    let subtasks = items(&mut conn, portal, visible).await?;
+
+    #[derive(sqlx::FromRow)]
+    struct Extra {
+        description: String,
+        require_review: i64,
+        estimate_minutes: Option<i64>,
+        spent_seconds: i64,
+        created_at: i64,
+        closed_at: Option<i64>,
+        creator_name: String,
+        creator_photo: Option<i64>,
+        parent_title: Option<String>,
+    }
+    let extra: Extra = sqlx::query_as(
+        "SELECT t.description, t.require_review, t.estimate_minutes, t.spent_seconds, t.created_at, \
+         t.closed_at, c.name AS creator_name, c.photo_file_id AS creator_photo, p.title AS parent_title \
+         FROM tasks t JOIN users c ON c.id = t.creator_id AND c.portal_id = t.portal_id \
+         LEFT JOIN tasks p ON p.id = t.parent_id AND p.portal_id = t.portal_id \
+         WHERE t.id = ? AND t.portal_id = ?",
+    )
+    .bind(id)
+    .bind(portal)
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let people: Vec<(UserId, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT m.user_id, m.role, u.name, u.photo_file_id FROM task_members m \
+         JOIN users u ON u.id = m.user_id AND u.portal_id = m.portal_id \
+         WHERE m.task_id = ? AND m.portal_id = ? AND m.role IN ('accomplice', 'auditor') ORDER BY u.name",
+    )
+    .bind(id)
+    .bind(portal)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut accomplices, mut auditors) = (Vec::new(), Vec::new());
+    for (user, role, name, photo) in people {
+        let person = Author::new(user, name, photo);
+        match MemberRole::parse(&role) {
+            Some(MemberRole::Accomplice) => accomplices.push(person),
+            Some(MemberRole::Auditor) => auditors.push(person),
+            _ => {}
+        }
+    }
+
+    let links: Vec<(TaskId, TaskId, String, String)> = sqlx::query_as(
+        "SELECT l.predecessor_id, l.successor_id, l.kind, t.title FROM task_links l \
+         JOIN tasks t ON t.portal_id = l.portal_id \
+         AND t.id = CASE WHEN l.predecessor_id = ? THEN l.successor_id ELSE l.predecessor_id END \
+         WHERE l.portal_id = ? AND (l.predecessor_id = ? OR l.successor_id = ?) ORDER BY t.title",
+    )
+    .bind(id)
+    .bind(portal)
+    .bind(id)
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let (mut predecessors, mut successors) = (Vec::new(), Vec::new());
+    for (predecessor, successor, kind, title) in links {
+        let Some(kind) = LinkKind::parse(&kind) else {
+            continue;
+        };
+        let link = TaskLink {
+            predecessor,
+            successor,
+            kind,
+            title,
+        };
+        if successor == id {
+            predecessors.push(link);
+        } else {
+            successors.push(link);
+        }
+    }
+    drop(conn);
+
+    let creator = Author::new(access.creator, extra.creator_name, extra.creator_photo);
+    Ok(TaskView {
+        item,
+        description: rich::parse(&extra.description),
+        description_source: extra.description,
+        creator,
+        accomplices,
+        auditors,
+        require_review: extra.require_review == 1,
+        estimate_minutes: extra.estimate_minutes,
+        spent_seconds: extra.spent_seconds,
+        created_at: extra.created_at,
+        closed_at: extra.closed_at,
+        parent_title: extra.parent_title,
+        subtasks,
+        checklist: super::checklist::load(pool, portal, id).await?,
+        comments: super::comments::load(pool, portal, id).await?,
+        history: super::history::load(pool, portal, id).await?,
+        predecessors,
+        successors,
+        rights: access.rights(),
+        actions: access.actions(),
+    })
+}

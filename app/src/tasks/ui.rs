@@ -1,0 +1,195 @@
+//! Pages of tasks: the list (sections, counters, filters; list, board and plan views), one
+//! task, and the form for a new or edited task.
+
+mod board;
+mod checklist;
+mod form;
+mod list;
+mod page;
+mod people;
+mod plan;
+mod row;
+
+pub use form::{EditTaskPage, NewTaskPage};
+pub use list::TasksPage;
+pub use page::TaskPage;
+
+use super::types::{Section, StatusFilter, TaskItem, TaskQuery, TaskSort, TaskStatus};
+use crate::ui::dates::{date_input, day_ms, short_datetime};
+use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
+
+/// A status as a coloured tag.
+#[component]
+fn StatusTag(status: TaskStatus) -> impl IntoView {
+    let class = match status {
+        TaskStatus::New => "tag",
+        TaskStatus::InProgress => "tag tag-accent",
+        TaskStatus::Review => "tag tag-amber",
+        TaskStatus::Done => "tag tag-green",
+        TaskStatus::Deferred => "tag tag-outline",
+    };
+    view! { <span class=class data-status=status.as_str()>{status.label()}</span> }
+}
+
+/// The deadline, red when overdue, amber within a day; "No deadline" in grey.
+#[component]
+fn Deadline(item: TaskItem, now: i64) -> impl IntoView {
+    match item.deadline {
+        None => view! { <span class="deadline deadline-none">"No deadline"</span> }.into_any(),
+        Some(deadline) => {
+            let open = item.status.is_open();
+            let class = if open && deadline < now {
+                "deadline deadline-overdue"
+            } else if open && deadline < now + 86_400_000 {
+                "deadline deadline-soon"
+            } else {
+                "deadline"
+            };
+            let title = if open && deadline < now {
+                "Overdue"
+            } else {
+                "Deadline"
+            };
+            view! { <span class=class title=title>{short_datetime(deadline, now)}</span> }
+                .into_any()
+        }
+    }
+}
+
+/// The list's query from the address: `?section=helping&status=any&sort=deadline&q=…`.
+fn query_from(params: &ParamsMap) -> TaskQuery {
+    let flag = |name: &str| params.get(name).is_some_and(|v| v == "1");
+    TaskQuery {
+        section: params
+            .get("section")
+            .and_then(|s| Section::parse(&s))
+            .unwrap_or_default(),
+        status: match params.get("status").as_deref() {
+            Some("any") => StatusFilter::Any,
+            Some(s) => TaskStatus::parse(s)
+                .map(StatusFilter::Only)
+                .unwrap_or_default(),
+            None => StatusFilter::Open,
+        },
+        sort: params
+            .get("sort")
+            .and_then(|s| TaskSort::parse(&s))
+            .unwrap_or_default(),
+        deadline_from: params.get("from").and_then(|d| day_ms(&d)),
+        deadline_to: params
+            .get("to")
+            .and_then(|d| day_ms(&d))
+            .map(|ms| ms + 86_400_000),
+        tag: params.get("tag").filter(|t| !t.is_empty()),
+        group: params.get("group").and_then(|g| g.parse().ok()),
+        responsible: params.get("responsible").and_then(|r| r.parse().ok()),
+        search: params.get("q").unwrap_or_default(),
+        overdue: flag("overdue"),
+        unseen: flag("unseen"),
+        due_soon: flag("soon"),
+        no_deadline: flag("nodeadline"),
+    }
+}
+
+/// The address of a list query (the inverse of `query_from`), keeping the view.
+fn href_of(query: &TaskQuery, view: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut add = |name: &str, value: String| {
+        parts.push(format!("{name}={}", encode(&value)));
+    };
+    if query.section != Section::Doing {
+        add("section", query.section.as_str().to_owned());
+    }
+    match query.status {
+        StatusFilter::Open => {}
+        StatusFilter::Any => add("status", "any".to_owned()),
+        StatusFilter::Only(s) => add("status", s.as_str().to_owned()),
+    }
+    if query.sort != TaskSort::Activity {
+        add("sort", query.sort.as_str().to_owned());
+    }
+    if let Some(from) = query.deadline_from {
+        add("from", date_input(from));
+    }
+    if let Some(to) = query.deadline_to {
+        add("to", date_input(to - 86_400_000));
+    }
+    if let Some(tag) = &query.tag {
+        add("tag", tag.clone());
+    }
+    if let Some(group) = query.group {
+        add("group", group.to_string());
+    }
+    if let Some(person) = query.responsible {
+        add("responsible", person.to_string());
+    }
+    if !query.search.is_empty() {
+        add("q", query.search.clone());
+    }
+    for (flag, name) in [
+        (query.overdue, "overdue"),
+        (query.unseen, "unseen"),
+        (query.due_soon, "soon"),
+        (query.no_deadline, "nodeadline"),
+    ] {
+        if flag {
+            add(name, "1".to_owned());
+        }
+    }
+    if view != "list" {
+        add("view", view.to_owned());
+    }
+    if parts.is_empty() {
+        "/tasks".to_owned()
+    } else {
+        format!("/tasks?{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes a query value.
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn list_addresses_round_trip() {
+        let query = TaskQuery {
+            section: Section::Assigned,
+            status: StatusFilter::Only(TaskStatus::Review),
+            sort: TaskSort::Deadline,
+            deadline_from: day_ms("2026-11-01"),
+            deadline_to: day_ms("2026-12-01"),
+            tag: Some("q4 plan".to_owned()),
+            search: "fix & ship".to_owned(),
+            overdue: true,
+            ..Default::default()
+        };
+        let href = href_of(&query, "board");
+        let params = ParamsMap::from_iter(
+            href.trim_start_matches("/tasks?")
+                .split('&')
+                .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+                .map(|(k, v)| {
+                    let v = v.replace("%20", " ").replace("%26", "&");
+                    (k.to_owned(), v)
+                }),
+        );
+        assert_eq!(query_from(&params), query);
+        assert_eq!(params.get("view").as_deref(), Some("board"));
+        assert_eq!(href_of(&TaskQuery::default(), "list"), "/tasks");
+    }
+}

@@ -1,0 +1,281 @@
+//! `/tasks/new` and `/tasks/:id/edit`: the task form. A new task may come with its project
+//! (`?group=`) or parent (`?parent=`) already chosen.
+
+use super::people::PeoplePicker;
+use crate::error::AppError;
+use crate::ids::{GroupId, TaskId, UserId};
+use crate::rich::RichEditor;
+use crate::shell::layout::{Live, refresh_task_counters, use_me};
+use crate::tasks::api::{create_task, task, update_task};
+use crate::tasks::types::{Priority, TaskForm};
+use crate::ui::dates::{date_input, datetime_input, datetime_ms, day_ms};
+use crate::ui::{ErrorBox, PageHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+#[component]
+pub fn NewTaskPage() -> impl IntoView {
+    let query = use_query_map();
+    let (group, parent) = query.with_untracked(|q| {
+        (
+            q.get("group").and_then(|g| g.parse::<GroupId>().ok()),
+            q.get("parent").and_then(|p| p.parse::<TaskId>().ok()),
+        )
+    });
+    let me = use_me();
+    let initial = TaskForm {
+        responsible: Some(me.user_id),
+        group,
+        parent,
+        ..Default::default()
+    };
+    view! {
+        <PageHeader title="New task"/>
+        <TaskEditor initial id=None/>
+    }
+}
+
+#[component]
+pub fn EditTaskPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<TaskId>().ok()));
+    let loaded = Resource::new(
+        move || id,
+        |id| async move {
+            match id {
+                Some(id) => task(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <PageHeader title="Edit task"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading the task…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    Ok(view) if !view.rights.edit => view! { <ErrorBox error=AppError::Forbidden/> }.into_any(),
+                    Ok(view) => {
+                        let initial = TaskForm {
+                            title: view.item.title.clone(),
+                            description: view.description_source.clone(),
+                            responsible: Some(view.item.responsible.id),
+                            accomplices: view.accomplices.iter().map(|a| a.id).collect(),
+                            auditors: view.auditors.iter().map(|a| a.id).collect(),
+                            priority: view.item.priority,
+                            group: view.item.group.as_ref().map(|g| g.0),
+                            parent: view.item.parent,
+                            start_at: view.item.start_at,
+                            end_at: view.item.end_at,
+                            deadline: view.item.deadline,
+                            estimate_minutes: view.estimate_minutes,
+                            require_review: view.require_review,
+                            tags: view.item.tags.clone(),
+                            checklist: Vec::new(),
+                        };
+                        view! { <TaskEditor initial id=Some(view.item.id)/> }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
+    let me = use_me();
+    let live = expect_context::<Live>();
+    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
+    let groups = Resource::new(|| (), |_| crate::groups::api::groups(true));
+    let title = RwSignal::new(initial.title.clone());
+    let description = RwSignal::new(initial.description.clone());
+    let responsible = RwSignal::new(initial.responsible.unwrap_or(me.user_id));
+    let accomplices = RwSignal::new(initial.accomplices.clone());
+    let auditors = RwSignal::new(initial.auditors.clone());
+    let priority = RwSignal::new(initial.priority);
+    let group = RwSignal::new(initial.group);
+    let deadline = RwSignal::new(initial.deadline.map(datetime_input).unwrap_or_default());
+    let start = RwSignal::new(initial.start_at.map(date_input).unwrap_or_default());
+    let end = RwSignal::new(initial.end_at.map(date_input).unwrap_or_default());
+    let tags = RwSignal::new(initial.tags.join(", "));
+    let estimate = RwSignal::new(
+        initial
+            .estimate_minutes
+            .map(|m| format!("{}", m as f64 / 60.0))
+            .unwrap_or_default(),
+    );
+    let review = RwSignal::new(initial.require_review);
+    let checklist = RwSignal::new(String::new());
+    let parent = initial.parent;
+    let error = RwSignal::new(None::<AppError>);
+    let saving = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let form = move || -> Result<TaskForm, AppError> {
+        let date = |value: String, what: &str, parse: fn(&str) -> Option<i64>| {
+            if value.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse(&value)
+                    .map(Some)
+                    .ok_or_else(|| AppError::invalid(format!("The {what} is not a valid date.")))
+            }
+        };
+        let estimate = estimate.get_untracked();
+        let estimate_minutes = if estimate.trim().is_empty() {
+            None
+        } else {
+            let hours: f64 =
+                estimate.trim().replace(',', ".").parse().map_err(|_| {
+                    AppError::invalid("The estimate is a number of hours, like 1.5.")
+                })?;
+            Some((hours * 60.0).round() as i64)
+        };
+        Ok(TaskForm {
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            responsible: Some(responsible.get_untracked()),
+            accomplices: accomplices.get_untracked(),
+            auditors: auditors.get_untracked(),
+            priority: priority.get_untracked(),
+            group: group.get_untracked(),
+            parent,
+            start_at: date(start.get_untracked(), "start", day_ms)?,
+            // The end date is inclusive: the task ends at the close of that day.
+            end_at: date(end.get_untracked(), "end", day_ms)?.map(|ms| ms + 86_400_000 - 60_000),
+            deadline: date(deadline.get_untracked(), "deadline", datetime_ms)?,
+            estimate_minutes,
+            require_review: review.get_untracked(),
+            tags: tags
+                .get_untracked()
+                .split(',')
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            checklist: checklist
+                .get_untracked()
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect(),
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = match form() {
+            Ok(f) => f,
+            Err(e) => return error.set(Some(e)),
+        };
+        error.set(None);
+        saving.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = match id {
+                Some(id) => update_task(id, form).await.map(|_| id),
+                None => create_task(form).await,
+            };
+            saving.set(false);
+            match result {
+                Ok(id) => {
+                    refresh_task_counters(live);
+                    navigate(&format!("/tasks/{id}"), Default::default());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let cancel_href = match id {
+        Some(id) => format!("/tasks/{id}"),
+        None => "/tasks".to_owned(),
+    };
+    view! {
+        <form class="card form task-form" on:submit=submit data-testid="task-form">
+            <label>"What needs to be done"
+                <input type="text" required maxlength="250" placeholder="e.g. Prepare the Q4 report"
+                    data-testid="task-title" prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
+            </label>
+            <div class="field">
+                <span class="field-label">"Description"</span>
+                <RichEditor value=description placeholder="Details, links, @mentions…" label="Description" rows=5 on_submit=Callback::new(|_| ()) toolbar=true/>
+            </div>
+            <div class="grid-2">
+                <Transition fallback=|| view! { <p class="muted">"Loading people…"</p> }>
+                    {move || people.get().map(|list| {
+                        // Extranet users cannot list the company: they pick themselves.
+                        let list = list.unwrap_or_else(|_| vec![(me.user_id, me.name.clone())]);
+                        view! {
+                            <label>"Responsible"
+                                <select data-testid="task-responsible" on:change=move |ev| {
+                                    if let Ok(id) = event_target_value(&ev).parse::<UserId>() { responsible.set(id) }
+                                }>
+                                    {list.iter().map(|(id, name)| view! {
+                                        <option value=id.to_string() selected=responsible.get_untracked() == *id>{name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            <PeoplePicker label="Co-executors" chosen=accomplices options=list.clone() testid="task-accomplices"/>
+                            <PeoplePicker label="Observers" chosen=auditors options=list testid="task-auditors"/>
+                        }
+                    })}
+                </Transition>
+                <div class="form-column">
+                    <label>"Deadline"
+                        <input type="datetime-local" data-testid="task-deadline" prop:value=deadline
+                            on:input=move |ev| deadline.set(event_target_value(&ev))/>
+                    </label>
+                    <div class="grid-2 tight">
+                        <label>"Starts"
+                            <input type="date" data-testid="task-start" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                        </label>
+                        <label>"Ends"
+                            <input type="date" data-testid="task-end" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                        </label>
+                    </div>
+                    <p class="muted small">"Times are in UTC."</p>
+                    <label>"Priority"
+                        <select on:change=move |ev| priority.set(Priority::parse(&event_target_value(&ev)).unwrap_or_default())>
+                            {Priority::ALL.iter().map(|p| view! {
+                                <option value=p.as_str() selected=priority.get_untracked() == *p>{p.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <Transition fallback=|| ()>
+                        {move || groups.get().and_then(Result::ok).map(|list| view! {
+                            <label>"Project or group"
+                                <select data-testid="task-group" on:change=move |ev| group.set(event_target_value(&ev).parse::<GroupId>().ok())>
+                                    <option value="">"None (a personal task)"</option>
+                                    {list.into_iter().map(|g| view! {
+                                        <option value=g.id.to_string() selected=group.get_untracked() == Some(g.id)>{g.name}</option>
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                        })}
+                    </Transition>
+                    <label>"Tags"
+                        <input type="text" placeholder="design, q4" prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
+                    </label>
+                    <label>"Estimate (hours)"
+                        <input type="text" inputmode="decimal" placeholder="e.g. 4" prop:value=estimate on:input=move |ev| estimate.set(event_target_value(&ev))/>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" prop:checked=review on:change=move |ev| review.set(event_target_checked(&ev))/>
+                        "I review the result before it counts as done"
+                    </label>
+                </div>
+            </div>
+            {id.is_none().then(|| view! {
+                <label>"Checklist (one item per line)"
+                    <textarea rows="4" data-testid="task-checklist" placeholder="Draft\nReview with the team\nPublish"
+                        prop:value=checklist on:input=move |ev| checklist.set(event_target_value(&ev))></textarea>
+                </label>
+            })}
+            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            <div class="row">
+                <button class="btn btn-primary" type="submit" data-testid="task-save" disabled=move || saving.get()>
+                    {if id.is_some() { "Save changes" } else { "Create task" }}
+                </button>
+                <a class="btn" href=cancel_href>"Cancel"</a>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,343 @@
+//! `/tasks`: the sections with their counters, filters and saved filters, and the tasks as a
+//! list, a board or a plan. Everything the page shows is in its address, so every view can
+//! be linked and works before the page's code has loaded.
+
+use super::board::Board;
+use super::plan::Plan;
+use super::row::TaskRow;
+use super::{href_of, query_from};
+use crate::error::AppError;
+use crate::shell::layout::Live;
+use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
+use crate::tasks::types::{
+    Section, SectionCounters, StatusFilter, TaskCursor, TaskItem, TaskQuery, TaskSort, TaskStatus,
+};
+use crate::ui::dates::date_input;
+use crate::ui::page::now_ms;
+use crate::ui::{EmptyState, ErrorBox, PageHeader};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn TasksPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| params.with(query_from));
+    let view_name = Memo::new(move |_| {
+        params.with(|p| match p.get("view").as_deref() {
+            Some("board") => "board",
+            Some("plan") => "plan",
+            _ => "list",
+        })
+    });
+    let live = expect_context::<Live>();
+    let new_href = move || match query.with(|q| q.group) {
+        Some(group) => format!("/tasks/new?group={group}"),
+        None => "/tasks/new".to_owned(),
+    };
+    view! {
+        <PageHeader title="Tasks" subtitle="What needs you now, and everything you are working on.">
+            <a class="btn btn-primary" href=new_href data-testid="new-task">"New task"</a>
+        </PageHeader>
+        <SectionTabs query view_name live/>
+        <Toolbar query view_name/>
+        {move || match view_name.get() {
+            "board" => view! { <Board query=query.get() live/> }.into_any(),
+            "plan" => view! { <Plan live/> }.into_any(),
+            _ => view! { <TaskList query live/> }.into_any(),
+        }}
+    }
+}
+
+/// The five sections, each with what needs attention in it.
+#[component]
+fn SectionTabs(query: Memo<TaskQuery>, view_name: Memo<&'static str>, live: Live) -> impl IntoView {
+    let tab = move |section: Section| {
+        let href = move || {
+            href_of(
+                &TaskQuery {
+                    section,
+                    ..Default::default()
+                },
+                view_name.get(),
+            )
+        };
+        let count = move || {
+            live.task_counters
+                .with(|c| c.of(section))
+                .map(|c| (c.overdue, c.unseen))
+        };
+        view! {
+            <a class="tab" class:active=move || query.with(|q| q.section == section) href=href
+                data-testid=format!("section-{}", section.as_str())>
+                {section.label()}
+                {move || count().map(|(overdue, unseen)| view! {
+                    {(overdue > 0).then(|| view! { <span class="counter counter-red" title="Overdue">{overdue}</span> })}
+                    {(unseen > 0).then(|| view! { <span class="counter" title="Not viewed">{unseen}</span> })}
+                })}
+            </a>
+        }
+    };
+    view! {
+        <nav class="tabs task-sections" aria-label="Task sections">
+            {Section::ALL.iter().map(|s| tab(*s)).collect_view()}
+        </nav>
+        {move || {
+            let q = query.get();
+            live.task_counters.with(|c| c.of(q.section)).map(|c| view! { <CounterChips counters=c query=q view_name/> })
+        }}
+    }
+}
+
+/// "2 overdue · 1 not viewed · 3 due within 24 h · 5 without deadline", each a filter.
+#[component]
+fn CounterChips(
+    counters: SectionCounters,
+    query: TaskQuery,
+    view_name: Memo<&'static str>,
+) -> impl IntoView {
+    let chip = |n: i64,
+                label: &'static str,
+                class: &'static str,
+                set: fn(&mut TaskQuery),
+                on: bool,
+                testid: &'static str| {
+        let mut target = TaskQuery {
+            section: query.section,
+            ..Default::default()
+        };
+        if !on {
+            set(&mut target);
+        }
+        let href = href_of(&target, view_name.get_untracked());
+        view! {
+            <a class=format!("chip {class}") class:chip-on=on class:chip-zero=n == 0 href=href data-testid=testid>
+                <span class="chip-count">{n}</span>" "{label}
+            </a>
+        }
+    };
+    view! {
+        <div class="counter-chips" aria-label="What needs attention">
+            {chip(counters.overdue, "overdue", "chip-red", |q| q.overdue = true, query.overdue, "count-overdue")}
+            {chip(counters.unseen, "not viewed", "chip-blue", |q| q.unseen = true, query.unseen, "count-unseen")}
+            {chip(counters.due_soon, "due within 24 h", "chip-amber", |q| q.due_soon = true, query.due_soon, "count-soon")}
+            {chip(counters.no_deadline, "without deadline", "chip-grey", |q| q.no_deadline = true, query.no_deadline, "count-nodeadline")}
+        </div>
+    }
+}
+
+/// Search, status, order, more filters, and saved filters.
+#[component]
+fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoView {
+    let more_open = RwSignal::new(false);
+    let groups = Resource::new(|| (), |_| crate::groups::api::groups(true));
+    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
+    let q = move || query.get();
+    let status_value = move || match q().status {
+        StatusFilter::Open => "open".to_owned(),
+        StatusFilter::Any => "any".to_owned(),
+        StatusFilter::Only(s) => s.as_str().to_owned(),
+    };
+    let has_more = move || {
+        let q = q();
+        q.deadline_from.is_some()
+            || q.deadline_to.is_some()
+            || q.tag.is_some()
+            || q.group.is_some()
+            || q.responsible.is_some()
+    };
+    view! {
+        <form class="toolbar task-toolbar" method="get" action="/tasks">
+            <input type="hidden" name="section" value=move || q().section.as_str()/>
+            {move || (view_name.get() != "list").then(|| view! { <input type="hidden" name="view" value=view_name.get()/> })}
+            <input type="search" name="q" placeholder="Search task titles" aria-label="Search task titles" value=move || q().search/>
+            <select name="status" aria-label="Status" prop:value=status_value>
+                <option value="open">"Open tasks"</option>
+                {TaskStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                <option value="any">"Any status"</option>
+            </select>
+            <select name="sort" aria-label="Order" prop:value=move || q().sort.as_str()>
+                {TaskSort::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+            </select>
+            <button type="button" class="btn" aria-expanded=move || more_open.get().to_string()
+                on:click=move |_| more_open.update(|o| *o = !*o)>"More filters"</button>
+            <button class="btn btn-primary" type="submit">"Apply"</button>
+            <div class="filter-fields" class:hidden=move || !more_open.get() && !has_more()>
+                <label class="inline">"Deadline from"
+                    <input type="date" name="from" value=move || q().deadline_from.map(date_input).unwrap_or_default()/>
+                </label>
+                <label class="inline">"to"
+                    <input type="date" name="to" value=move || q().deadline_to.map(|t| date_input(t - 86_400_000)).unwrap_or_default()/>
+                </label>
+                <input type="text" name="tag" placeholder="Tag" aria-label="Tag" value=move || q().tag.unwrap_or_default()/>
+                <Suspense fallback=|| ()>
+                    {move || groups.get().and_then(Result::ok).map(|list| {
+                        let selected = q().group;
+                        view! {
+                            <select name="group" aria-label="Project or group">
+                                <option value="">"Any project"</option>
+                                {list.into_iter().map(|g| view! {
+                                    <option value=g.id.to_string() selected=selected == Some(g.id)>{g.name}</option>
+                                }).collect_view()}
+                            </select>
+                        }
+                    })}
+                    {move || people.get().and_then(Result::ok).map(|list| {
+                        let selected = q().responsible;
+                        view! {
+                            <select name="responsible" aria-label="Responsible">
+                                <option value="">"Anyone responsible"</option>
+                                {list.into_iter().map(|(id, name)| view! {
+                                    <option value=id.to_string() selected=selected == Some(id)>{name}</option>
+                                }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </form>
+        <div class="row between task-views">
+            <SavedFilters query view_name/>
+            <nav class="segmented" aria-label="View">
+                {[("list", "List"), ("board", "Board"), ("plan", "My plan")].into_iter().map(|(name, label)| view! {
+                    <a class="segment" class:active=move || view_name.get() == name
+                        href=move || href_of(&q(), name) data-testid=format!("view-{name}")>{label}</a>
+                }).collect_view()}
+            </nav>
+        </div>
+    }
+}
+
+/// The caller's saved filters as links, and saving the current one under a name.
+#[component]
+fn SavedFilters(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let saved = Resource::new(move || version.get(), |_| task_filters());
+    let naming = RwSignal::new(false);
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (n, q) = (name.get_untracked(), query.get_untracked());
+        leptos::task::spawn_local(async move {
+            match save_task_filter(n, q).await {
+                Ok(_) => {
+                    naming.set(false);
+                    name.set(String::new());
+                    error.set(None);
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |id| {
+        leptos::task::spawn_local(async move {
+            if delete_task_filter(id).await.is_ok() {
+                version.update(|v| *v += 1);
+            }
+        });
+    };
+    view! {
+        <div class="saved-filters">
+            <Transition fallback=|| ()>
+                {move || saved.get().and_then(Result::ok).map(|list| list.into_iter().map(|f| {
+                    let id = f.id;
+                    let href = href_of(&f.query, view_name.get_untracked());
+                    view! {
+                        <span class="chip chip-saved">
+                            <a href=href>{f.name}</a>
+                            <button type="button" class="chip-x" aria-label="Delete this saved filter"
+                                on:click=move |_| remove(id)>"×"</button>
+                        </span>
+                    }
+                }).collect_view())}
+            </Transition>
+            {move || if naming.get() {
+                view! {
+                    <form class="inline-form" on:submit=save>
+                        <input type="text" required maxlength="60" placeholder="Name this filter" aria-label="Filter name"
+                            prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+                        <button class="btn btn-small" type="submit">"Save"</button>
+                        <button class="link-btn" type="button" on:click=move |_| naming.set(false)>"Cancel"</button>
+                    </form>
+                }.into_any()
+            } else {
+                view! { <button type="button" class="link-btn" on:click=move |_| naming.set(true)>"+ Save this filter"</button> }.into_any()
+            }}
+            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        </div>
+    }
+}
+
+/// The list view: rows, and "Show more" for the next page.
+#[component]
+fn TaskList(query: Memo<TaskQuery>, live: Live) -> impl IntoView {
+    let first = Resource::new(
+        move || (query.get(), live.task_version.get()),
+        |(q, _)| tasks(q, None),
+    );
+    let more = RwSignal::new(Vec::<TaskItem>::new());
+    let next = RwSignal::new(None::<Option<TaskCursor>>);
+    let loading = RwSignal::new(false);
+    Effect::new(move |_| {
+        query.track();
+        live.task_version.track();
+        more.set(Vec::new());
+        next.set(None);
+    });
+    let load_more = move |cursor: TaskCursor| {
+        loading.set(true);
+        let q = query.get_untracked();
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = tasks(q, Some(cursor)).await {
+                more.update(|m| m.extend(page.items));
+                next.set(Some(page.next));
+            }
+            loading.set(false);
+        });
+    };
+    let now = now_ms();
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading tasks…"</p> }>
+            {move || Suspend::new(async move {
+                match first.await {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    Ok(page) if page.items.is_empty() => {
+                        let q = query.get_untracked();
+                        let filtered = q != TaskQuery { section: q.section, ..Default::default() };
+                        let (title, hint) = if filtered {
+                            ("No tasks match", "Try another filter, or show tasks of any status.")
+                        } else {
+                            match q.section {
+                                Section::Doing => ("Nothing on your plate", "Tasks you are responsible for appear here. Create one, or ask a colleague to assign you one."),
+                                Section::Helping => ("You're not helping on any task", "Tasks that name you as a co-executor appear here."),
+                                Section::Observing => ("You're not observing any task", "Tasks that name you as an observer appear here."),
+                                Section::Assigned => ("You haven't assigned any task", "Tasks you create for others appear here, so you can follow them."),
+                                Section::All => ("No tasks yet", "Create the first one."),
+                            }
+                        };
+                        view! {
+                            <EmptyState title hint>
+                                <a class="btn btn-primary" href="/tasks/new">"New task"</a>
+                            </EmptyState>
+                        }.into_any()
+                    }
+                    Ok(page) => {
+                        let first_next = page.next;
+                        view! {
+                            <ul class="task-list card" data-testid="task-list">
+                                {page.items.into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}
+                                {move || more.get().into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}
+                            </ul>
+                            {move || next.get().unwrap_or(first_next).map(|cursor| view! {
+                                <button class="btn load-more" disabled=move || loading.get() on:click=move |_| load_more(cursor)>
+                                    {move || if loading.get() { "Loading…" } else { "Show more" }}
+                                </button>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,659 @@
+//! Tasks through their server functions, on both backends: sections and counters, who may do
+//! what, review and delegation, checklists, keyset pages, dependencies, live events, and bad
+//! input that changes nothing.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::{Client, TestServer, accept, invite, next_event_of, websocket};
+use serde_json::{Value, json};
+
+const HOUR: i64 = 3_600_000;
+
+fn now() -> i64 {
+    app::ssr::now_ms()
+}
+
+/// Ann (admin), employees Bob, Carl, Dave and Eve, and Xena, an outside partner.
+struct Company {
+    ann: Client,
+    bob: Client,
+    carl: Client,
+    dave: Client,
+    eve: Client,
+    xena: Client,
+}
+
+async fn company(server: &TestServer, slug: &str) -> Company {
+    let ann = server.sign_up(slug, &format!("ann@{slug}.test")).await;
+    let mut people = Vec::new();
+    for (name, role) in [
+        ("Bob Baker", "employee"),
+        ("Carl Cook", "employee"),
+        ("Dave Dyer", "employee"),
+        ("Eve Evans", "employee"),
+        ("Xena Partner", "extranet"),
+    ] {
+        let email = format!(
+            "{}@{slug}.test",
+            name.split(' ').next().unwrap().to_lowercase()
+        );
+        people.push(accept(server, &invite(&ann, &email, role).await, name).await);
+    }
+    let mut people = people.into_iter();
+    Company {
+        ann,
+        bob: people.next().unwrap(),
+        carl: people.next().unwrap(),
+        dave: people.next().unwrap(),
+        eve: people.next().unwrap(),
+        xena: people.next().unwrap(),
+    }
+}
+
+async fn create(client: &Client, form: Value) -> i64 {
+    client
+        .ok_json("create_task", json!({ "form": form }))
+        .await
+        .as_i64()
+        .unwrap()
+}
+
+async fn section(client: &Client, section: &str) -> Vec<i64> {
+    let page = client
+        .ok_json("tasks", json!({ "query": { "section": section } }))
+        .await;
+    ids(&page)
+}
+
+fn ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn counters(client: &Client) -> Value {
+    client.ok_json("my_task_counters", json!({})).await
+}
+
+both_backends!(
+    sections_counters_rights_and_review,
+    |server: TestServer| async move {
+        let c = company(&server, "acme").await;
+        let (bob_id, carl_id, dave_id) = (
+            c.bob.me_id().await,
+            c.carl.me_id().await,
+            c.dave.me_id().await,
+        );
+
+        // Bob assigns Carl a task that is already overdue, with Dave observing and a review.
+        let task = create(
+            &c.bob,
+            json!({
+                "title": "Quarterly report",
+                "description": "Numbers for @[Carl Cook](user:{carl_id}) to check.",
+                "responsible": carl_id,
+                "auditors": [dave_id],
+                "deadline": now() - HOUR,
+                "require_review": true,
+                "tags": ["finance", "q4"],
+                "checklist": ["Collect numbers", "Draft", "Send"],
+            }),
+        )
+        .await;
+
+        assert_eq!(section(&c.carl, "doing").await, [task]);
+        assert_eq!(section(&c.bob, "assigned").await, [task]);
+        assert_eq!(section(&c.dave, "observing").await, [task]);
+        assert!(section(&c.bob, "doing").await.is_empty());
+        let carl = counters(&c.carl).await;
+        assert_eq!(carl["doing"]["overdue"], 1);
+        assert_eq!(carl["doing"]["unseen"], 1);
+        assert_eq!(counters(&c.bob).await["assigned"]["unseen"], 0);
+
+        // Carl was told; opening the task marks it seen.
+        let bell = c.carl.ok("notifications", &[]).await;
+        assert!(
+            bell[0]["title"]
+                .as_str()
+                .unwrap()
+                .contains("assigned you a task")
+        );
+        let view = c.carl.ok_json("task", json!({ "id": task })).await;
+        assert_eq!(view["item"]["checklist_total"], 3);
+        assert_eq!(view["item"]["tags"], json!(["finance", "q4"]));
+        assert_eq!(view["rights"]["edit"], false);
+        assert_eq!(view["rights"]["checklist"], true);
+        assert_eq!(view["actions"], json!(["start", "complete", "defer"]));
+        assert_eq!(counters(&c.carl).await["doing"]["unseen"], 0);
+
+        // The observer reads and comments, and changes nothing else.
+        let view = c.dave.ok_json("task", json!({ "id": task })).await;
+        assert_eq!(view["actions"], json!([]));
+        let item = view["checklist"][0]["id"].as_i64().unwrap();
+        c.dave
+            .refused_json(
+                "update_task",
+                json!({ "id": task, "form": { "title": "Mine now" } }),
+                "Forbidden",
+            )
+            .await;
+        c.dave
+            .refused_json(
+                "act_on_task",
+                json!({ "id": task, "action": "start" }),
+                "Forbidden",
+            )
+            .await;
+        c.dave
+            .refused_json(
+                "tick_checklist_item",
+                json!({ "item": item, "done": true }),
+                "Forbidden",
+            )
+            .await;
+        c.dave
+            .refused_json(
+                "set_task_dates",
+                json!({ "id": task, "deadline": now() + 48 * HOUR }),
+                "Forbidden",
+            )
+            .await;
+        c.dave
+            .ok_json(
+                "comment_task",
+                json!({ "id": task, "body": "Watching this one." }),
+            )
+            .await;
+
+        // Someone not on it, and the outside partner, cannot even find it.
+        for outsider in [&c.eve, &c.xena] {
+            outsider
+                .refused_json("task", json!({ "id": task }), "NotFound")
+                .await;
+            outsider
+                .refused_json(
+                    "comment_task",
+                    json!({ "id": task, "body": "Hi" }),
+                    "NotFound",
+                )
+                .await;
+            assert!(section(outsider, "all").await.is_empty());
+        }
+        // The administrator sees every task.
+        assert_eq!(section(&c.ann, "all").await, [task]);
+
+        // Carl works the checklist and completes: the task waits for Bob's review.
+        c.carl
+            .ok_json("tick_checklist_item", json!({ "item": item, "done": true }))
+            .await;
+        let status = c
+            .carl
+            .ok_json("act_on_task", json!({ "id": task, "action": "complete" }))
+            .await;
+        assert_eq!(status, "review");
+        c.carl
+            .refused_json(
+                "act_on_task",
+                json!({ "id": task, "action": "approve" }),
+                "Forbidden",
+            )
+            .await;
+        assert_eq!(counters(&c.bob).await["assigned"]["unseen"], 1);
+        let status = c
+            .bob
+            .ok_json("act_on_task", json!({ "id": task, "action": "approve" }))
+            .await;
+        assert_eq!(status, "done");
+        // Done tasks leave the open list and the counters, and show with "any status".
+        assert!(section(&c.carl, "doing").await.is_empty());
+        assert_eq!(counters(&c.carl).await["doing"]["overdue"], 0);
+        let page = c
+            .carl
+            .ok_json(
+                "tasks",
+                json!({ "query": { "section": "doing", "status": "any" } }),
+            )
+            .await;
+        assert_eq!(ids(&page), [task]);
+        assert_eq!(page["items"][0]["checklist_done"], 1);
+
+        // The history tells the story; the feed shows the task created and completed.
+        let view = c.bob.ok_json("task", json!({ "id": task })).await;
+        let fields: Vec<&str> = view["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["created", "checklist", "status", "status"]);
+        assert_eq!(
+            view["comments"][0]["body"][0]["c"][0]["c"],
+            "Watching this one."
+        );
+        let feed = c.carl.ok_json("feed_page", json!({})).await;
+        let task_entries = |feed: &Value| -> Vec<String> {
+            feed["posts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|p| p["entry"]["entry_type"].as_str())
+                .filter(|t| t.starts_with("task_"))
+                .map(str::to_owned)
+                .collect()
+        };
+        assert_eq!(task_entries(&feed), ["task_done", "task_created"]);
+        let feed = c.eve.ok_json("feed_page", json!({})).await;
+        assert!(task_entries(&feed).is_empty());
+
+        // Reopened, then delegated: Dave does it now, Carl stays as an observer.
+        c.bob
+            .ok_json("act_on_task", json!({ "id": task, "action": "renew" }))
+            .await;
+        c.carl
+            .ok_json("delegate_task", json!({ "id": task, "to": dave_id }))
+            .await;
+        assert_eq!(section(&c.dave, "doing").await, [task]);
+        assert_eq!(section(&c.carl, "observing").await, [task]);
+        assert!(section(&c.dave, "observing").await.is_empty());
+        let view = c.dave.ok_json("task", json!({ "id": task })).await;
+        assert_eq!(view["item"]["responsible"]["id"], dave_id);
+        assert_eq!(view["creator"]["id"], bob_id);
+        // The creator edits: a co-executor joins, and is told.
+        c.bob
+            .ok_json(
+                "update_task",
+                json!({ "id": task, "form": { "title": "Quarterly report v2", "responsible": dave_id,
+                    "accomplices": [carl_id], "auditors": [], "deadline": now() + 2 * HOUR } }),
+            )
+            .await;
+        assert_eq!(section(&c.carl, "helping").await, [task]);
+        assert_eq!(counters(&c.dave).await["doing"]["due_soon"], 1);
+        c.bob.ok_json("delete_task", json!({ "id": task })).await;
+        c.carl
+            .refused_json("task", json!({ "id": task }), "NotFound")
+            .await;
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM task_members").await, 0);
+    }
+);
+
+both_backends!(bad_input_changes_nothing, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let other = server.sign_up("beta", "zoe@beta.test").await;
+    let stranger = other.me_id().await;
+    let carl_id = c.carl.me_id().await;
+    let start = now() + 24 * HOUR;
+    let refusals = [
+        json!({ "title": "" }),
+        json!({ "title": "x".repeat(251) }),
+        json!({ "title": "Dates", "start_at": start, "deadline": start - HOUR }),
+        json!({ "title": "Dates", "start_at": start, "end_at": start - HOUR }),
+        json!({ "title": "Year", "deadline": 1 }),
+        json!({ "title": "Nobody", "responsible": 999_999_999 }),
+        json!({ "title": "Stranger", "responsible": stranger }),
+        json!({ "title": "Stranger", "auditors": [stranger] }),
+        // Outside partners work only on tasks of their groups.
+        json!({ "title": "Partner", "accomplices": [c.xena.me_id().await] }),
+        json!({ "title": "Long list", "checklist": vec!["item"; 10_000] }),
+        json!({ "title": "Tags", "tags": (0..30).map(|i| format!("t{i}")).collect::<Vec<_>>() }),
+        json!({ "title": "Group", "group": 999_999 }),
+        json!({ "title": "Parent", "parent": 999_999 }),
+        json!({ "title": "Estimate", "estimate_minutes": -5 }),
+    ];
+    for form in refusals {
+        c.bob
+            .refused_json("create_task", json!({ "form": form }), "Invalid")
+            .await;
+    }
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM tasks").await, 0);
+
+    let task = create(&c.bob, json!({ "title": "Real", "responsible": carl_id })).await;
+    let a = create(&c.bob, json!({ "title": "Other", "parent": task })).await;
+    // A task cannot become a subtask of its own subtask.
+    c.bob
+        .refused_json(
+            "update_task",
+            json!({ "id": task, "form": { "title": "Real", "responsible": carl_id, "parent": a } }),
+            "Invalid",
+        )
+        .await;
+    c.bob
+        .refused_json(
+            "add_checklist_items",
+            json!({ "id": task, "items": vec!["x"; 301] }),
+            "Invalid",
+        )
+        .await;
+    c.carl
+        .refused_json(
+            "delegate_task",
+            json!({ "id": task, "to": stranger }),
+            "Invalid",
+        )
+        .await;
+    // Accepting work that was never handed in is not a step a task can take.
+    c.carl
+        .refused_json(
+            "act_on_task",
+            json!({ "id": task, "action": "approve" }),
+            "Invalid",
+        )
+        .await;
+    let (status, _) = c
+        .carl
+        .call_json("act_on_task", json!({ "id": task, "action": "explode" }))
+        .await;
+    assert_eq!(status, 400);
+    let view = c.bob.ok_json("task", json!({ "id": task })).await;
+    assert_eq!(view["item"]["title"], "Real");
+    assert_eq!(view["item"]["parent"], Value::Null);
+    assert_eq!(view["item"]["checklist_total"], 0);
+    assert_eq!(view["item"]["responsible"]["id"], carl_id);
+    assert_eq!(view["history"].as_array().unwrap().len(), 1);
+});
+
+both_backends!(keyset_pages_and_filters, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let base = now() + 24 * HOUR;
+    let mut made = Vec::new();
+    for i in 0..120 {
+        let deadline = if i % 4 == 0 {
+            Value::Null
+        } else {
+            json!(base + i * HOUR)
+        };
+        let tags = if i % 10 == 0 {
+            json!(["urgent"])
+        } else {
+            json!([])
+        };
+        made.push(
+            create(
+                &c.bob,
+                json!({ "title": format!("Task number {i}"), "deadline": deadline, "tags": tags }),
+            )
+            .await,
+        );
+    }
+    // Activity order, newest first, in pages of 50 that neither skip nor repeat.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = c
+            .bob
+            .ok_json(
+                "tasks",
+                json!({ "query": { "section": "doing" }, "after": after }),
+            )
+            .await;
+        seen.extend(ids(&page));
+        after = page["next"].clone();
+        if after.is_null() {
+            break;
+        }
+    }
+    let mut newest_first = made.clone();
+    newest_first.reverse();
+    assert_eq!(seen, newest_first);
+
+    // Deadline order: nearest first, tasks without a deadline last.
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = c
+            .bob
+            .ok_json(
+                "tasks",
+                json!({ "query": { "section": "doing", "sort": "deadline" }, "after": after }),
+            )
+            .await;
+        seen.extend(ids(&page));
+        after = page["next"].clone();
+        if after.is_null() {
+            break;
+        }
+    }
+    let with: Vec<i64> = made
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 4 != 0)
+        .map(|(_, id)| *id)
+        .collect();
+    let without: Vec<i64> = made.iter().step_by(4).copied().collect();
+    assert_eq!(seen[..90], with[..]);
+    assert_eq!(seen[90..], without[..]);
+
+    // Filters: tag, search, deadline range, no deadline.
+    let page = c
+        .bob
+        .ok_json("tasks", json!({ "query": { "tag": "urgent" } }))
+        .await;
+    assert_eq!(ids(&page).len(), 12);
+    let page = c
+        .bob
+        .ok_json("tasks", json!({ "query": { "search": "NUMBER 11" } }))
+        .await;
+    assert_eq!(
+        ids(&page),
+        [
+            made[119], made[118], made[117], made[116], made[115], made[114], made[113], made[112],
+            made[111], made[110], made[11]
+        ]
+    );
+    let page = c
+        .bob
+        .ok_json(
+            "tasks",
+            json!({ "query": { "deadline_from": base + HOUR, "deadline_to": base + 4 * HOUR } }),
+        )
+        .await;
+    assert_eq!(ids(&page), [made[3], made[2], made[1]]);
+    let counters = counters(&c.bob).await;
+    assert_eq!(counters["doing"]["no_deadline"], 30);
+    let page = c
+        .bob
+        .ok_json("tasks", json!({ "query": { "no_deadline": true } }))
+        .await;
+    assert_eq!(ids(&page).len(), 30);
+
+    // Saved filters are the caller's own.
+    let saved = c
+        .bob
+        .ok_json(
+            "save_task_filter",
+            json!({ "name": "Urgent", "query": { "tag": "urgent", "sort": "deadline" } }),
+        )
+        .await;
+    let list = c.bob.ok_json("task_filters", json!({})).await;
+    assert_eq!(list[0]["query"]["tag"], "urgent");
+    assert!(
+        c.carl
+            .ok_json("task_filters", json!({}))
+            .await
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    c.carl
+        .refused_json("delete_task_filter", json!({ "id": saved }), "NotFound")
+        .await;
+    c.bob
+        .ok_json("delete_task_filter", json!({ "id": saved }))
+        .await;
+});
+
+both_backends!(
+    dependencies_refuse_loops_and_bad_moves,
+    |server: TestServer| async move {
+        let c = company(&server, "acme").await;
+        let day = 24 * HOUR;
+        let t0 = now() + day;
+        let a = create(
+            &c.bob,
+            json!({ "title": "Design", "start_at": t0, "end_at": t0 + 2 * day }),
+        )
+        .await;
+        let b = create(
+            &c.bob,
+            json!({ "title": "Build", "start_at": t0 + 3 * day, "end_at": t0 + 5 * day }),
+        )
+        .await;
+        let d = create(
+            &c.bob,
+            json!({ "title": "Launch", "start_at": t0 + 6 * day, "end_at": t0 + 7 * day }),
+        )
+        .await;
+        c.bob
+            .ok_json(
+                "link_tasks",
+                json!({ "predecessor": a, "successor": b, "kind": "finish_to_start" }),
+            )
+            .await;
+        c.bob
+            .ok_json(
+                "link_tasks",
+                json!({ "predecessor": b, "successor": d, "kind": "finish_to_start" }),
+            )
+            .await;
+        // Closing the loop is refused, as is a task waiting on itself or a second link.
+        c.bob
+            .refused_json(
+                "link_tasks",
+                json!({ "predecessor": d, "successor": a, "kind": "start_to_start" }),
+                "Invalid",
+            )
+            .await;
+        c.bob
+            .refused_json(
+                "link_tasks",
+                json!({ "predecessor": a, "successor": a, "kind": "finish_to_start" }),
+                "Invalid",
+            )
+            .await;
+        c.bob
+            .refused_json(
+                "link_tasks",
+                json!({ "predecessor": a, "successor": b, "kind": "finish_to_finish" }),
+                "Conflict",
+            )
+            .await;
+        // Build cannot start before Design ends; Design cannot end after Build starts.
+        c.bob
+            .refused_json(
+                "set_task_dates",
+                json!({ "id": b, "start_at": t0 + day, "end_at": t0 + 5 * day }),
+                "Invalid",
+            )
+            .await;
+        c.bob
+            .refused_json(
+                "set_task_dates",
+                json!({ "id": a, "start_at": t0, "end_at": t0 + 4 * day }),
+                "Invalid",
+            )
+            .await;
+        // Moving within the slack is fine.
+        c.bob
+            .ok_json(
+                "set_task_dates",
+                json!({ "id": b, "start_at": t0 + 2 * day, "end_at": t0 + 5 * day }),
+            )
+            .await;
+        let view = c.bob.ok_json("task", json!({ "id": b })).await;
+        assert_eq!(view["item"]["start_at"], t0 + 2 * day);
+        assert_eq!(view["predecessors"][0]["predecessor"], a);
+        assert_eq!(view["successors"][0]["successor"], d);
+        // Someone who cannot see a task cannot link to it.
+        c.eve
+            .refused_json(
+                "link_tasks",
+                json!({ "predecessor": a, "successor": b, "kind": "finish_to_start" }),
+                "NotFound",
+            )
+            .await;
+        c.bob
+            .ok_json("unlink_tasks", json!({ "predecessor": a, "successor": b }))
+            .await;
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM task_links").await, 1);
+    }
+);
+
+both_backends!(
+    group_tasks_and_live_events,
+    |server: TestServer| async move {
+        let c = company(&server, "acme").await;
+        let (carl_id, xena_id) = (c.carl.me_id().await, c.xena.me_id().await);
+        let group = c
+            .bob
+            .ok_json(
+                "create_group",
+                json!({ "form": { "name": "Launch", "visibility": "closed", "is_project": true },
+                "members": [carl_id] }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        c.bob
+            .ok_json(
+                "add_group_members",
+                json!({ "id": group, "people": [xena_id], "role": "member" }),
+            )
+            .await;
+        let mut carl_ws = websocket(&c.carl).await.unwrap();
+        let mut xena_ws = websocket(&c.xena).await.unwrap();
+        // A group task: the partner may work on it, since they belong to the group.
+        let task = create(
+            &c.bob,
+            json!({ "title": "Press kit", "group": group, "accomplices": [xena_id] }),
+        )
+        .await;
+        let event = next_event_of(&mut carl_ws, "task_changed", 5).await;
+        assert_eq!(event["task_id"], task);
+        next_event_of(&mut xena_ws, "task_changed", 5).await;
+        // Members see it in "All" and by the group filter; outsiders do not.
+        assert_eq!(section(&c.carl, "all").await, [task]);
+        assert_eq!(section(&c.xena, "helping").await, [task]);
+        let page = c
+            .xena
+            .ok_json(
+                "tasks",
+                json!({ "query": { "section": "all", "group": group } }),
+            )
+            .await;
+        assert_eq!(ids(&page), [task]);
+        assert!(section(&c.eve, "all").await.is_empty());
+        c.eve
+            .refused_json("task", json!({ "id": task }), "NotFound")
+            .await;
+        // The partner cannot start tasks outside their groups.
+        c.xena
+            .refused_json(
+                "create_task",
+                json!({ "form": { "title": "Side job" } }),
+                "Invalid",
+            )
+            .await;
+        let own = create(&c.xena, json!({ "title": "Send logos", "group": group })).await;
+        assert_eq!(section(&c.xena, "doing").await, [own]);
+
+        // A bar dragged on the chart: the other members hear about it at once.
+        let mut dave_ws = websocket(&c.dave).await.unwrap();
+        c.bob
+            .ok_json(
+                "set_task_dates",
+                json!({ "id": task, "start_at": now(), "end_at": now() + HOUR }),
+            )
+            .await;
+        // (Xena's own task was announced to Carl before this change.)
+        while next_event_of(&mut carl_ws, "task_changed", 5).await["task_id"] != task {}
+        let view = c.carl.ok_json("task", json!({ "id": task })).await;
+        assert!(view["item"]["start_at"].is_i64());
+        // Dave is neither on the task nor in the group: nothing reaches him.
+        use futures::StreamExt;
+        let quiet =
+            tokio::time::timeout(std::time::Duration::from_millis(700), dave_ws.next()).await;
+        assert!(quiet.is_err(), "an outsider received an event: {quiet:?}");
+    }
+);
