@@ -109,6 +109,16 @@ test.describe.serial('tasks', () => {
     // The owner's page follows along.
     await expect(owner.getByTestId('checklist-progress')).toHaveText('1 of 3 done');
     await shot(member, 'desktop-task-page');
+
+    // The project's page lists its tasks, and its feed tells that the task was created.
+    await openPage(owner, `${origin}/groups`);
+    await owner.getByRole('link', { name: projectName }).click();
+    await expect(owner.getByRole('heading', { name: projectName, level: 1 })).toBeVisible();
+    await expect(owner.getByTestId('task-row').filter({ hasText: title })).toBeVisible();
+    await owner.getByTestId('group-tab-feed').click();
+    await expect(owner.locator('.post', { hasText: `created the task “${title}”` })).toBeVisible();
+    await shot(owner, 'desktop-project-feed');
+    await openPage(owner, taskUrl);
   });
 
   test('moving the task on the board starts it, and the owner sees it live', async () => {

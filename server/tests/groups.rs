@@ -111,6 +111,17 @@ both_backends!(
         )
         .await;
         assert_eq!(listed(&xena).await, ["Board prep"]);
+        // The people added are told, with a link to the group.
+        let bell = xena.ok("notifications", &[]).await;
+        assert_eq!(bell[0]["link"], format!("/groups/{closed}"));
+        assert!(bell[0]["title"].as_str().unwrap().contains("Board prep"));
+        let bell = carl.ok("notifications", &[]).await;
+        assert!(
+            bell.as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["link"] == format!("/groups/{closed}"))
+        );
         let view = xena.ok_json("group", json!({ "id": closed })).await;
         let partner = view["members"]
             .as_array()

@@ -4,11 +4,13 @@ mod attachments;
 mod comments;
 mod composer;
 mod extras;
+mod group_feed;
 mod page;
 mod post_card;
 mod post_page;
 mod reactions;
 
+pub use group_feed::GroupFeed;
 pub use page::FeedPage;
 pub use post_page::PostPage;
 

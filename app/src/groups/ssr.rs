@@ -207,7 +207,7 @@ pub async fn create(
                  VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(caller.portal_id())
-            .bind(name)
+            .bind(&name)
             .bind(description)
             .bind(i64::from(form.is_project))
             .bind(form.visibility.as_str())
@@ -225,10 +225,18 @@ pub async fn create(
     );
     people.sort();
     people.dedup_by_key(|p| p.0);
+    let mut outgoing = crate::notifications::ssr::Outgoing::new(caller.portal_id());
+    let title = format!("{} added you to the group “{}”", caller.name, name);
     for (user, role) in people {
         insert_member(&mut tx, caller, id, user, role, now).await?;
+        if user != caller.user_id {
+            outgoing
+                .add(&mut tx, user, "group", &title, &format!("/groups/{id}"))
+                .await?;
+        }
     }
     tx.commit().await?;
+    outgoing.publish(&state.hub).await;
     Ok(id)
 }
 
@@ -320,7 +328,15 @@ pub async fn add_members(
         insert_member(&mut tx, caller, id, *user, role, now).await?;
         added.push(*user);
     }
+    let mut outgoing = crate::notifications::ssr::Outgoing::new(caller.portal_id());
+    let title = format!("{} added you to the group “{}”", caller.name, group.name);
+    for user in added.iter().filter(|u| **u != caller.user_id) {
+        outgoing
+            .add(&mut tx, *user, "group", &title, &format!("/groups/{id}"))
+            .await?;
+    }
     tx.commit().await?;
+    outgoing.publish(&state.hub).await;
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod row;
 pub use form::{EditTaskPage, NewTaskPage};
 pub use list::TasksPage;
 pub use page::TaskPage;
+pub use row::TaskRow;
 
 use super::types::{Section, StatusFilter, TaskItem, TaskQuery, TaskSort, TaskStatus};
 use crate::ui::dates::{date_input, day_ms, short_datetime};

@@ -32,12 +32,21 @@ enum Pick {
 }
 
 #[component]
-pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
+pub fn Composer(
+    #[prop(into)] on_posted: Callback<PostId>,
+    /// Address posts to this group instead of everyone (the composer on a group's page).
+    #[prop(optional)]
+    to_group: Option<(GroupId, String)>,
+) -> impl IntoView {
     let me = use_me();
     let open = RwSignal::new(false);
     let body = RwSignal::new(String::new());
     let mode = RwSignal::new(Mode::Post);
-    let picks = RwSignal::new(vec![Pick::Everyone]);
+    let default_picks = StoredValue::new(match to_group {
+        Some((id, name)) => vec![Pick::Group(id, name)],
+        None => vec![Pick::Everyone],
+    });
+    let picks = RwSignal::new(default_picks.get_value());
     let question = RwSignal::new(String::new());
     let options = RwSignal::new(vec![String::new(), String::new()]);
     let multiple = RwSignal::new(false);
@@ -99,7 +108,7 @@ pub fn Composer(#[prop(into)] on_posted: Callback<PostId>) -> impl IntoView {
                     options.set(vec![String::new(), String::new()]);
                     thanked.set(Vec::new());
                     files.set(Vec::new());
-                    picks.set(vec![Pick::Everyone]);
+                    picks.set(default_picks.get_value());
                     open.set(false);
                     on_posted.run(id);
                 }

@@ -71,6 +71,7 @@ fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
         view.can_change_roles,
     );
     let members = view.members.clone();
+    let is_member = view.group.my_role.is_some();
     let member_ids: Vec<UserId> = members.iter().map(|m| m.person.id).collect();
     view! {
         <PageHeader title=title subtitle=subtitle.unwrap_or_default()>
@@ -99,6 +100,73 @@ fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
                 </div>
             })}
         </div>
+        {is_member.then(|| view! { <GroupWork group=id name=view.group.name.clone()/> })}
+    }
+}
+
+/// The group's work, for its members: its tasks and its own feed.
+#[component]
+fn GroupWork(group: GroupId, name: String) -> impl IntoView {
+    let me = crate::shell::layout::use_me();
+    let can_post = me.role != crate::auth::types::Role::Extranet;
+    let tab = RwSignal::new("tasks");
+    view! {
+        <nav class="tabs group-tabs" aria-label="The group's work">
+            <button type="button" class="tab" class:active=move || tab.get() == "tasks" data-testid="group-tab-tasks"
+                on:click=move |_| tab.set("tasks")>"Tasks"</button>
+            <button type="button" class="tab" class:active=move || tab.get() == "feed" data-testid="group-tab-feed"
+                on:click=move |_| tab.set("feed")>"Feed"</button>
+        </nav>
+        {move || if tab.get() == "tasks" {
+            view! { <GroupTasks group/> }.into_any()
+        } else {
+            view! { <crate::feed::ui::GroupFeed group name=name.clone() can_post/> }.into_any()
+        }}
+    }
+}
+
+/// The group's open tasks, newest activity first, with the way to the full list and board.
+#[component]
+fn GroupTasks(group: GroupId) -> impl IntoView {
+    use crate::tasks::types::{Section, TaskQuery};
+    let live = expect_context::<crate::shell::layout::Live>();
+    let list = Resource::new(
+        move || live.task_version.get(),
+        move |_| {
+            crate::tasks::api::tasks(
+                TaskQuery {
+                    section: Section::All,
+                    group: Some(group),
+                    ..Default::default()
+                },
+                None,
+            )
+        },
+    );
+    view! {
+        <div class="row between group-tasks-head">
+            <span class="row gap">
+                <a class="btn" href=format!("/tasks?section=all&group={group}")>"All tasks"</a>
+                <a class="btn" href=format!("/tasks?section=all&group={group}&view=board")>"Board"</a>
+            </span>
+            <a class="btn btn-primary" href=format!("/tasks/new?group={group}") data-testid="group-new-task">"New task"</a>
+        </div>
+        <Transition fallback=|| view! { <p class="muted">"Loading tasks…"</p> }>
+            {move || list.get().map(|page| match page {
+                Err(error) => view! { <ErrorBox error/> }.into_any(),
+                Ok(page) if page.items.is_empty() => view! {
+                    <crate::ui::EmptyState title="No open tasks" hint="Tasks of this group appear here for all its members."/>
+                }.into_any(),
+                Ok(page) => {
+                    let now = crate::ui::page::now_ms();
+                    view! {
+                        <ul class="task-list card">
+                            {page.items.into_iter().map(|item| view! { <crate::tasks::ui::TaskRow item now/> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            })}
+        </Transition>
     }
 }
 

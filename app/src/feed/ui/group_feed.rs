@@ -1,0 +1,109 @@
+//! A workgroup's own feed, on the group's page: its posts (newest first, with "Show more")
+//! and a composer that addresses the group. New posts to the group appear live.
+
+use super::PostSignal;
+use super::composer::Composer;
+use super::post_card::PostCard;
+use crate::feed::api::{feed_page, feed_post};
+use crate::feed::types::{FeedQuery, PostView};
+use crate::ids::{GroupId, PostId};
+use crate::realtime::RealtimeEvent;
+use crate::shell::layout::Live;
+use crate::ui::{EmptyState, ErrorBox};
+use leptos::prelude::*;
+
+fn query(group: GroupId) -> FeedQuery {
+    FeedQuery {
+        group: Some(group),
+        ..Default::default()
+    }
+}
+
+#[component]
+pub fn GroupFeed(group: GroupId, name: String, can_post: bool) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let first = Resource::new(move || group, |g| feed_page(query(g), None));
+    let posts = RwSignal::new(Vec::<PostSignal>::new());
+    let next = RwSignal::new(None::<PostId>);
+    let loading = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = first.get() {
+            posts.set(page.posts.into_iter().map(RwSignal::new).collect());
+            next.set(page.next_cursor);
+        }
+    });
+    let add_post = move |id: PostId| {
+        leptos::task::spawn_local(async move {
+            if let Ok(post) = feed_post(id, None).await
+                && post
+                    .addressees
+                    .iter()
+                    .any(|a| matches!(a, crate::feed::types::Addressee::Group(g, _) if *g == group))
+                && !posts.with_untracked(|p| p.iter().any(|s| s.with_untracked(|s| s.id == id)))
+            {
+                posts.update(|p| p.insert(0, RwSignal::new(post)));
+            }
+        });
+    };
+    // Live: posts to this group appear; changed posts refresh.
+    Effect::new(move |_| {
+        live.feed_events.track();
+        let events = live
+            .feed_events
+            .try_update_untracked(std::mem::take)
+            .unwrap_or_default();
+        for event in events {
+            match event {
+                RealtimeEvent::FeedPosted { post_id, .. } => add_post(post_id),
+                RealtimeEvent::FeedChanged { post_id } => {
+                    if let Some(post) = posts.with_untracked(|p| {
+                        p.iter()
+                            .find(|s| s.with_untracked(|s| s.id == post_id))
+                            .copied()
+                    }) {
+                        super::refresh_post(post);
+                    }
+                }
+                RealtimeEvent::FeedRemoved { post_id } => {
+                    posts.update(|p| p.retain(|s| s.with_untracked(|s| s.id != post_id)))
+                }
+                _ => {}
+            }
+        }
+    });
+    let remove = Callback::new(move |id: PostId| {
+        posts.update(|p| p.retain(|s| s.with_untracked(|s| s.id != id)))
+    });
+    let more = move |_| {
+        let Some(before) = next.get_untracked() else {
+            return;
+        };
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(page) = feed_page(query(group), Some(before)).await {
+                posts.update(|p| p.extend(page.posts.into_iter().map(RwSignal::<PostView>::new)));
+                next.set(page.next_cursor);
+            }
+            loading.set(false);
+        });
+    };
+    view! {
+        <div class="group-feed feed">
+            {can_post.then(|| view! { <Composer on_posted=Callback::new(add_post) to_group=(group, name.clone())/> })}
+            <Transition fallback=|| view! { <p class="muted">"Loading the group's posts…"</p> }>
+                {move || first.get().map(|page| match page {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    Ok(_) => view! {
+                        <Show when=move || !posts.with(Vec::is_empty)
+                            fallback=|| view! { <EmptyState title="No posts in this group yet" hint="Posts addressed to the group appear here, for its members only."/> }>
+                            <For each=move || posts.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
+                        </Show>
+                        <Show when=move || next.get().is_some()>
+                            <button class="btn load-more" disabled=move || loading.get() on:click=more>"Show more"</button>
+                        </Show>
+                    }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
