@@ -106,8 +106,17 @@ test.describe.serial('tasks', () => {
     await expect(member.getByTestId('checklist-progress')).toHaveText('1 of 3 done');
     await expect(member.locator('.checklist-item.done')).toContainText('Collect the logos');
     await expect(member.locator('.checklist-item.done')).toContainText(memberName);
+    // Time: a timer that ticks, and time entered by hand.
+    await member.getByTestId('timer-start').click();
+    await expect(member.getByTestId('timer-stop')).toContainText('Stop timer · 0:00:0');
+    await member.getByTestId('timer-stop').click();
+    await expect(member.getByTestId('timer-start')).toBeVisible();
+    await member.getByTestId('time-minutes').fill('1:30');
+    await member.getByRole('button', { name: 'Add time' }).click();
+    await expect(member.getByTestId('time').locator('li').first()).toContainText('1:30 h');
     // The owner's page follows along.
     await expect(owner.getByTestId('checklist-progress')).toHaveText('1 of 3 done');
+    await expect(owner.locator('.task-fact', { hasText: 'Time spent' })).toContainText('1:30 h');
     await shot(member, 'desktop-task-page');
 
     // The project's page lists its tasks, and its feed tells that the task was created.

@@ -657,3 +657,91 @@ both_backends!(
         assert!(quiet.is_err(), "an outsider received an event: {quiet:?}");
     }
 );
+
+both_backends!(time_tracking, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let (carl_id, dave_id) = (c.carl.me_id().await, c.dave.me_id().await);
+    let first = create(
+        &c.bob,
+        json!({ "title": "Write copy", "responsible": carl_id, "auditors": [dave_id], "estimate_minutes": 120 }),
+    )
+    .await;
+    let second = create(
+        &c.bob,
+        json!({ "title": "Edit copy", "responsible": carl_id }),
+    )
+    .await;
+
+    // One running timer per person: starting another stops the first.
+    c.carl
+        .ok_json("start_task_timer", json!({ "id": first }))
+        .await;
+    c.carl
+        .refused_json("start_task_timer", json!({ "id": first }), "Invalid")
+        .await;
+    let view = c.carl.ok_json("task", json!({ "id": first })).await;
+    assert!(view["my_timer"].is_i64());
+    c.carl
+        .ok_json("start_task_timer", json!({ "id": second }))
+        .await;
+    let view = c.carl.ok_json("task", json!({ "id": first })).await;
+    assert_eq!(view["my_timer"], Value::Null);
+    assert!(view["time"][0]["stopped_at"].is_i64());
+    c.carl
+        .ok_json("stop_task_timer", json!({ "id": second }))
+        .await;
+    c.carl
+        .refused_json("stop_task_timer", json!({ "id": second }), "Invalid")
+        .await;
+
+    // By hand: 90 minutes with a note; the total follows, and deleting takes it back.
+    let entry = c
+        .carl
+        .ok_json(
+            "add_task_time",
+            json!({ "id": first, "minutes": 90, "note": "First draft" }),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    let view = c.bob.ok_json("task", json!({ "id": first })).await;
+    let spent = view["spent_seconds"].as_i64().unwrap();
+    assert!((5400..5460).contains(&spent), "spent {spent}");
+    assert_eq!(view["time"][0]["note"], "First draft");
+    assert_eq!(view["time"][0]["removable"], true);
+    for bad in [0, -5, 24 * 60 + 1] {
+        c.carl
+            .refused_json(
+                "add_task_time",
+                json!({ "id": first, "minutes": bad }),
+                "Invalid",
+            )
+            .await;
+    }
+    // Observers and outsiders record nothing.
+    c.dave
+        .refused_json(
+            "add_task_time",
+            json!({ "id": first, "minutes": 10 }),
+            "Forbidden",
+        )
+        .await;
+    c.dave
+        .refused_json("start_task_timer", json!({ "id": first }), "Forbidden")
+        .await;
+    c.dave
+        .refused_json("remove_task_time", json!({ "entry": entry }), "Forbidden")
+        .await;
+    c.eve
+        .refused_json(
+            "add_task_time",
+            json!({ "id": first, "minutes": 10 }),
+            "NotFound",
+        )
+        .await;
+    c.carl
+        .ok_json("remove_task_time", json!({ "entry": entry }))
+        .await;
+    let view = c.bob.ok_json("task", json!({ "id": first })).await;
+    assert!(view["spent_seconds"].as_i64().unwrap() < 60);
+});

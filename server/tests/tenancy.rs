@@ -131,6 +131,7 @@ fn task_endpoints(
     other: i64,
     item: i64,
     filter: i64,
+    entry: i64,
 ) -> Vec<(&'static str, serde_json::Value, bool)> {
     use serde_json::json;
     vec![
@@ -189,6 +190,10 @@ fn task_endpoints(
             true,
         ),
         ("delete_task_filter", json!({ "id": filter }), true),
+        ("start_task_timer", json!({ "id": task }), true),
+        ("stop_task_timer", json!({ "id": task }), true),
+        ("add_task_time", json!({ "id": task, "minutes": 30 }), true),
+        ("remove_task_time", json!({ "entry": entry }), true),
     ]
 }
 
@@ -318,7 +323,15 @@ both_backends!(
             .await
             .as_i64()
             .unwrap();
-        for (endpoint, args, extranet_refused) in task_endpoints(task, other, item, filter) {
+        let entry = admin
+            .ok_json(
+                "add_task_time",
+                serde_json::json!({ "id": task, "minutes": 15 }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in task_endpoints(task, other, item, filter, entry) {
             assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
             assert_refused_json("another portal's session", &forged, endpoint, &args).await;
             if extranet_refused {
@@ -349,6 +362,8 @@ both_backends!(
             0
         );
         assert_eq!(server.scalar("SELECT COUNT(*) FROM task_filters").await, 1);
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM task_time").await, 1);
+        assert_eq!(view["spent_seconds"], 900);
         assert_eq!(
             server
                 .scalar("SELECT COUNT(*) FROM feed_posts WHERE body LIKE 'Pwned%'")

@@ -5,7 +5,7 @@ use super::types::{
     TaskStatus, TaskView,
 };
 use crate::error::AppError;
-use crate::ids::{ChecklistItemId, TaskCommentId, TaskFilterId, TaskId, UserId};
+use crate::ids::{ChecklistItemId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId};
 #[cfg(feature = "ssr")]
 use crate::ssr::caller::{caller, state};
 use leptos::prelude::*;
@@ -149,4 +149,34 @@ pub async fn save_task_filter(name: String, query: TaskQuery) -> Result<TaskFilt
 pub async fn delete_task_filter(id: TaskFilterId) -> Result<(), AppError> {
     let caller = caller().await?;
     super::ssr::filters::delete(&state()?.db.pool, &caller, id).await
+}
+
+/// Starts the caller's timer on a task (stopping one running on another task).
+#[server(prefix = "/api", endpoint = "start_task_timer", input = Json)]
+pub async fn start_task_timer(id: TaskId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::time::start(&state()?, &caller, id).await
+}
+
+#[server(prefix = "/api", endpoint = "stop_task_timer", input = Json)]
+pub async fn stop_task_timer(id: TaskId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::time::stop(&state()?, &caller, id).await
+}
+
+/// Time spent, entered by hand: `minutes` ending now.
+#[server(prefix = "/api", endpoint = "add_task_time", input = Json)]
+pub async fn add_task_time(
+    id: TaskId,
+    minutes: i64,
+    #[server(default)] note: String,
+) -> Result<TimeEntryId, AppError> {
+    let caller = caller().await?;
+    super::ssr::time::add(&state()?, &caller, id, minutes, &note).await
+}
+
+#[server(prefix = "/api", endpoint = "remove_task_time", input = Json)]
+pub async fn remove_task_time(entry: TimeEntryId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::time::remove(&state()?, &caller, entry).await
 }

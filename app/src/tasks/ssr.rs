@@ -10,4 +10,5 @@ pub mod list;
 pub mod members;
 pub mod read;
 pub mod status;
+pub mod time;
 pub mod write;

@@ -1,7 +1,9 @@
 //! Wire types of tasks: the task itself, the people on it, list sections, filters, counters.
 
 use crate::feed::types::Author;
-use crate::ids::{ChecklistItemId, GroupId, TaskCommentId, TaskFilterId, TaskId, UserId};
+use crate::ids::{
+    ChecklistItemId, GroupId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId,
+};
 use crate::rich::Block;
 use serde::{Deserialize, Serialize};
 
@@ -395,6 +397,9 @@ pub struct TaskRights {
     pub checklist: bool,
     pub comment: bool,
     pub delete: bool,
+    /// Start and stop a timer, enter time by hand.
+    #[serde(default)]
+    pub track_time: bool,
 }
 
 /// One task with everything its page shows.
@@ -420,6 +425,12 @@ pub struct TaskView {
     /// Tasks this one waits on, and tasks waiting on it.
     pub predecessors: Vec<TaskLink>,
     pub successors: Vec<TaskLink>,
+    /// Time spent, newest first.
+    #[serde(default)]
+    pub time: Vec<TimeEntry>,
+    /// When the viewer's timer on this task started, if it is running.
+    #[serde(default)]
+    pub my_timer: Option<i64>,
     pub rights: TaskRights,
     /// The status changes the viewer may make now.
     pub actions: Vec<TaskAction>,
@@ -463,4 +474,27 @@ pub struct TaskLink {
     pub kind: LinkKind,
     /// The other task's title.
     pub title: String,
+}
+
+/// The longest time entered by hand at once.
+pub const MAX_MANUAL_MINUTES: i64 = 24 * 60;
+
+/// Time someone spent on a task: a finished timer run or an entry by hand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeEntry {
+    pub id: TimeEntryId,
+    pub who: Author,
+    pub started_at: i64,
+    /// None while the timer runs.
+    pub stopped_at: Option<i64>,
+    pub seconds: i64,
+    pub note: String,
+    /// The viewer may delete it (their own, or they manage the task).
+    pub removable: bool,
+}
+
+/// "1:05 h" for a number of seconds.
+pub fn hours_text(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    format!("{}:{:02} h", minutes / 60, minutes % 60)
 }

@@ -9,6 +9,7 @@ mod page;
 mod people;
 mod plan;
 mod row;
+mod time;
 
 pub use form::{EditTaskPage, NewTaskPage};
 pub use list::TasksPage;

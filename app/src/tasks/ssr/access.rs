@@ -113,7 +113,7 @@ impl TaskAccess {
     }
 
     /// Edits everything: the creator, administrators, the group's owner and moderators.
-    fn manages(&self) -> bool {
+    pub fn manages(&self) -> bool {
         self.admin
             || self.is_creator()
             || matches!(
@@ -131,6 +131,7 @@ impl TaskAccess {
             checklist: manages || self.is_responsible() || self.is_accomplice(),
             comment: true,
             delete: self.admin || self.is_creator(),
+            track_time: manages || self.is_responsible() || self.is_accomplice(),
         }
     }
 

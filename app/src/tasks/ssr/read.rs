@@ -131,6 +131,7 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     }
     drop(conn);
 
+    let (time, my_timer) = super::time::load(pool, caller, &access).await?;
     let creator = Author::new(access.creator, extra.creator_name, extra.creator_photo);
     Ok(TaskView {
         item,
@@ -151,6 +152,8 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
         history: super::history::load(pool, portal, id).await?,
         predecessors,
         successors,
+        time,
+        my_timer,
         rights: access.rights(),
         actions: access.actions(),
     })

@@ -13,7 +13,7 @@ use crate::shell::layout::{Live, refresh_task_counters};
 use crate::tasks::api::{
     act_on_task, comment_task, delegate_task, delete_task, link_tasks, task, unlink_tasks,
 };
-use crate::tasks::types::{LinkKind, TaskLink, TaskView};
+use crate::tasks::types::{LinkKind, TaskLink, TaskView, hours_text};
 use crate::ui::dates::short_datetime;
 use crate::ui::page::{now_ms, time_ago};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
@@ -66,7 +66,7 @@ pub fn TaskPage() -> impl IntoView {
 }
 
 /// Runs a change, then reloads the task (or shows why it was refused).
-fn run<F>(changed: RwSignal<u32>, error: RwSignal<Option<AppError>>, change: F)
+pub(super) fn run<F>(changed: RwSignal<u32>, error: RwSignal<Option<AppError>>, change: F)
 where
     F: std::future::Future<Output = Result<(), AppError>> + 'static,
 {
@@ -180,9 +180,10 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                     <Fact label="Tags">
                         {if view.item.tags.is_empty() { "—".to_owned() } else { view.item.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ") }}
                     </Fact>
-                    <Fact label="Time">{time_text(view.spent_seconds, view.estimate_minutes)}</Fact>
+                    <Fact label="Time spent">{time_text(view.spent_seconds, view.estimate_minutes)}</Fact>
                     <Fact label="Created">{time_ago(view.created_at)}</Fact>
                 </section>
+                <super::time::TimeTracker id entries=view.time.clone() my_timer=view.my_timer can_track=rights.track_time changed error/>
                 {rights.delete.then(|| view! {
                     <button class="link-btn danger" data-testid="delete-task" on:click=remove>"Delete this task"</button>
                 })}
@@ -204,10 +205,13 @@ fn history_text(field: &str, old: &str, new: &str) -> String {
 }
 
 fn time_text(spent_seconds: i64, estimate_minutes: Option<i64>) -> String {
-    let hours = |minutes: i64| format!("{}:{:02} h", minutes / 60, minutes % 60);
     match estimate_minutes {
-        Some(e) => format!("{} of {} estimated", hours(spent_seconds / 60), hours(e)),
-        None => format!("{} spent", hours(spent_seconds / 60)),
+        Some(e) => format!(
+            "{} of {} estimated",
+            hours_text(spent_seconds),
+            hours_text(e * 60)
+        ),
+        None => hours_text(spent_seconds),
     }
 }
 
