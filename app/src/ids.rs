@@ -38,6 +38,7 @@ typed_id!(
     PollOptionId,
     GroupId,
     TaskId,
+    TemplateId,
     ChecklistItemId,
     TaskCommentId,
     TimeEntryId,

@@ -23,8 +23,9 @@ pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
     use leptos_meta::MetaTags;
     let assets = state.assets.clone();
     let session = page_session().map(|s| to_script_json(&s));
+    // The `agora-hydrated` mark is when the page became interactive (read by the benchmarks).
     let boot = format!(
-        "import('{js}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>m.hydrate()));\
+        "import('{js}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>{{m.hydrate();performance.mark('agora-hydrated')}}));\
          if('serviceWorker' in navigator){{navigator.serviceWorker.register('/sw.js')}}",
         js = assets.js,
         wasm = assets.wasm
@@ -79,6 +80,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/groups/:id") view=crate::groups::ui::GroupPage/>
                     <Route path=path!("/tasks") view=crate::tasks::ui::TasksPage/>
                     <Route path=path!("/tasks/new") view=crate::tasks::ui::NewTaskPage/>
+                    <Route path=path!("/tasks/gantt") view=crate::tasks::ui::GanttPage/>
+                    <Route path=path!("/tasks/templates") view=crate::tasks::ui::TemplatesPage/>
+                    <Route path=path!("/tasks/templates/new") view=crate::tasks::ui::NewTemplatePage/>
+                    <Route path=path!("/tasks/templates/:id") view=crate::tasks::ui::EditTemplatePage/>
                     <Route path=path!("/tasks/:id") view=crate::tasks::ui::TaskPage/>
                     <Route path=path!("/tasks/:id/edit") view=crate::tasks::ui::EditTaskPage/>
                     <Route path=path!("/:tool") view=ComingSoon/>

@@ -23,6 +23,7 @@ test.describe.serial('tasks', () => {
   let member: Page;
   let origin = '';
   let taskUrl = '';
+  let groupId = '';
   const memberName = `Mia Moss ${uid()}`;
   const projectName = `Spring launch ${uid()}`;
   const title = 'Prepare the press kit';
@@ -62,6 +63,7 @@ test.describe.serial('tasks', () => {
     await owner.locator('.card', { hasText: 'Add people' }).locator('select').selectOption({ label: memberName });
     await owner.getByRole('button', { name: 'Add to group' }).click();
     await expect(owner.locator('.member-row')).toHaveCount(2);
+    groupId = new URL(owner.url()).pathname.split('/').pop()!;
   });
 
   test('an overdue task with a checklist lights up the member’s counters live', async () => {
@@ -147,4 +149,78 @@ test.describe.serial('tasks', () => {
     await expect(member.getByTestId('tasks-counter')).toHaveCount(0);
     await expect(owner.locator('.task-status-line [data-status]')).toHaveText('Done');
   });
+
+  test('dragging a Gantt bar moves the task, and the member sees the new dates live', async () => {
+    const day = 86_400_000;
+    const today = Math.floor(Date.now() / day) * day;
+    const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const design = await call(owner, 'create_task', {
+      form: { title: 'Design the stand', group: Number(groupId), start_at: today + day, end_at: today + 4 * day },
+    });
+    const build = await call(owner, 'create_task', {
+      form: { title: 'Build the stand', group: Number(groupId), start_at: today + 6 * day, end_at: today + 9 * day },
+    });
+    const venue = await call(owner, 'create_task', {
+      form: { title: 'Book the venue', group: Number(groupId), deadline: today - day },
+    });
+    await call(owner, 'link_tasks', { predecessor: design, successor: build, kind: 'finish_to_start' });
+
+    const chart = `${origin}/tasks/gantt?group=${groupId}&zoom=day`;
+    await openPage(owner, chart);
+    await openPage(member, chart);
+    const bar = (page: Page, id: number) => page.locator(`.gantt-bar[data-task="${id}"]`);
+    await expect(bar(owner, design)).toHaveAttribute('data-start', date(today + day));
+    await expect(bar(owner, venue)).toHaveClass(/bar-overdue/);
+    await expect(bar(owner, design)).toHaveClass(/bar-new/);
+    await expect(owner.locator('.gantt-link')).toHaveCount(1);
+    // The member did not create these tasks: their bars cannot be dragged.
+    await expect(bar(member, design)).not.toHaveAttribute('data-movable', /.*/);
+
+    // Drag two days (36 px a day at this zoom) to the right.
+    const box = (await bar(owner, design).locator('rect.bar').boundingBox())!;
+    await owner.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await owner.mouse.down();
+    await owner.mouse.move(box.x + box.width / 2 + 72, box.y + box.height / 2, { steps: 8 });
+    await expect(owner.getByTestId('gantt-status')).toContainText('Design the stand');
+    await owner.mouse.up();
+    await expect(bar(owner, design)).toHaveAttribute('data-start', date(today + 3 * day));
+    await expect(bar(owner, design)).toHaveAttribute('data-end', date(today + 6 * day));
+    // The member's chart follows without a reload.
+    await expect(bar(member, design)).toHaveAttribute('data-start', date(today + 3 * day));
+    await shot(member, 'desktop-gantt');
+
+    // One more day would end it after "Build the stand" starts: refused, the bar goes back.
+    const width = await bar(owner, design).locator('rect.bar').getAttribute('width');
+    const moved = (await bar(owner, design).locator('rect.bar').boundingBox())!;
+    await owner.mouse.move(moved.x + moved.width - 2, moved.y + moved.height / 2);
+    await owner.mouse.down();
+    await owner.mouse.move(moved.x + moved.width - 2 + 36, moved.y + moved.height / 2, { steps: 4 });
+    await owner.mouse.up();
+    await expect(owner.getByRole('alert')).toContainText('Build the stand');
+    await expect(bar(owner, design)).toHaveAttribute('data-end', date(today + 6 * day));
+    await expect(bar(owner, design).locator('rect.bar')).toHaveAttribute('width', width!);
+
+    // From the keyboard: → moves "Build the stand" a day later; focus stays on its bar.
+    await bar(owner, build).focus();
+    await owner.keyboard.press('ArrowRight');
+    await expect(bar(owner, build)).toHaveAttribute('data-start', date(today + 7 * day));
+    await expect(bar(owner, build)).toBeFocused();
+    await expect(bar(member, build)).toHaveAttribute('data-start', date(today + 7 * day));
+  });
 });
+
+/** Calls a server function from the page, as the signed-in user. */
+async function call(page: Page, endpoint: string, body: unknown): Promise<number> {
+  return page.evaluate(
+    async ([endpoint, body]) => {
+      const response = await fetch(`/api/${endpoint}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
+      return response.json();
+    },
+    [endpoint, body] as const,
+  );
+}

@@ -215,6 +215,8 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
         tokio::spawn(app::ssr::mailer::run_worker(state.db.pool.clone(), smtp));
     }
     tokio::spawn(crate::router::housekeeping(state.clone()));
+    // Recurring tasks: every node runs it; each due time is claimed once in the database.
+    tokio::spawn(app::tasks::ssr::templates::scheduler(state.clone()));
     let router = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await

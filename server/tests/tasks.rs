@@ -745,3 +745,288 @@ both_backends!(time_tracking, |server: TestServer| async move {
     let view = c.bob.ok_json("task", json!({ "id": first })).await;
     assert!(view["spent_seconds"].as_i64().unwrap() < 60);
 });
+
+both_backends!(gantt_charts, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let (carl_id, eve_id) = (c.carl.me_id().await, c.eve.me_id().await);
+    let group_of = |name: &'static str, visibility: &'static str| {
+        json!({ "form": { "name": name, "visibility": visibility, "is_project": true },
+                "members": [carl_id] })
+    };
+    let open = c
+        .bob
+        .ok_json("create_group", group_of("Launch", "open"))
+        .await
+        .as_i64()
+        .unwrap();
+    let closed = c
+        .bob
+        .ok_json("create_group", group_of("Secret", "closed"))
+        .await
+        .as_i64()
+        .unwrap();
+    let day = 24 * HOUR;
+    let t0 = now() + day;
+    let plan = create(
+        &c.bob,
+        json!({ "title": "Plan", "group": open, "start_at": t0, "end_at": t0 + 2 * day }),
+    )
+    .await;
+    let detail = create(
+        &c.bob,
+        json!({ "title": "Plan details", "group": open, "parent": plan,
+                "responsible": carl_id, "deadline": t0 + day }),
+    )
+    .await;
+    let ship = create(
+        &c.bob,
+        json!({ "title": "Ship", "group": open, "deadline": t0 + 5 * day,
+                "auditors": [eve_id] }),
+    )
+    .await;
+    create(&c.bob, json!({ "title": "Hidden", "group": closed })).await;
+    c.bob
+        .ok_json(
+            "link_tasks",
+            json!({ "predecessor": plan, "successor": ship, "kind": "finish_to_start" }),
+        )
+        .await;
+    let chart_ids = |chart: &Value| -> Vec<i64> {
+        let mut ids: Vec<i64> = chart["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let task_of = |chart: &Value, id: i64| -> Value {
+        chart["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .unwrap()
+    };
+
+    // A member sees the whole project, with its dependencies, and may move only their own bar.
+    let chart = c.carl.ok_json("gantt", json!({ "group": open })).await;
+    assert_eq!(chart["title"], "Launch");
+    assert_eq!(chart_ids(&chart), [plan, detail, ship]);
+    assert_eq!(chart["links"][0]["predecessor"], plan);
+    assert_eq!(chart["links"][0]["kind"], "finish_to_start");
+    assert_eq!(task_of(&chart, detail)["parent"], plan);
+    assert_eq!(task_of(&chart, detail)["movable"], true);
+    assert_eq!(task_of(&chart, plan)["movable"], false);
+    assert_eq!(task_of(&chart, plan)["responsible"], "Bob Baker");
+    // The creator and an administrator (not a member) may move every bar.
+    let chart = c.ann.ok_json("gantt", json!({ "group": open })).await;
+    assert_eq!(chart_ids(&chart), [plan, detail, ship]);
+    assert!(
+        chart["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["movable"] == true)
+    );
+    // Someone outside an open project sees only the tasks they are on, and moves none;
+    // a closed project does not exist for them.
+    let chart = c.eve.ok_json("gantt", json!({ "group": open })).await;
+    assert_eq!(chart_ids(&chart), [ship]);
+    assert_eq!(task_of(&chart, ship)["movable"], false);
+    assert!(chart["links"].as_array().unwrap().is_empty());
+    c.eve
+        .refused_json("gantt", json!({ "group": closed }), "NotFound")
+        .await;
+    c.dave
+        .refused_json("gantt", json!({ "group": closed }), "NotFound")
+        .await;
+    c.xena
+        .refused_json("gantt", json!({ "group": open }), "NotFound")
+        .await;
+
+    // "My tasks": the open ones the caller is responsible for or helps with.
+    let mine = c.carl.ok_json("gantt", json!({})).await;
+    assert_eq!(chart_ids(&mine), [detail]);
+    c.carl
+        .ok_json("act_on_task", json!({ "id": detail, "action": "complete" }))
+        .await;
+    assert!(chart_ids(&c.carl.ok_json("gantt", json!({})).await).is_empty());
+    assert!(chart_ids(&c.eve.ok_json("gantt", json!({})).await).is_empty());
+
+    // A bar moved on the chart: dates change for everyone; an observer may not move it.
+    c.bob
+        .ok_json(
+            "set_task_dates",
+            json!({ "id": ship, "start_at": t0 + 3 * day, "deadline": t0 + 6 * day }),
+        )
+        .await;
+    let chart = c.carl.ok_json("gantt", json!({ "group": open })).await;
+    assert_eq!(task_of(&chart, ship)["start_at"], t0 + 3 * day);
+    assert_eq!(task_of(&chart, ship)["deadline"], t0 + 6 * day);
+    c.eve
+        .refused_json(
+            "set_task_dates",
+            json!({ "id": ship, "start_at": t0 + 4 * day, "deadline": t0 + 7 * day }),
+            "Forbidden",
+        )
+        .await;
+    // Moving the successor before its predecessor ends is refused.
+    c.bob
+        .refused_json(
+            "set_task_dates",
+            json!({ "id": ship, "start_at": t0 + day, "deadline": t0 + 6 * day }),
+            "Invalid",
+        )
+        .await;
+});
+
+both_backends!(
+    templates_and_recurring_tasks,
+    |server: TestServer| async move {
+        use app::tasks::ssr::templates::run_due;
+        let c = company(&server, "acme").await;
+        let carl_id = c.carl.me_id().await;
+        let day = 24 * HOUR;
+        let weekly = json!({
+            "name": "Weekly report",
+            "task": { "title": "Write the weekly report", "responsible": carl_id,
+                      "checklist": ["Numbers", "Risks"] },
+            "deadline_after_minutes": 2 * 24 * 60,
+            "repeat": "weekly",
+            "first_at": now() - 3 * day,
+        });
+
+        // Bad input changes nothing.
+        for (form, error) in [
+            (json!({ "name": " ", "task": { "title": "x" } }), "Invalid"),
+            (json!({ "name": "x", "task": { "title": "" } }), "Invalid"),
+            (
+                json!({ "name": "x", "task": { "title": "x" }, "repeat": "daily" }),
+                "Invalid",
+            ),
+            (
+                json!({ "name": "x", "task": { "title": "x" }, "deadline_after_minutes": -5 }),
+                "Invalid",
+            ),
+            (
+                json!({ "name": "x", "task": { "title": "x", "responsible": 999_999 } }),
+                "Invalid",
+            ),
+            (
+                // Within a task's limits, but too much text for a template.
+                json!({ "name": "x", "task": { "title": "x", "checklist": vec!["x".repeat(200); 100] } }),
+                "Invalid",
+            ),
+        ] {
+            c.bob
+                .refused_json("save_task_template", json!({ "form": form }), error)
+                .await;
+        }
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM task_templates").await,
+            0
+        );
+
+        let template = c
+            .bob
+            .ok_json("save_task_template", json!({ "form": weekly }))
+            .await
+            .as_i64()
+            .unwrap();
+        let list = c.bob.ok_json("task_templates", json!({})).await;
+        assert_eq!(list[0]["form"]["name"], "Weekly report");
+        // First due three days ago: the next is four days from now (same time of day).
+        let next = list[0]["next_run_at"].as_i64().unwrap();
+        assert!((next - (now() + 4 * day)).abs() < 60_000, "next run {next}");
+        // Someone else's template is not there for them.
+        assert!(
+            c.carl
+                .ok_json("task_templates", json!({}))
+                .await
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        for endpoint in ["create_task_from_template", "delete_task_template"] {
+            c.carl
+                .refused_json(endpoint, json!({ "id": template }), "NotFound")
+                .await;
+        }
+        c.carl
+            .refused_json(
+                "save_task_template",
+                json!({ "id": template, "form": weekly }),
+                "NotFound",
+            )
+            .await;
+
+        // Used by hand: a task now, deadline two days on, with the checklist.
+        let task = c
+            .bob
+            .ok_json("create_task_from_template", json!({ "id": template }))
+            .await
+            .as_i64()
+            .unwrap();
+        let view = c.carl.ok_json("task", json!({ "id": task })).await;
+        assert_eq!(view["item"]["title"], "Write the weekly report");
+        let deadline = view["item"]["deadline"].as_i64().unwrap();
+        assert!((deadline - (now() + 2 * day)).abs() < 60_000);
+        assert_eq!(view["checklist"].as_array().unwrap().len(), 2);
+
+        // Due now: two scheduler passes at once (as on two nodes) make exactly one task.
+        let due = now() - 1000;
+        sqlx::query("UPDATE task_templates SET next_run_at = ?")
+            .bind(due)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (a, b) = tokio::join!(run_due(&server.state), run_due(&server.state));
+        assert_eq!(a.unwrap() + b.unwrap(), 1);
+        assert_eq!(run_due(&server.state).await.unwrap(), 0);
+        let count = "SELECT COUNT(*) FROM tasks WHERE title = 'Write the weekly report'";
+        assert_eq!(server.scalar(count).await, 2);
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM task_template_runs")
+                .await,
+            1
+        );
+        let recurring = server
+            .scalar("SELECT task_id FROM task_template_runs")
+            .await;
+        let view = c.carl.ok_json("task", json!({ "id": recurring })).await;
+        assert_eq!(view["item"]["deadline"], due + 2 * day);
+        assert_eq!(view["creator"]["id"], c.bob.me_id().await);
+        // The schedule moved on to the next week.
+        let list = c.bob.ok_json("task_templates", json!({})).await;
+        assert!(list[0]["next_run_at"].as_i64().unwrap() > now());
+        assert_eq!(list[0]["last_task"], recurring);
+
+        // A template that can no longer make its task: the owner is told, the schedule goes on.
+        sqlx::query("UPDATE users SET is_active = 0 WHERE id = ?")
+            .bind(carl_id)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE task_templates SET next_run_at = ?")
+            .bind(now() - 1000)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(run_due(&server.state).await.unwrap(), 0);
+        assert_eq!(server.scalar(count).await, 2);
+        let bell = c.bob.ok("notifications", &[]).await;
+        assert!(bell.to_string().contains("could not be created"), "{bell}");
+
+        c.bob
+            .ok_json("delete_task_template", json!({ "id": template }))
+            .await;
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM task_templates").await,
+            0
+        );
+    }
+);

@@ -118,6 +118,7 @@ fn json_endpoints(
             json!({ "id": group, "user": 1 }),
             true,
         ),
+        ("gantt", json!({ "group": group }), true),
         ("join_group", json!({ "id": group }), true),
         ("leave_group", json!({ "id": group }), true),
     ]
@@ -132,6 +133,7 @@ fn task_endpoints(
     item: i64,
     filter: i64,
     entry: i64,
+    template: i64,
 ) -> Vec<(&'static str, serde_json::Value, bool)> {
     use serde_json::json;
     vec![
@@ -139,6 +141,7 @@ fn task_endpoints(
         ("tasks", json!({ "query": {} }), false),
         ("my_task_counters", json!({}), false),
         ("task_filters", json!({}), false),
+        ("gantt", json!({}), false),
         (
             "save_task_filter",
             json!({ "name": "Pwned", "query": {} }),
@@ -194,6 +197,14 @@ fn task_endpoints(
         ("stop_task_timer", json!({ "id": task }), true),
         ("add_task_time", json!({ "id": task, "minutes": 30 }), true),
         ("remove_task_time", json!({ "entry": entry }), true),
+        ("task_templates", json!({}), false),
+        (
+            "save_task_template",
+            json!({ "id": template, "form": { "name": "Pwned", "task": { "title": "Pwned" } } }),
+            true,
+        ),
+        ("delete_task_template", json!({ "id": template }), true),
+        ("create_task_from_template", json!({ "id": template }), true),
     ]
 }
 
@@ -331,7 +342,17 @@ both_backends!(
             .await
             .as_i64()
             .unwrap();
-        for (endpoint, args, extranet_refused) in task_endpoints(task, other, item, filter, entry) {
+        let template = admin
+            .ok_json(
+                "save_task_template",
+                serde_json::json!({ "form": { "name": "Mine", "task": { "title": "Private" } } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in
+            task_endpoints(task, other, item, filter, entry, template)
+        {
             assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
             assert_refused_json("another portal's session", &forged, endpoint, &args).await;
             if extranet_refused {
@@ -362,6 +383,16 @@ both_backends!(
             0
         );
         assert_eq!(server.scalar("SELECT COUNT(*) FROM task_filters").await, 1);
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM task_templates WHERE name = 'Mine'")
+                .await,
+            1
+        );
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM task_templates").await,
+            1
+        );
         assert_eq!(server.scalar("SELECT COUNT(*) FROM task_time").await, 1);
         assert_eq!(view["spent_seconds"], 900);
         assert_eq!(

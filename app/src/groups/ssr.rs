@@ -80,7 +80,7 @@ pub async fn list(
 }
 
 /// One group the caller may see, or NotFound (also for other portals' groups).
-async fn visible(pool: &AnyPool, caller: &Caller, id: GroupId) -> AppResult<GroupSummary> {
+pub async fn visible(pool: &AnyPool, caller: &Caller, id: GroupId) -> AppResult<GroupSummary> {
     let mut qb = QueryBuilder::<Any>::new(GROUP_COLUMNS);
     qb.push_bind(caller.user_id)
         .push(" WHERE g.portal_id = ")

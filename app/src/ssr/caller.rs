@@ -155,6 +155,40 @@ pub async fn caller_for_token(
     })
 }
 
+/// A user acting without a request (the scheduler creating a recurring task in its owner's
+/// name): None when the user or the portal is gone, or the user was deactivated.
+pub async fn caller_for_user(
+    pool: &sqlx::AnyPool,
+    portal: PortalId,
+    user: UserId,
+) -> AppResult<Option<Caller>> {
+    let portal: Option<PortalCtx> = sqlx::query_as(
+        "SELECT id, slug, name, plan_id, time_zone, language, logo_file_id, is_default          FROM portals WHERE id = ?",
+    )
+    .bind(portal)
+    .fetch_optional(pool)
+    .await?;
+    let Some(portal) = portal else {
+        return Ok(None);
+    };
+    let row: Option<(String, String, String)> = sqlx::query_as(
+        "SELECT role, name, email FROM users WHERE id = ? AND portal_id = ? AND is_active = 1",
+    )
+    .bind(user)
+    .bind(portal.id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(role, name, email)| {
+        Some(Caller {
+            role: Role::parse(&role)?,
+            portal,
+            user_id: user,
+            name,
+            email,
+        })
+    }))
+}
+
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(axum::http::header::COOKIE)

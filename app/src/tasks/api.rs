@@ -1,11 +1,15 @@
 //! Server functions of tasks: the caller from the session, then the rules in `ssr`.
 
+use super::gantt::GanttChart;
+use super::templates::{TaskTemplate, TemplateForm};
 use super::types::{
     LinkKind, SavedFilter, TaskAction, TaskCounters, TaskCursor, TaskForm, TaskPage, TaskQuery,
     TaskStatus, TaskView,
 };
 use crate::error::AppError;
-use crate::ids::{ChecklistItemId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId};
+use crate::ids::{
+    ChecklistItemId, GroupId, TaskCommentId, TaskFilterId, TaskId, TemplateId, TimeEntryId, UserId,
+};
 #[cfg(feature = "ssr")]
 use crate::ssr::caller::{caller, state};
 use leptos::prelude::*;
@@ -63,6 +67,13 @@ pub async fn act_on_task(id: TaskId, action: TaskAction) -> Result<TaskStatus, A
 pub async fn delegate_task(id: TaskId, to: UserId) -> Result<(), AppError> {
     let caller = caller().await?;
     super::ssr::status::delegate(&state()?, &caller, id, to).await
+}
+
+/// The Gantt chart of a project, or of the caller's own open tasks when `group` is None.
+#[server(prefix = "/api", endpoint = "gantt", input = Json)]
+pub async fn gantt(#[server(default)] group: Option<GroupId>) -> Result<GanttChart, AppError> {
+    let caller = caller().await?;
+    super::ssr::gantt::chart(&state()?.db.pool, &caller, group).await
 }
 
 /// New dates for a task (the Gantt chart's drag and resize use this too).
@@ -179,4 +190,34 @@ pub async fn add_task_time(
 pub async fn remove_task_time(entry: TimeEntryId) -> Result<(), AppError> {
     let caller = caller().await?;
     super::ssr::time::remove(&state()?, &caller, entry).await
+}
+
+/// The caller's task templates.
+#[server(prefix = "/api", endpoint = "task_templates", input = Json)]
+pub async fn task_templates() -> Result<Vec<TaskTemplate>, AppError> {
+    let caller = caller().await?;
+    super::ssr::templates::list(&state()?.db.pool, &caller).await
+}
+
+/// Creates a template, or changes one (`id`).
+#[server(prefix = "/api", endpoint = "save_task_template", input = Json)]
+pub async fn save_task_template(
+    #[server(default)] id: Option<TemplateId>,
+    form: TemplateForm,
+) -> Result<TemplateId, AppError> {
+    let caller = caller().await?;
+    super::ssr::templates::save(&state()?, &caller, id, &form).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_task_template", input = Json)]
+pub async fn delete_task_template(id: TemplateId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::templates::delete(&state()?.db.pool, &caller, id).await
+}
+
+/// A new task from a template, now.
+#[server(prefix = "/api", endpoint = "create_task_from_template", input = Json)]
+pub async fn create_task_from_template(id: TemplateId) -> Result<TaskId, AppError> {
+    let caller = caller().await?;
+    super::ssr::templates::use_template(&state()?, &caller, id).await
 }

@@ -4,17 +4,21 @@
 mod board;
 mod checklist;
 mod form;
+mod gantt;
 mod list;
 mod page;
 mod people;
 mod plan;
 mod row;
+mod templates;
 mod time;
 
 pub use form::{EditTaskPage, NewTaskPage};
+pub use gantt::GanttPage;
 pub use list::TasksPage;
 pub use page::TaskPage;
 pub use row::TaskRow;
+pub use templates::{EditTemplatePage, NewTemplatePage, TemplatesPage};
 
 use super::types::{Section, StatusFilter, TaskItem, TaskQuery, TaskSort, TaskStatus};
 use crate::ui::dates::{date_input, day_ms, short_datetime};

@@ -148,6 +148,7 @@ fn GroupTasks(group: GroupId) -> impl IntoView {
             <span class="row gap">
                 <a class="btn" href=format!("/tasks?section=all&group={group}")>"All tasks"</a>
                 <a class="btn" href=format!("/tasks?section=all&group={group}&view=board")>"Board"</a>
+                <a class="btn" href=format!("/tasks/gantt?group={group}") data-testid="group-gantt">"Gantt chart"</a>
             </span>
             <a class="btn btn-primary" href=format!("/tasks/new?group={group}") data-testid="group-new-task">"New task"</a>
         </div>

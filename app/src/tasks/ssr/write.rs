@@ -22,8 +22,8 @@ use crate::ui::page::relative_time;
 use sqlx::{Any, AnyConnection, QueryBuilder, Transaction};
 
 /// Dates outside 2000–2199 are typing mistakes.
-const EARLIEST: i64 = 946_684_800_000;
-const LATEST: i64 = 7_258_118_400_000;
+pub const EARLIEST: i64 = 946_684_800_000;
+pub const LATEST: i64 = 7_258_118_400_000;
 /// A week of work is plenty for one estimate… a year is the hard limit.
 const MAX_ESTIMATE_MINUTES: i64 = 525_600;
 
@@ -235,7 +235,7 @@ async fn check_parent(
 }
 
 /// Everything a form refers to exists and may be used by the caller.
-async fn check_references(
+pub async fn check_references(
     conn: &mut AnyConnection,
     caller: &Caller,
     form: &CheckedForm,
@@ -282,14 +282,54 @@ async fn write_tags(
 
 #[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppResult<TaskId> {
+    let mut tx = state.db.begin().await?;
+    let created = insert(&mut tx, caller, form).await?;
+    tx.commit().await?;
+    Ok(created.announce(state, caller).await)
+}
+
+/// A task written in a transaction not yet committed, and whom to tell once it is.
+pub struct Created {
+    pub id: TaskId,
+    group: Option<GroupId>,
+    people: Vec<UserId>,
+    outgoing: Outgoing,
+    entry: crate::ids::PostId,
+}
+
+impl Created {
+    /// Tells the people concerned, after the transaction committed.
+    pub async fn announce(self, state: &AppState, caller: &Caller) -> TaskId {
+        let portal = caller.portal_id();
+        self.outgoing.publish(&state.hub).await;
+        members::announce(
+            state,
+            portal,
+            self.id,
+            self.group,
+            self.people,
+            RealtimeEvent::TaskChanged { task_id: self.id },
+        )
+        .await;
+        entries::announce(state, portal, self.entry, caller.user_id).await;
+        self.id
+    }
+}
+
+/// Checks a new task and writes it with its people, tags, checklist, history, notifications
+/// and feed entry, inside `tx` (so a caller may add to the same transaction).
+pub async fn insert(
+    tx: &mut Transaction<'_, Any>,
+    caller: &Caller,
+    form: &TaskForm,
+) -> AppResult<Created> {
     let form = checked(form, caller)?;
     let now = now_ms();
     let portal = caller.portal_id();
-    let mut tx = state.db.begin().await?;
-    check_references(&mut tx, caller, &form, None).await?;
+    check_references(tx, caller, &form, None).await?;
     let id = TaskId(
         insert_id(
-            &mut tx,
+            tx,
             sqlx::query(
                 "INSERT INTO tasks (portal_id, group_id, parent_id, title, description, creator_id, \
                  responsible_id, status, priority, require_review, start_at, end_at, deadline, \
@@ -315,7 +355,7 @@ pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppRe
         .await?,
     );
     write_members(
-        &mut tx,
+        tx,
         portal,
         id,
         caller.user_id,
@@ -327,10 +367,10 @@ pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppRe
         caller.user_id,
     )
     .await?;
-    write_tags(&mut tx, caller, id, &form.tags).await?;
-    super::checklist::insert_items(&mut tx, portal, id, "", &form.checklist).await?;
+    write_tags(tx, caller, id, &form.tags).await?;
+    super::checklist::insert_items(tx, portal, id, "", &form.checklist).await?;
     history::record(
-        &mut tx,
+        tx,
         portal,
         id,
         caller.user_id,
@@ -355,7 +395,7 @@ pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppRe
         };
         let title = format!("{} {part}: {}", caller.name, form.title);
         outgoing
-            .add(&mut tx, *person, "task", &title, &format!("/tasks/{id}"))
+            .add(tx, *person, "task", &title, &format!("/tasks/{id}"))
             .await?;
     }
     people.push(caller.user_id);
@@ -372,7 +412,7 @@ pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppRe
         },
     };
     let entry = entries::publish(
-        &mut tx,
+        tx,
         portal,
         caller.user_id,
         entries::TASK_CREATED,
@@ -380,19 +420,13 @@ pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppRe
         &recipients,
     )
     .await?;
-    tx.commit().await?;
-    outgoing.publish(&state.hub).await;
-    members::announce(
-        state,
-        portal,
+    Ok(Created {
         id,
-        form.group,
+        group: form.group,
         people,
-        RealtimeEvent::TaskChanged { task_id: id },
-    )
-    .await;
-    entries::announce(state, portal, entry, caller.user_id).await;
-    Ok(id)
+        outgoing,
+        entry,
+    })
 }
 
 /// Saves the edited fields of a task; each change goes into its history.

@@ -3,10 +3,13 @@
 
 use super::people::PeoplePicker;
 use crate::error::AppError;
+use crate::ids::TemplateId;
 use crate::ids::{GroupId, TaskId, UserId};
 use crate::rich::RichEditor;
 use crate::shell::layout::{Live, refresh_task_counters, use_me};
+use crate::tasks::api::save_task_template;
 use crate::tasks::api::{create_task, task, update_task};
+use crate::tasks::templates::{Repeat, TemplateForm};
 use crate::tasks::types::{Priority, TaskForm};
 use crate::ui::dates::{date_input, datetime_input, datetime_ms, day_ms};
 use crate::ui::{ErrorBox, PageHeader};
@@ -81,8 +84,21 @@ pub fn EditTaskPage() -> impl IntoView {
     }
 }
 
+/// A template being written: its id when it exists, and its fields.
+#[derive(Debug, Clone, Default)]
+pub(super) struct TemplateDraft {
+    pub id: Option<TemplateId>,
+    pub form: TemplateForm,
+}
+
+/// The task form; with `template`, it writes a template instead (name, schedule, and a
+/// deadline relative to when each task is created, in place of the task's dates).
 #[component]
-fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
+pub(super) fn TaskEditor(
+    initial: TaskForm,
+    id: Option<TaskId>,
+    #[prop(optional)] template: Option<TemplateDraft>,
+) -> impl IntoView {
     let me = use_me();
     let live = expect_context::<Live>();
     let people = Resource::new(|| (), |_| crate::hr::api::people_options());
@@ -105,7 +121,19 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
             .unwrap_or_default(),
     );
     let review = RwSignal::new(initial.require_review);
-    let checklist = RwSignal::new(String::new());
+    let checklist = RwSignal::new(initial.checklist.join("\n"));
+    let template_id = template.as_ref().and_then(|t| t.id);
+    let is_template = template.is_some();
+    let draft = template.map(|t| t.form).unwrap_or_default();
+    let template_name = RwSignal::new(draft.name.clone());
+    let repeat = RwSignal::new(draft.repeat);
+    let first_at = RwSignal::new(draft.first_at.map(datetime_input).unwrap_or_default());
+    let deadline_days = RwSignal::new(
+        draft
+            .deadline_after_minutes
+            .map(|m| format!("{}", m as f64 / 1440.0))
+            .unwrap_or_default(),
+    );
     let parent = initial.parent;
     let error = RwSignal::new(None::<AppError>);
     let saving = RwSignal::new(false);
@@ -160,6 +188,32 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
                 .collect(),
         })
     };
+    let template_form = move |task: TaskForm| -> Result<TemplateForm, AppError> {
+        let days = deadline_days.get_untracked();
+        let deadline_after_minutes = if days.trim().is_empty() {
+            None
+        } else {
+            let days: f64 = days.trim().replace(',', ".").parse().map_err(|_| {
+                AppError::invalid("The deadline is a number of days, like 2 or 0.5.")
+            })?;
+            Some((days * 1440.0).round() as i64)
+        };
+        let first = first_at.get_untracked();
+        Ok(TemplateForm {
+            name: template_name.get_untracked(),
+            task,
+            deadline_after_minutes,
+            repeat: repeat.get_untracked(),
+            first_at: if first.trim().is_empty() {
+                None
+            } else {
+                Some(
+                    datetime_ms(&first)
+                        .ok_or_else(|| AppError::invalid("The first date is not a valid date."))?,
+                )
+            },
+        })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = match form() {
@@ -167,8 +221,24 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
             Err(e) => return error.set(Some(e)),
         };
         error.set(None);
-        saving.set(true);
         let navigate = navigate.clone();
+        if is_template {
+            let template = match template_form(form) {
+                Ok(t) => t,
+                Err(e) => return error.set(Some(e)),
+            };
+            saving.set(true);
+            leptos::task::spawn_local(async move {
+                let saved = save_task_template(template_id, template).await;
+                saving.set(false);
+                match saved {
+                    Ok(_) => navigate("/tasks/templates", Default::default()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+            return;
+        }
+        saving.set(true);
         leptos::task::spawn_local(async move {
             let result = match id {
                 Some(id) => update_task(id, form).await.map(|_| id),
@@ -186,10 +256,21 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
     };
     let cancel_href = match id {
         Some(id) => format!("/tasks/{id}"),
+        None if is_template => "/tasks/templates".to_owned(),
         None => "/tasks".to_owned(),
     };
+    let template_fields = is_template.then(|| {
+        view! {
+            <label>"Template name"
+                <input type="text" required maxlength="250" placeholder="e.g. Weekly report"
+                    data-testid="template-name" prop:value=template_name
+                    on:input=move |ev| template_name.set(event_target_value(&ev))/>
+            </label>
+        }
+    });
     view! {
         <form class="card form task-form" on:submit=submit data-testid="task-form">
+            {template_fields}
             <label>"What needs to be done"
                 <input type="text" required maxlength="250" placeholder="e.g. Prepare the Q4 report"
                     data-testid="task-title" prop:value=title on:input=move |ev| title.set(event_target_value(&ev))/>
@@ -219,19 +300,45 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
                     })}
                 </Transition>
                 <div class="form-column">
-                    <label>"Deadline"
-                        <input type="datetime-local" data-testid="task-deadline" prop:value=deadline
-                            on:input=move |ev| deadline.set(event_target_value(&ev))/>
-                    </label>
-                    <div class="grid-2 tight">
-                        <label>"Starts"
-                            <input type="date" data-testid="task-start" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
-                        </label>
-                        <label>"Ends"
-                            <input type="date" data-testid="task-end" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
-                        </label>
-                    </div>
-                    <p class="muted small">"Times are in UTC."</p>
+                    {if is_template {
+                        view! {
+                            <label>"Deadline (days after the task is created)"
+                                <input type="text" inputmode="decimal" placeholder="e.g. 2 — empty for none" data-testid="template-deadline-days"
+                                    prop:value=deadline_days on:input=move |ev| deadline_days.set(event_target_value(&ev))/>
+                            </label>
+                            <div class="grid-2 tight">
+                                <label>"Repeat"
+                                    <select data-testid="template-repeat" on:change=move |ev| repeat.set(Repeat::parse(&event_target_value(&ev)))>
+                                        <option value="" selected=repeat.get_untracked().is_none()>"Only when I use it"</option>
+                                        {Repeat::ALL.into_iter().map(|r| view! {
+                                            <option value=r.as_str() selected=repeat.get_untracked() == Some(r)>{r.label()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </label>
+                                <label class:hidden=move || repeat.get().is_none()>"First on"
+                                    <input type="datetime-local" data-testid="template-first" prop:value=first_at
+                                        on:input=move |ev| first_at.set(event_target_value(&ev))/>
+                                </label>
+                            </div>
+                            <p class="muted small">"Each recurring task is created at the same time of day (and day of the month), in UTC."</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <label>"Deadline"
+                                <input type="datetime-local" data-testid="task-deadline" prop:value=deadline
+                                    on:input=move |ev| deadline.set(event_target_value(&ev))/>
+                            </label>
+                            <div class="grid-2 tight">
+                                <label>"Starts"
+                                    <input type="date" data-testid="task-start" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                                </label>
+                                <label>"Ends"
+                                    <input type="date" data-testid="task-end" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                                </label>
+                            </div>
+                            <p class="muted small">"Times are in UTC."</p>
+                        }.into_any()
+                    }}
                     <label>"Priority"
                         <select on:change=move |ev| priority.set(Priority::parse(&event_target_value(&ev)).unwrap_or_default())>
                             {Priority::ALL.iter().map(|p| view! {
@@ -272,7 +379,11 @@ fn TaskEditor(initial: TaskForm, id: Option<TaskId>) -> impl IntoView {
             {move || error.get().map(|error| view! { <ErrorBox error/> })}
             <div class="row">
                 <button class="btn btn-primary" type="submit" data-testid="task-save" disabled=move || saving.get()>
-                    {if id.is_some() { "Save changes" } else { "Create task" }}
+                    {match (is_template, id) {
+                        (true, _) => "Save template",
+                        (false, Some(_)) => "Save changes",
+                        (false, None) => "Create task",
+                    }}
                 </button>
                 <a class="btn" href=cancel_href>"Cancel"</a>
             </div>

@@ -36,6 +36,7 @@ pub fn TasksPage() -> impl IntoView {
     };
     view! {
         <PageHeader title="Tasks" subtitle="What needs you now, and everything you are working on.">
+            <a class="btn" href="/tasks/templates" data-testid="templates-link">"Templates"</a>
             <a class="btn btn-primary" href=new_href data-testid="new-task">"New task"</a>
         </PageHeader>
         <SectionTabs query view_name live/>
@@ -202,6 +203,10 @@ fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoVi
                     <a class="segment" class:active=move || view_name.get() == name
                         href=move || href_of(&q(), name) data-testid=format!("view-{name}")>{label}</a>
                 }).collect_view()}
+                <a class="segment" data-testid="view-gantt" href=move || match q().group {
+                    Some(group) => format!("/tasks/gantt?group={group}"),
+                    None => "/tasks/gantt".to_owned(),
+                }>"Gantt"</a>
             </nav>
         </div>
     }
