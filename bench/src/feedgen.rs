@@ -9,12 +9,12 @@
 //!   feedgen --database sqlite:///tmp/agora-bench/agora.db --portal bench-0 \
 //!           --users 200 --posts 1000000 --comments 2000000 --likes 1000000
 
+use bench::fill::{Rng, Target, Value, add_people, insert_rows, now_ms, sentence, target};
 use clap::Parser;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Row};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+use bench::BoxError;
 
 #[derive(Parser)]
 #[command(name = "feedgen", about = "Fill a portal with a large feed")]
@@ -43,86 +43,6 @@ struct Args {
     seed: u64,
 }
 
-/// A small, seeded generator (xorshift), so runs are repeatable without another dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// An index in 0..n, most often near n (recent posts get most of the activity).
-    fn recent(&mut self, n: usize) -> usize {
-        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        let skewed = 1.0 - u * u * u;
-        ((skewed * n as f64) as usize).min(n.saturating_sub(1))
-    }
-}
-
-const WORDS: &[&str] = &[
-    "team", "project", "release", "customer", "meeting", "office", "plan", "budget", "design",
-    "review", "launch", "sales", "support", "quarter", "goal", "update", "thanks", "welcome",
-    "deadline", "report", "idea", "training", "lunch", "feedback", "roadmap", "hiring", "demo",
-    "partner", "contract", "invoice", "server", "mobile", "website", "campaign", "event", "summer",
-    "holiday", "policy", "security", "question", "answer", "great", "work", "everyone", "today",
-    "tomorrow", "next", "week", "please", "check",
-];
-
-fn sentence(rng: &mut Rng, words: usize) -> String {
-    let mut out = String::new();
-    for i in 0..words {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(WORDS[rng.below(WORDS.len())]);
-    }
-    out.push('.');
-    out
-}
-
-fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
-
-/// Runs `INSERT INTO <head> VALUES (…), (…)` for `rows` rows of `columns` values each.
-async fn insert_rows(
-    pool: &AnyPool,
-    head: &str,
-    columns: usize,
-    values: &[Value],
-) -> Result<(), BoxError> {
-    let rows = values.len() / columns;
-    let one = format!("({})", vec!["?"; columns].join(", "));
-    let sql = format!("INSERT INTO {head} VALUES {}", vec![one; rows].join(", "));
-    let mut query = sqlx::query(&sql);
-    for value in values {
-        query = match value {
-            Value::Int(i) => query.bind(*i),
-            Value::Text(t) => query.bind(t.clone()),
-        };
-    }
-    query.execute(pool).await?;
-    Ok(())
-}
-
-#[derive(Clone)]
-enum Value {
-    Int(i64),
-    Text(String),
-}
-
 fn main() -> Result<(), BoxError> {
     let args = Args::parse();
     tokio::runtime::Builder::new_multi_thread()
@@ -149,24 +69,12 @@ async fn run(args: Args) -> Result<(), BoxError> {
     let now = now_ms();
     let two_years = 2 * 365 * 86_400_000_i64;
 
-    let portal: i64 = sqlx::query_scalar("SELECT id FROM portals WHERE slug = ?")
-        .bind(&args.portal)
-        .fetch_one(&pool)
-        .await
-        .map_err(|_| format!("no portal with the address {:?}", args.portal))?;
-    let admin = sqlx::query(
-        "SELECT id, password_hash FROM users WHERE portal_id = ? AND role = 'admin' ORDER BY id LIMIT 1",
-    )
-    .bind(portal)
-    .fetch_one(&pool)
-    .await?;
-    let (admin_id, hash): (i64, String) = (admin.try_get(0)?, admin.try_get(1)?);
-    let root: i64 = sqlx::query_scalar(
-        "SELECT id FROM departments WHERE portal_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
-    )
-    .bind(portal)
-    .fetch_one(&pool)
-    .await?;
+    let Target {
+        portal,
+        admin_id: _,
+        hash,
+        root,
+    } = target(&pool, &args.portal).await?;
 
     // Departments and people.
     for d in 0..args.departments {
@@ -186,39 +94,21 @@ async fn run(args: Args) -> Result<(), BoxError> {
     .bind(portal)
     .fetch_all(&pool)
     .await?;
-    let mut values = Vec::new();
-    for u in 1..args.users {
-        let department = departments
-            .get(u % departments.len().max(1))
-            .copied()
-            .unwrap_or(root);
-        values.extend([
-            Value::Int(portal),
-            Value::Text(format!("user{u}@feed.bench")),
-            Value::Text(hash.clone()),
-            Value::Text(format!("Person {u:04}")),
-            Value::Text("employee".into()),
-            Value::Int(department),
-            Value::Int(now - two_years),
-        ]);
-    }
-    for chunk in values.chunks(7 * args.batch) {
-        insert_rows(
-            &pool,
-            "users (portal_id, email, password_hash, name, role, department_id, created_at)",
-            7,
-            chunk,
-        )
-        .await?;
-    }
-    let mut people: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM users WHERE portal_id = ? ORDER BY id")
-            .bind(portal)
-            .fetch_all(&pool)
-            .await?;
-    if !people.contains(&admin_id) {
-        people.push(admin_id);
-    }
+    let people = add_people(
+        &pool,
+        portal,
+        &hash,
+        args.users,
+        "feed.bench",
+        if departments.is_empty() {
+            std::slice::from_ref(&root)
+        } else {
+            &departments
+        },
+        now - two_years,
+        args.batch,
+    )
+    .await?;
     eprintln!("{} people, {} departments", people.len(), departments.len());
 
     // How much activity each post gets, decided first so posts carry their counts.

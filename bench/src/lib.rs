@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod fill;
+
 use reqwest::header::{ACCEPT, SET_COOKIE};
 use reqwest::{Client, Url, redirect};
 use std::net::SocketAddr;

@@ -112,6 +112,12 @@ struct ShellArgs {
     /// does: the `feed_page` server function with `before` = the first page's cursor.
     #[arg(long)]
     feed_next_page: bool,
+    /// Instead of the page, call this server function (a JSON POST to /api/<name>) with --body,
+    /// e.g. `--api tasks --body '{"query":{"section":"doing"}}'`.
+    #[arg(long, conflicts_with = "feed_next_page")]
+    api: Option<String>,
+    #[arg(long, default_value = "{}")]
+    body: String,
 }
 
 #[derive(Args)]
@@ -532,7 +538,21 @@ async fn shell(args: ShellArgs) -> Result<(), BoxError> {
     };
     let client = client_for(&args.url, Some(&signed.host))?;
     let mut page_url = signed.base.clone();
-    let json_body = if args.feed_next_page {
+    let json_body = if let Some(api) = &args.api {
+        page_url.set_path(&format!("/api/{api}"));
+        let answer = post_json(&client, &page_url, &signed.cookie, &args.body).await?;
+        if !args.json {
+            let text = answer.to_string();
+            eprintln!(
+                "portal {} signed in; {api} answers {} bytes: {}…; {} connections",
+                signed.base,
+                text.len(),
+                text.chars().take(120).collect::<String>(),
+                args.connections
+            );
+        }
+        Some(args.body.clone())
+    } else if args.feed_next_page {
         page_url.set_path("/api/feed_page");
         let first = post_json(&client, &page_url, &signed.cookie, "{}").await?;
         let cursor = first["next_cursor"]

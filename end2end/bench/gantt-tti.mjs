@@ -1,0 +1,61 @@
+// How long the Gantt chart of a big project takes to become interactive in headless Chromium
+// (scripts/bench-tasks.sh). Signs in, loads the chart once to warm the caches, then LOADS
+// times in fresh pages, reading the Performance API: the navigation timing and the
+// `agora-hydrated` mark the page sets once hydration has run. Prints one JSON line with the
+// medians.
+//
+//   node end2end/bench/gantt-tti.mjs http://bench-0.localhost:3182 user7@tasks.bench correct-horse-1 <group> [loads]
+import { chromium } from '@playwright/test';
+
+const [origin, email, password, group, loadsArg] = process.argv.slice(2);
+if (!group) {
+  console.error('usage: gantt-tti.mjs <origin> <email> <password> <group> [loads]');
+  process.exit(2);
+}
+const loads = Number(loadsArg ?? 5);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const login = await context.request.post(`${origin}/api/login`, {
+    form: { email, password },
+    headers: { accept: 'application/json' },
+  });
+  if (!login.ok()) throw new Error(`signing in answered ${login.status()}`);
+  const url = `${origin}/tasks/gantt?group=${group}`;
+  const samples = [];
+  for (let i = 0; i <= loads; i++) {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => performance.getEntriesByName('agora-hydrated').length > 0, null, {
+      timeout: 120_000,
+    });
+    const sample = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {
+        html_ms: nav.responseEnd,
+        dom_ms: nav.domContentLoadedEventEnd,
+        interactive_ms: performance.getEntriesByName('agora-hydrated')[0].startTime,
+        bars: document.querySelectorAll('.gantt-bar').length,
+        html_bytes: nav.encodedBodySize,
+      };
+    });
+    await page.close();
+    if (i > 0) samples.push(sample); // the first load warms the caches
+  }
+  const median = (key) => {
+    const sorted = samples.map((s) => s[key]).sort((a, b) => a - b);
+    return Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10;
+  };
+  console.log(
+    JSON.stringify({
+      loads,
+      html_ms: median('html_ms'),
+      dom_ms: median('dom_ms'),
+      interactive_ms: median('interactive_ms'),
+      bars: samples[0].bars,
+      html_bytes: samples[0].html_bytes,
+    }),
+  );
+} finally {
+  await browser.close();
+}
