@@ -442,7 +442,15 @@ pub async fn download(
         .await?;
         let (key, name, content_type, purpose, owner) = row.ok_or(AppError::NotFound)?;
         if purpose == Purpose::Attachment.as_str() {
-            crate::feed::ssr::attachments::check_download(&state.db.pool, &caller, id, owner).await?;
+            // A task's file goes to whoever sees the task; a post's to whoever sees the post.
+            match crate::tasks::ssr::files::may_download(&state.db.pool, &caller, id).await? {
+                Some(true) => {}
+                Some(false) => return Err(AppError::NotFound),
+                None => {
+                    crate::feed::ssr::attachments::check_download(&state.db.pool, &caller, id, owner)
+                        .await?
+                }
+            }
         }
         let object = state.storage.get(caller.portal_id(), &key).await?;
         Ok::<_, AppError>((object, name, content_type))

@@ -207,6 +207,36 @@ test.describe.serial('tasks', () => {
     await expect(bar(owner, build)).toBeFocused();
     await expect(bar(member, build)).toHaveAttribute('data-start', date(today + 7 * day));
   });
+
+  test('a weekly template: created once, used by hand, scheduled for next week', async () => {
+    await openPage(owner, `${origin}/tasks`);
+    await owner.getByTestId('templates-link').click();
+    await expect(owner.getByRole('heading', { name: 'Task templates', level: 1 })).toBeVisible();
+    await expect(owner.getByText('No templates yet')).toBeVisible();
+    await owner.getByTestId('new-template').first().click();
+    await expect(owner.getByRole('heading', { name: 'New template', level: 1 })).toBeVisible();
+    await owner.getByTestId('template-name').fill('Weekly report');
+    await owner.getByTestId('task-title').fill('Write the weekly report');
+    await owner.getByTestId('task-responsible').selectOption({ label: memberName });
+    await owner.getByTestId('template-deadline-days').fill('2');
+    await owner.getByTestId('template-repeat').selectOption('weekly');
+    const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    await owner.getByTestId('template-first').fill(`${nextWeek}T09:00`);
+    await owner.getByTestId('task-checklist').fill('Numbers\nRisks');
+    await owner.getByTestId('task-save').click();
+    await expect(owner.getByRole('heading', { name: 'Task templates', level: 1 })).toBeVisible();
+    const row = owner.getByTestId('template-row');
+    await expect(row).toHaveCount(1);
+    await expect(row.getByTestId('template-schedule')).toContainText('Every week · next');
+    await shot(owner, 'desktop-task-templates');
+
+    // Used by hand: the task is there at once, for the member too.
+    await row.getByTestId('use-template').click();
+    await expect(owner.getByRole('heading', { name: 'Write the weekly report', level: 1 })).toBeVisible();
+    await expect(owner.getByTestId('checklist-progress')).toHaveText('0 of 2 done');
+    await openPage(member, `${origin}/tasks`);
+    await expect(member.getByTestId('task-row').filter({ hasText: 'Write the weekly report' })).toBeVisible();
+  });
 });
 
 /** Calls a server function from the page, as the signed-in user. */

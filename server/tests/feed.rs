@@ -660,19 +660,7 @@ both_backends!(
 const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x03\x00\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1\x4d\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\x38\x21\x27\x07\x41\x0c\x70\x16\x00\x41\x00\x06\x19\x3c\x45\x41\x96\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
 async fn attach(client: &Client, name: &str, bytes: Vec<u8>) -> Value {
-    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
-    let res = client
-        .http
-        .post(format!("{}/uploads/attachment", client.base))
-        .header("accept", "application/json")
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert!(status.is_success(), "upload failed: {status} {body}");
-    body
+    client.upload_attachment(name, bytes).await
 }
 
 both_backends!(

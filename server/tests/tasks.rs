@@ -1030,3 +1030,218 @@ both_backends!(
         );
     }
 );
+
+both_backends!(files_on_tasks, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let (carl_id, eve_id) = (c.carl.me_id().await, c.eve.me_id().await);
+    let task = create(
+        &c.bob,
+        json!({ "title": "Contract", "responsible": carl_id, "auditors": [eve_id] }),
+    )
+    .await;
+    let other = create(&c.bob, json!({ "title": "Other" })).await;
+    let spec = c
+        .carl
+        .upload_attachment("spec.pdf", b"%PDF-1.4 spec".to_vec())
+        .await["file_id"]
+        .as_i64()
+        .unwrap();
+    // An observer may not attach; someone else's upload cannot be attached.
+    let eves = c.eve.upload_attachment("mine.txt", b"eve".to_vec()).await["file_id"]
+        .as_i64()
+        .unwrap();
+    c.eve
+        .refused_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [eves] }),
+            "Forbidden",
+        )
+        .await;
+    c.carl
+        .refused_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [eves] }),
+            "Invalid",
+        )
+        .await;
+    c.carl
+        .ok_json("attach_task_files", json!({ "id": task, "files": [spec] }))
+        .await;
+    // Once on a task, the file cannot go on another, nor twice on the same one.
+    c.bob
+        .refused_json(
+            "attach_task_files",
+            json!({ "id": other, "files": [spec] }),
+            "Invalid",
+        )
+        .await;
+    c.carl
+        .refused_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [spec] }),
+            "Invalid",
+        )
+        .await;
+    let view = c.eve.ok_json("task", json!({ "id": task })).await;
+    assert_eq!(view["files"][0]["file"]["name"], "spec.pdf");
+    assert_eq!(view["files"][0]["removable"], false);
+    assert!(view["history"].to_string().contains("spec.pdf"));
+    // Whoever sees the task downloads it; nobody else.
+    let path = format!("/files/{spec}");
+    assert_eq!(c.eve.get(&path).await.status(), 200);
+    assert_eq!(
+        c.bob.get(&path).await.text().await.unwrap(),
+        "%PDF-1.4 spec"
+    );
+    assert_eq!(c.dave.get(&path).await.status(), 404);
+    assert_eq!(c.xena.get(&path).await.status(), 404);
+    // The observer cannot take it off; the creator (who manages the task) can.
+    c.eve
+        .refused_json(
+            "remove_task_file",
+            json!({ "id": task, "file": spec }),
+            "Forbidden",
+        )
+        .await;
+    c.bob
+        .ok_json("remove_task_file", json!({ "id": task, "file": spec }))
+        .await;
+    let view = c.carl.ok_json("task", json!({ "id": task })).await;
+    assert!(view["files"].as_array().unwrap().is_empty());
+    assert_eq!(server.scalar("SELECT COUNT(*) FROM task_files").await, 0);
+});
+
+both_backends!(project_stages, |server: TestServer| async move {
+    let c = company(&server, "acme").await;
+    let (carl_id, eve_id) = (c.carl.me_id().await, c.eve.me_id().await);
+    let new_group = |name: &'static str| {
+        json!({ "form": { "name": name, "visibility": "closed", "is_project": true },
+                "members": [carl_id] })
+    };
+    let group = c
+        .bob
+        .ok_json("create_group", new_group("Launch"))
+        .await
+        .as_i64()
+        .unwrap();
+    let other = c
+        .bob
+        .ok_json("create_group", new_group("Other"))
+        .await
+        .as_i64()
+        .unwrap();
+    // Members see the stages; only the owner (and moderators, administrators) change them.
+    c.carl
+        .refused_json(
+            "save_task_stage",
+            json!({ "group": group, "name": "Mine" }),
+            "Forbidden",
+        )
+        .await;
+    for name in ["", &"x".repeat(61)] {
+        c.bob
+            .refused_json(
+                "save_task_stage",
+                json!({ "group": group, "name": name }),
+                "Invalid",
+            )
+            .await;
+    }
+    let stage = |name: &'static str, group: i64| {
+        let bob = &c.bob;
+        async move {
+            bob.ok_json("save_task_stage", json!({ "group": group, "name": name }))
+                .await
+                .as_i64()
+                .unwrap()
+        }
+    };
+    let design = stage("Design", group).await;
+    let build = stage("Build", group).await;
+    let elsewhere = stage("Elsewhere", other).await;
+    let stages = c
+        .carl
+        .ok_json("task_stages", json!({ "group": group }))
+        .await;
+    assert_eq!(stages[0]["name"], "Design");
+    assert_eq!(stages[1]["id"], build);
+    c.eve
+        .refused_json("task_stages", json!({ "group": group }), "NotFound")
+        .await;
+
+    let task = create(
+        &c.bob,
+        json!({ "title": "Stand", "group": group, "responsible": carl_id, "auditors": [eve_id] }),
+    )
+    .await;
+    let personal = create(&c.carl, json!({ "title": "Mine" })).await;
+    c.carl
+        .ok_json("set_task_stage", json!({ "id": task, "stage": design }))
+        .await;
+    let in_stage = |stage: Value| {
+        let carl = &c.carl;
+        async move {
+            let mut query = json!({ "section": "all", "group": group });
+            match stage {
+                Value::Null => query["no_stage"] = json!(true),
+                stage => query["stage"] = stage,
+            }
+            ids(&carl.ok_json("tasks", json!({ "query": query })).await)
+        }
+    };
+    assert_eq!(in_stage(json!(design)).await, [task]);
+    assert!(in_stage(Value::Null).await.is_empty());
+    let view = c.carl.ok_json("task", json!({ "id": task })).await;
+    assert_eq!(view["item"]["stage"], design);
+    assert!(view["history"].to_string().contains("Design"));
+    // Another project's stage, a personal task, an observer: refused.
+    c.carl
+        .refused_json(
+            "set_task_stage",
+            json!({ "id": task, "stage": elsewhere }),
+            "Invalid",
+        )
+        .await;
+    c.carl
+        .refused_json(
+            "set_task_stage",
+            json!({ "id": personal, "stage": design }),
+            "Invalid",
+        )
+        .await;
+    c.eve
+        .refused_json(
+            "set_task_stage",
+            json!({ "id": task, "stage": build }),
+            "Forbidden",
+        )
+        .await;
+    // Deleting a stage leaves its tasks in no stage.
+    c.bob
+        .ok_json("delete_task_stage", json!({ "group": group, "id": design }))
+        .await;
+    assert_eq!(in_stage(Value::Null).await, [task]);
+    c.bob
+        .refused_json(
+            "delete_task_stage",
+            json!({ "group": other, "id": build }),
+            "NotFound",
+        )
+        .await;
+    // At most 20 stages.
+    for i in 0..19 {
+        c.bob
+            .ok_json(
+                "save_task_stage",
+                json!({ "group": group, "name": format!("Stage {i}") }),
+            )
+            .await;
+    }
+    c.bob
+        .refused_json(
+            "save_task_stage",
+            json!({ "group": group, "name": "One too many" }),
+            "Invalid",
+        )
+        .await;
+});

@@ -119,6 +119,17 @@ fn json_endpoints(
             true,
         ),
         ("gantt", json!({ "group": group }), true),
+        ("task_stages", json!({ "group": group }), true),
+        (
+            "save_task_stage",
+            json!({ "group": group, "name": "Pwned" }),
+            true,
+        ),
+        (
+            "delete_task_stage",
+            json!({ "group": group, "id": 1 }),
+            true,
+        ),
         ("join_group", json!({ "id": group }), true),
         ("leave_group", json!({ "id": group }), true),
     ]
@@ -205,6 +216,13 @@ fn task_endpoints(
         ),
         ("delete_task_template", json!({ "id": template }), true),
         ("create_task_from_template", json!({ "id": template }), true),
+        (
+            "attach_task_files",
+            json!({ "id": task, "files": [] }),
+            true,
+        ),
+        ("set_task_stage", json!({ "id": task }), true),
+        ("remove_task_file", json!({ "id": task, "file": 1 }), true),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! The feed's pages and components.
 
-mod attachments;
+pub(crate) mod attachments;
 mod comments;
 mod composer;
 mod extras;

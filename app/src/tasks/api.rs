@@ -3,12 +3,13 @@
 use super::gantt::GanttChart;
 use super::templates::{TaskTemplate, TemplateForm};
 use super::types::{
-    LinkKind, SavedFilter, TaskAction, TaskCounters, TaskCursor, TaskForm, TaskPage, TaskQuery,
-    TaskStatus, TaskView,
+    LinkKind, SavedFilter, Stage, TaskAction, TaskCounters, TaskCursor, TaskForm, TaskPage,
+    TaskQuery, TaskStatus, TaskView,
 };
 use crate::error::AppError;
 use crate::ids::{
-    ChecklistItemId, GroupId, TaskCommentId, TaskFilterId, TaskId, TemplateId, TimeEntryId, UserId,
+    ChecklistItemId, FileId, GroupId, StageId, TaskCommentId, TaskFilterId, TaskId, TemplateId,
+    TimeEntryId, UserId,
 };
 #[cfg(feature = "ssr")]
 use crate::ssr::caller::{caller, state};
@@ -220,4 +221,51 @@ pub async fn delete_task_template(id: TemplateId) -> Result<(), AppError> {
 pub async fn create_task_from_template(id: TemplateId) -> Result<TaskId, AppError> {
     let caller = caller().await?;
     super::ssr::templates::use_template(&state()?, &caller, id).await
+}
+
+/// Attaches the caller's uploads (from `/uploads/attachment`) to a task.
+#[server(prefix = "/api", endpoint = "attach_task_files", input = Json)]
+pub async fn attach_task_files(id: TaskId, files: Vec<FileId>) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::files::attach(&state()?, &caller, id, &files).await
+}
+
+#[server(prefix = "/api", endpoint = "remove_task_file", input = Json)]
+pub async fn remove_task_file(id: TaskId, file: FileId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::files::remove(&state()?, &caller, id, file).await
+}
+
+/// A project's stages (the columns of its board), in order.
+#[server(prefix = "/api", endpoint = "task_stages", input = Json)]
+pub async fn task_stages(group: GroupId) -> Result<Vec<Stage>, AppError> {
+    let caller = caller().await?;
+    super::ssr::stages::list(&state()?.db.pool, &caller, group).await
+}
+
+/// Adds a stage to a project, or (with `id`) renames one.
+#[server(prefix = "/api", endpoint = "save_task_stage", input = Json)]
+pub async fn save_task_stage(
+    group: GroupId,
+    #[server(default)] id: Option<StageId>,
+    name: String,
+) -> Result<StageId, AppError> {
+    let caller = caller().await?;
+    super::ssr::stages::save(&state()?, &caller, group, id, &name).await
+}
+
+#[server(prefix = "/api", endpoint = "delete_task_stage", input = Json)]
+pub async fn delete_task_stage(group: GroupId, id: StageId) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::stages::delete(&state()?, &caller, group, id).await
+}
+
+/// Moves a task to a stage of its project (None: to no stage).
+#[server(prefix = "/api", endpoint = "set_task_stage", input = Json)]
+pub async fn set_task_stage(
+    id: TaskId,
+    #[server(default)] stage: Option<StageId>,
+) -> Result<(), AppError> {
+    let caller = caller().await?;
+    super::ssr::stages::set_task_stage(&state()?, &caller, id, stage).await
 }

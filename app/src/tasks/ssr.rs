@@ -3,6 +3,7 @@
 pub mod access;
 pub mod checklist;
 pub mod comments;
+pub mod files;
 pub mod filters;
 pub mod gantt;
 pub mod history;
@@ -10,6 +11,7 @@ pub mod links;
 pub mod list;
 pub mod members;
 pub mod read;
+pub mod stages;
 pub mod status;
 pub mod templates;
 pub mod time;

@@ -2,7 +2,7 @@
 
 use crate::feed::types::Author;
 use crate::ids::{
-    ChecklistItemId, GroupId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId,
+    ChecklistItemId, GroupId, StageId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId,
 };
 use crate::rich::Block;
 use serde::{Deserialize, Serialize};
@@ -195,6 +195,12 @@ pub struct TaskQuery {
     /// Only tasks without a deadline.
     #[serde(default)]
     pub no_deadline: bool,
+    /// Only tasks in this stage of their project (the board's stage columns).
+    #[serde(default)]
+    pub stage: Option<StageId>,
+    /// Only tasks in no stage.
+    #[serde(default)]
+    pub no_stage: bool,
 }
 
 /// Where the next page starts: the last row's sort key and id.
@@ -223,6 +229,9 @@ pub struct TaskItem {
     /// Something changed that the viewer has not looked at yet.
     pub unseen: bool,
     pub tags: Vec<String>,
+    /// The project's stage (a column of its board) the task is in.
+    #[serde(default)]
+    pub stage: Option<StageId>,
 }
 
 impl TaskItem {
@@ -431,6 +440,9 @@ pub struct TaskView {
     /// When the viewer's timer on this task started, if it is running.
     #[serde(default)]
     pub my_timer: Option<i64>,
+    /// Attached files, oldest first.
+    #[serde(default)]
+    pub files: Vec<TaskFile>,
     pub rights: TaskRights,
     /// The status changes the viewer may make now.
     pub actions: Vec<TaskAction>,
@@ -474,6 +486,25 @@ pub struct TaskLink {
     pub kind: LinkKind,
     /// The other task's title.
     pub title: String,
+}
+
+/// Stages one project may have (the columns of its board).
+pub const MAX_STAGES: i64 = 20;
+pub const MAX_STAGE_NAME_CHARS: usize = 60;
+
+/// A stage of a project: a column of its board ("Backlog", "Design", "Testing"…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub id: StageId,
+    pub name: String,
+}
+
+/// A file on a task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskFile {
+    pub file: crate::feed::types::Attachment,
+    /// The viewer may take it off (they attached it, or they manage the task).
+    pub removable: bool,
 }
 
 /// The longest time entered by hand at once.

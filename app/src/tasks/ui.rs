@@ -3,6 +3,7 @@
 
 mod board;
 mod checklist;
+mod files;
 mod form;
 mod gantt;
 mod list;
@@ -95,6 +96,8 @@ fn query_from(params: &ParamsMap) -> TaskQuery {
         unseen: flag("unseen"),
         due_soon: flag("soon"),
         no_deadline: flag("nodeadline"),
+        stage: None,
+        no_stage: false,
     }
 }
 

@@ -303,6 +303,23 @@ impl Client {
         body
     }
 
+    /// Uploads a file as an attachment (`/uploads/attachment`); answers its description.
+    pub async fn upload_attachment(&self, name: &str, bytes: Vec<u8>) -> Value {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let res = self
+            .http
+            .post(format!("{}/uploads/attachment", self.base))
+            .header("accept", "application/json")
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let body: Value = res.json().await.unwrap();
+        assert!(status.is_success(), "upload failed: {status} {body}");
+        body
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))

@@ -55,12 +55,14 @@ pub async fn attach(
         return Err(AppError::invalid(format!("Attach at most {max} files.")));
     }
     for (position, file) in files.iter().enumerate() {
-        let row: Option<(UserId, String)> =
-            sqlx::query_as("SELECT owner_id, purpose FROM files WHERE id = ? AND portal_id = ?")
-                .bind(*file)
-                .bind(viewer.portal())
-                .fetch_optional(&mut **tx)
-                .await?;
+        let row: Option<(UserId, String)> = sqlx::query_as(
+            "SELECT owner_id, purpose FROM files f WHERE id = ? AND portal_id = ? AND NOT EXISTS \
+                 (SELECT 1 FROM task_files t WHERE t.portal_id = f.portal_id AND t.file_id = f.id)",
+        )
+        .bind(*file)
+        .bind(viewer.portal())
+        .fetch_optional(&mut **tx)
+        .await?;
         match row {
             Some((owner, purpose)) if owner == viewer.user() && purpose == "attachment" => {}
             _ => {

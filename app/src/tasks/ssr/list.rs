@@ -8,7 +8,7 @@ use super::members::NO_DEADLINE;
 use crate::auth::types::Role;
 use crate::error::AppResult;
 use crate::feed::types::Author;
-use crate::ids::{GroupId, PortalId, TaskId, UserId};
+use crate::ids::{GroupId, PortalId, StageId, TaskId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
 use crate::ssr::now_ms;
@@ -39,6 +39,7 @@ pub(super) struct ItemRow {
     checklist_total: i64,
     checklist_done: i64,
     activity_at: i64,
+    stage_id: Option<StageId>,
     unseen: Option<i64>,
     sort_key: i64,
 }
@@ -65,6 +66,7 @@ impl ItemRow {
             activity_at: self.activity_at,
             unseen: self.unseen == Some(1),
             tags: tags.remove(&self.id).unwrap_or_default(),
+            stage: self.stage_id,
         }
     }
 }
@@ -74,7 +76,7 @@ impl ItemRow {
 pub(super) const ITEM_COLUMNS: &str = "SELECT t.id, t.title, t.status, t.priority, t.deadline, \
      t.start_at, t.end_at, t.responsible_id, u.name AS responsible_name, \
      u.photo_file_id AS responsible_photo, t.group_id, g.name AS group_name, t.parent_id, \
-     t.checklist_total, t.checklist_done, t.activity_at, ";
+     t.checklist_total, t.checklist_done, t.activity_at, t.stage_id, ";
 
 pub(super) const ITEM_JOINS: &str = " JOIN users u ON u.id = t.responsible_id AND u.portal_id = t.portal_id \
      LEFT JOIN workgroups g ON g.id = t.group_id AND g.portal_id = t.portal_id";
@@ -235,6 +237,12 @@ pub async fn page(
     }
     if let Some(person) = query.responsible {
         qb.push(" AND t.responsible_id = ").push_bind(person);
+    }
+    if let Some(stage) = query.stage {
+        qb.push(" AND t.stage_id = ").push_bind(stage);
+    }
+    if query.no_stage {
+        qb.push(" AND t.stage_id IS NULL");
     }
     if let Some(tag) = query
         .tag

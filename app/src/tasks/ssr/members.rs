@@ -272,3 +272,29 @@ pub async fn announce(
         .publish(portal, Audience::Users(people), event)
         .await;
 }
+
+/// After the commit: tells everyone on these tasks (and their groups) that they changed, so
+/// open pages reload.
+pub async fn announce_changed(
+    state: &AppState,
+    caller: &Caller,
+    tasks: &[(TaskId, Option<crate::ids::GroupId>)],
+) {
+    for (task, group) in tasks {
+        let people = match state.db.pool.acquire().await {
+            Ok(mut conn) => people_on(&mut conn, caller.portal_id(), *task)
+                .await
+                .unwrap_or_default(),
+            Err(_) => Vec::new(),
+        };
+        announce(
+            state,
+            caller.portal_id(),
+            *task,
+            *group,
+            people,
+            RealtimeEvent::TaskChanged { task_id: *task },
+        )
+        .await;
+    }
+}

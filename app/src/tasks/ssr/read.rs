@@ -132,6 +132,7 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     drop(conn);
 
     let (time, my_timer) = super::time::load(pool, caller, &access).await?;
+    let files = super::files::load(pool, caller, &access).await?;
     let creator = Author::new(access.creator, extra.creator_name, extra.creator_photo);
     Ok(TaskView {
         item,
@@ -154,6 +155,7 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
         successors,
         time,
         my_timer,
+        files,
         rights: access.rights(),
         actions: access.actions(),
     })

@@ -6,7 +6,6 @@ use super::members;
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskId, TimeEntryId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
@@ -55,32 +54,6 @@ async fn add_to_total(
     Ok(())
 }
 
-/// After the commit: the task's pages show the new time (and the caller's other task, whose
-/// timer stopped).
-async fn changed(
-    state: &AppState,
-    caller: &Caller,
-    tasks: &[(TaskId, Option<crate::ids::GroupId>)],
-) {
-    for (task, group) in tasks {
-        let people = match state.db.pool.acquire().await {
-            Ok(mut conn) => members::people_on(&mut conn, caller.portal_id(), *task)
-                .await
-                .unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
-        members::announce(
-            state,
-            caller.portal_id(),
-            *task,
-            *group,
-            people,
-            RealtimeEvent::TaskChanged { task_id: *task },
-        )
-        .await;
-    }
-}
-
 /// Starts the caller's timer on a task, stopping one running on another task.
 #[tracing::instrument(skip_all)]
 pub async fn start(state: &AppState, caller: &Caller, task: TaskId) -> AppResult<()> {
@@ -124,7 +97,7 @@ pub async fn start(state: &AppState, caller: &Caller, task: TaskId) -> AppResult
     )
     .await?;
     tx.commit().await?;
-    changed(state, caller, &touched).await;
+    members::announce_changed(state, caller, &touched).await;
     Ok(())
 }
 
@@ -147,7 +120,7 @@ pub async fn stop(state: &AppState, caller: &Caller, task: TaskId) -> AppResult<
         running.ok_or_else(|| AppError::invalid("Your timer is not running on this task."))?;
     finish(&mut tx, portal, entry, task, started_at, now).await?;
     tx.commit().await?;
-    changed(state, caller, &[(task, access.group)]).await;
+    members::announce_changed(state, caller, &[(task, access.group)]).await;
     Ok(())
 }
 
@@ -190,7 +163,7 @@ pub async fn add(
     .await?;
     add_to_total(&mut tx, portal, task, seconds).await?;
     tx.commit().await?;
-    changed(state, caller, &[(task, access.group)]).await;
+    members::announce_changed(state, caller, &[(task, access.group)]).await;
     Ok(TimeEntryId(id))
 }
 
@@ -218,7 +191,7 @@ pub async fn remove(state: &AppState, caller: &Caller, entry: TimeEntryId) -> Ap
         add_to_total(&mut tx, portal, task, -seconds).await?;
     }
     tx.commit().await?;
-    changed(state, caller, &[(task, access.group)]).await;
+    members::announce_changed(state, caller, &[(task, access.group)]).await;
     Ok(())
 }
 

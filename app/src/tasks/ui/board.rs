@@ -1,26 +1,63 @@
-//! The board view: a column per status; drag a card to another column (or use its "Move to"
-//! menu, from the keyboard) to start, complete, defer or reopen the task.
+//! The board view: a column per status — or, for a project, per stage of the project. Drag a
+//! card to another column (or use its "Move to" menu, from the keyboard) to start, complete,
+//! defer or reopen the task, or to move it to another stage.
 
 use super::row::TaskRow;
 use crate::error::AppError;
-use crate::ids::TaskId;
+use crate::ids::{GroupId, StageId, TaskId};
 use crate::shell::layout::{Live, refresh_task_counters};
-use crate::tasks::api::{act_on_task, tasks};
-use crate::tasks::types::{StatusFilter, TaskAction, TaskItem, TaskQuery, TaskStatus};
+use crate::tasks::api::{
+    act_on_task, delete_task_stage, save_task_stage, set_task_stage, task_stages, tasks,
+};
+use crate::tasks::types::{Stage, StatusFilter, TaskAction, TaskItem, TaskQuery, TaskStatus};
 use crate::ui::ErrorBox;
 use crate::ui::page::now_ms;
 use leptos::prelude::*;
 
+/// The value of the "no stage" column.
+const NO_STAGE: &str = "none";
+
+/// One column: its value (a status, or a stage id), its title, and the tasks it lists.
+#[derive(Clone)]
+struct Column {
+    value: String,
+    title: String,
+    query: TaskQuery,
+    /// A stage the viewer may delete (its id).
+    removable: Option<StageId>,
+}
+
+/// Which column a card sits in, from the card's task.
+type ColumnOf = fn(&TaskItem) -> String;
+
 #[component]
-pub fn Board(query: TaskQuery, live: Live) -> impl IntoView {
+pub fn Board(query: TaskQuery, live: Live, #[prop(optional)] by_stage: bool) -> impl IntoView {
+    match (by_stage, query.group) {
+        (true, Some(group)) => view! { <StageBoard query group live/> }.into_any(),
+        _ => view! { <StatusBoard query live/> }.into_any(),
+    }
+}
+
+#[component]
+fn StatusBoard(query: TaskQuery, live: Live) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
-    // The card being dragged: its id and status.
-    let dragging = RwSignal::new(None::<(TaskId, TaskStatus)>);
     let moved = RwSignal::new(0u32);
-    let move_to = move |id: TaskId, from: TaskStatus, to: TaskStatus| {
-        if from == to {
+    let columns = TaskStatus::ALL
+        .iter()
+        .map(|status| Column {
+            value: status.as_str().to_owned(),
+            title: status.label().to_owned(),
+            query: TaskQuery {
+                status: StatusFilter::Only(*status),
+                ..query.clone()
+            },
+            removable: None,
+        })
+        .collect::<Vec<_>>();
+    let move_to = move |id: TaskId, from: String, to: String| {
+        let (Some(from), Some(to)) = (TaskStatus::parse(&from), TaskStatus::parse(&to)) else {
             return;
-        }
+        };
         let Some(action) = TaskAction::towards(from, to) else {
             error.set(Some(AppError::invalid(format!(
                 "A task that is “{}” cannot be moved to “{}”.",
@@ -40,43 +77,199 @@ pub fn Board(query: TaskQuery, live: Live) -> impl IntoView {
             }
         });
     };
-    let columns = TaskStatus::ALL
-        .iter()
-        .map(|status| {
-            let status = *status;
-            let q = TaskQuery {
-                status: StatusFilter::Only(status),
-                ..query.clone()
-            };
+    // A card offers the statuses its task can be moved to.
+    let targets = |item: &TaskItem| -> Vec<(String, String)> {
+        TaskStatus::ALL
+            .iter()
+            .filter(|to| TaskAction::towards(item.status, **to).is_some())
+            .map(|to| (to.as_str().to_owned(), to.label().to_owned()))
+            .collect()
+    };
+    let column_of: ColumnOf = |item| item.status.as_str().to_owned();
+    view! {
+        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        <Columns columns live moved move_to targets column_of on_remove=None/>
+    }
+}
+
+#[component]
+fn StageBoard(query: TaskQuery, group: GroupId, live: Live) -> impl IntoView {
+    let error = RwSignal::new(None::<AppError>);
+    let moved = RwSignal::new(0u32);
+    let stages = Resource::new(move || moved.get(), move |_| task_stages(group));
+    let manages = Resource::new(
+        || (),
+        move |_| async move { crate::groups::api::group(group).await.map(|g| g.can_manage) },
+    );
+    let move_to = move |id: TaskId, _from: String, to: String| {
+        let stage = if to == NO_STAGE {
+            None
+        } else {
+            to.parse::<StageId>().ok()
+        };
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match set_task_stage(id, stage).await {
+                Ok(()) => moved.update(|m| *m += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let column_of: ColumnOf = |item| {
+        item.stage
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| NO_STAGE.to_owned())
+    };
+    let on_remove = Callback::new(move |stage: StageId| {
+        leptos::task::spawn_local(async move {
+            match delete_task_stage(group, stage).await {
+                Ok(()) => moved.update(|m| *m += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    });
+    view! {
+        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        <Transition fallback=|| view! { <p class="muted">"Loading the stages…"</p> }>
+            {move || Suspend::new({
+                let query = query.clone();
+                async move {
+                    let stages: Vec<Stage> = match stages.await {
+                        Ok(s) => s,
+                        Err(error) => return view! { <ErrorBox error/> }.into_any(),
+                    };
+                    let manages = manages.await.unwrap_or(false);
+                    let mut columns = vec![Column {
+                        value: NO_STAGE.to_owned(),
+                        title: "No stage".to_owned(),
+                        query: TaskQuery { no_stage: true, ..query.clone() },
+                        removable: None,
+                    }];
+                    columns.extend(stages.iter().map(|s| Column {
+                        value: s.id.to_string(),
+                        title: s.name.clone(),
+                        query: TaskQuery { stage: Some(s.id), ..query.clone() },
+                        removable: manages.then_some(s.id),
+                    }));
+                    let options: Vec<(String, String)> =
+                        columns.iter().map(|c| (c.value.clone(), c.title.clone())).collect();
+                    let targets = move |item: &TaskItem| -> Vec<(String, String)> {
+                        let here = column_of(item);
+                        options.iter().filter(|(v, _)| *v != here).cloned().collect()
+                    };
+                    view! {
+                        <Columns columns live moved move_to targets column_of on_remove=Some(on_remove)/>
+                        {manages.then(|| view! { <AddStage group moved error/> })}
+                    }.into_any()
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// "+ Add a stage", for the project's managers.
+#[component]
+fn AddStage(
+    group: GroupId,
+    moved: RwSignal<u32>,
+    error: RwSignal<Option<AppError>>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let n = name.get_untracked();
+        leptos::task::spawn_local(async move {
+            match save_task_stage(group, None, n).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    moved.update(|m| *m += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form add-stage" on:submit=add>
+            <input type="text" required maxlength="60" placeholder="New stage, e.g. Testing" aria-label="New stage"
+                data-testid="stage-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button class="btn btn-small" type="submit" data-testid="add-stage">"Add stage"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Columns<M, T>(
+    columns: Vec<Column>,
+    live: Live,
+    moved: RwSignal<u32>,
+    move_to: M,
+    targets: T,
+    column_of: ColumnOf,
+    on_remove: Option<Callback<StageId>>,
+) -> impl IntoView
+where
+    M: Fn(TaskId, String, String) + Copy + Send + Sync + 'static,
+    T: Fn(&TaskItem) -> Vec<(String, String)> + Clone + Send + Sync + 'static,
+{
+    // The card being dragged: its task and the column it comes from.
+    let dragging = RwSignal::new(None::<(TaskId, String)>);
+    let count = columns.len();
+    let columns = columns
+        .into_iter()
+        .map(|column| {
+            let Column {
+                value,
+                title,
+                query,
+                removable,
+            } = column;
             let cards = Resource::new(
                 move || (moved.get(), live.task_version.get()),
-                move |_| tasks(q.clone(), None),
+                move |_| tasks(query.clone(), None),
             );
             let over = RwSignal::new(false);
+            let target = value.clone();
+            let targets = targets.clone();
             view! {
                 <section class="board-column" class:drop-target=move || over.get()
-                    data-testid=format!("column-{}", status.as_str())
+                    data-testid=format!("column-{value}")
                     on:dragover=move |ev| { ev.prevent_default(); over.set(true); }
                     on:dragleave=move |_| over.set(false)
                     on:drop=move |ev| {
                         ev.prevent_default();
                         over.set(false);
-                        if let Some((id, from)) = dragging.get_untracked() {
-                            move_to(id, from, status);
+                        if let Some((id, from)) = dragging.get_untracked()
+                            && from != target
+                        {
+                            move_to(id, from, target.clone());
                         }
                         dragging.set(None);
                     }>
-                    <h2 class="board-title">{status.label()}</h2>
+                    <h2 class="board-title">
+                        {title}
+                        {removable.zip(on_remove).map(|(stage, remove)| view! {
+                            <button type="button" class="chip-x" aria-label="Delete this stage"
+                                title="Delete this stage (its tasks move to “No stage”)"
+                                on:click=move |_| remove.run(stage)>"×"</button>
+                        })}
+                    </h2>
                     <Transition fallback=|| view! { <p class="muted small">"Loading…"</p> }>
                         {move || cards.get().map(|page| match page {
                             Err(error) => view! { <ErrorBox error/> }.into_any(),
                             Ok(page) if page.items.is_empty() => view! { <p class="muted small board-empty">"No tasks"</p> }.into_any(),
-                            Ok(page) => view! {
-                                <ul class="board-cards">
-                                    {page.items.into_iter().map(|item| view! { <Card item dragging move_to/> }).collect_view()}
-                                </ul>
-                                {page.next.is_some().then(|| view! { <p class="muted small">"Showing the latest 50."</p> })}
-                            }.into_any(),
+                            Ok(page) => {
+                                let targets = targets.clone();
+                                view! {
+                                    <ul class="board-cards">
+                                        {page.items.into_iter().map(|item| {
+                                            let options = targets(&item);
+                                            let from = column_of(&item);
+                                            view! { <Card item from options dragging move_to/> }
+                                        }).collect_view()}
+                                    </ul>
+                                    {page.next.is_some().then(|| view! { <p class="muted small">"Showing the latest 50."</p> })}
+                                }.into_any()
+                            }
                         })}
                     </Transition>
                 </section>
@@ -84,35 +277,35 @@ pub fn Board(query: TaskQuery, live: Live) -> impl IntoView {
         })
         .collect_view();
     view! {
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
-        <div class="board" data-testid="board">{columns}</div>
+        <div class="board" data-testid="board" style=format!("--columns:{count}")>{columns}</div>
     }
 }
 
 #[component]
 fn Card(
     item: TaskItem,
-    dragging: RwSignal<Option<(TaskId, TaskStatus)>>,
-    move_to: impl Fn(TaskId, TaskStatus, TaskStatus) + Copy + Send + Sync + 'static,
+    /// The column the card is in.
+    from: String,
+    /// Where the "Move to" menu can take it: (column value, label).
+    options: Vec<(String, String)>,
+    dragging: RwSignal<Option<(TaskId, String)>>,
+    move_to: impl Fn(TaskId, String, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (id, status) = (item.id, item.status);
-    let targets: Vec<TaskStatus> = TaskStatus::ALL
-        .iter()
-        .copied()
-        .filter(|to| TaskAction::towards(status, *to).is_some())
-        .collect();
+    let id = item.id;
+    let here = from.clone();
     view! {
         <li class="board-card" draggable="true" data-testid="board-card" data-task=id.to_string()
-            on:dragstart=move |_| dragging.set(Some((id, status)))
+            on:dragstart=move |_| dragging.set(Some((id, here.clone())))
             on:dragend=move |_| dragging.set(None)>
             <ul class="plain"><TaskRow item now=now_ms()/></ul>
             <select class="board-move" aria-label="Move to" on:change=move |ev| {
-                if let Some(to) = TaskStatus::parse(&event_target_value(&ev)) {
-                    move_to(id, status, to);
+                let to = event_target_value(&ev);
+                if !to.is_empty() {
+                    move_to(id, from.clone(), to);
                 }
             }>
                 <option value="">"Move to…"</option>
-                {targets.into_iter().map(|to| view! { <option value=to.as_str()>{to.label()}</option> }).collect_view()}
+                {options.into_iter().map(|(value, label)| view! { <option value=value>{label}</option> }).collect_view()}
             </select>
         </li>
     }

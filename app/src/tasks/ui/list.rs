@@ -42,7 +42,24 @@ pub fn TasksPage() -> impl IntoView {
         <SectionTabs query view_name live/>
         <Toolbar query view_name/>
         {move || match view_name.get() {
-            "board" => view! { <Board query=query.get() live/> }.into_any(),
+            "board" => {
+                let q = query.get();
+                let by_stage = params.with(|p| p.get("columns").as_deref() == Some("stages"));
+                let switch = q.group.map(|_| {
+                    let base = href_of(&q, "board");
+                    let stages = format!("{base}&columns=stages");
+                    view! {
+                        <nav class="board-switch" aria-label="Columns">
+                            "Columns:"
+                            <span class="segmented">
+                                <a class="segment" class:active=!by_stage href=base>"By status"</a>
+                                <a class="segment" class:active=by_stage href=stages data-testid="columns-stages">"By stage"</a>
+                            </span>
+                        </nav>
+                    }
+                });
+                view! { {switch} <Board query=q live by_stage/> }.into_any()
+            }
             "plan" => view! { <Plan live/> }.into_any(),
             _ => view! { <TaskList query live/> }.into_any(),
         }}

@@ -184,6 +184,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                     <Fact label="Created">{time_ago(view.created_at)}</Fact>
                 </section>
                 <super::time::TimeTracker id entries=view.time.clone() my_timer=view.my_timer can_track=rights.track_time changed error/>
+                <super::files::TaskFiles id files=view.files.clone() can_attach=rights.checklist changed error/>
                 {rights.delete.then(|| view! {
                     <button class="link-btn danger" data-testid="delete-task" on:click=remove>"Delete this task"</button>
                 })}

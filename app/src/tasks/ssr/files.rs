@@ -1,0 +1,210 @@
+//! Files attached to a task. They are uploaded like the feed's attachments (the storage trait,
+//! the portal's quota, safe names and types), then attached here; whoever sees the task may
+//! download them, nobody else.
+
+use super::access::TaskAccess;
+use super::{history, members};
+use crate::error::{AppError, AppResult};
+use crate::feed::types::Attachment;
+use crate::ids::{FileId, TaskId, UserId};
+use crate::ssr::caller::Caller;
+use crate::ssr::db::Db;
+use crate::ssr::now_ms;
+use crate::ssr::state::AppState;
+use crate::tasks::types::TaskFile;
+use sqlx::AnyPool;
+
+/// Files on one task, all attachings together.
+pub const MAX_TASK_FILES: i64 = 30;
+
+/// Attaches the caller's fresh uploads to a task: those who work on it may (not observers).
+#[tracing::instrument(skip_all)]
+pub async fn attach(
+    state: &AppState,
+    caller: &Caller,
+    task: TaskId,
+    files: &[FileId],
+) -> AppResult<()> {
+    let portal = caller.portal_id();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let access = TaskAccess::load(&mut tx, caller, task).await?;
+    access.require(access.rights().checklist)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM task_files WHERE task_id = ? AND portal_id = ?")
+            .bind(task)
+            .bind(portal)
+            .fetch_one(&mut *tx)
+            .await?;
+    if count + files.len() as i64 > MAX_TASK_FILES {
+        return Err(AppError::invalid(format!(
+            "A task can have at most {MAX_TASK_FILES} files."
+        )));
+    }
+    let mut names = Vec::new();
+    for file in files {
+        // Only the caller's own upload, not attached anywhere yet.
+        let name: Option<String> = sqlx::query_scalar(
+            "SELECT f.file_name FROM files f WHERE f.id = ? AND f.portal_id = ? AND f.owner_id = ? \
+             AND f.purpose = 'attachment' \
+             AND NOT EXISTS (SELECT 1 FROM feed_attachments a WHERE a.portal_id = f.portal_id AND a.file_id = f.id) \
+             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id)",
+        )
+        .bind(*file)
+        .bind(portal)
+        .bind(caller.user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let name = name.ok_or_else(|| {
+            AppError::invalid(
+                "A file was not found, or is attached elsewhere already. Upload it again.",
+            )
+        })?;
+        let inserted = sqlx::query(
+            "INSERT INTO task_files (task_id, portal_id, file_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(task)
+        .bind(portal)
+        .bind(*file)
+        .bind(caller.user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if Db::is_unique_violation(&e) => {
+                return Err(AppError::invalid("That file is already attached."));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        names.push(name);
+    }
+    history::record(
+        &mut tx,
+        portal,
+        task,
+        caller.user_id,
+        now,
+        "file",
+        "",
+        &names.join(", "),
+    )
+    .await?;
+    members::touch(
+        &mut tx,
+        portal,
+        task,
+        access.status,
+        access.deadline,
+        now,
+        caller.user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    members::announce_changed(state, caller, &[(task, access.group)]).await;
+    Ok(())
+}
+
+/// Takes a file off a task: whoever attached it, or whoever manages the task.
+#[tracing::instrument(skip_all)]
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    task: TaskId,
+    file: FileId,
+) -> AppResult<()> {
+    let portal = caller.portal_id();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let access = TaskAccess::load(&mut tx, caller, task).await?;
+    let row: Option<(UserId, String)> = sqlx::query_as(
+        "SELECT t.added_by, f.file_name FROM task_files t \
+         JOIN files f ON f.id = t.file_id AND f.portal_id = t.portal_id \
+         WHERE t.task_id = ? AND t.portal_id = ? AND t.file_id = ?",
+    )
+    .bind(task)
+    .bind(portal)
+    .bind(file)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (added_by, name) = row.ok_or(AppError::NotFound)?;
+    access.require(added_by == caller.user_id || access.manages())?;
+    sqlx::query("DELETE FROM task_files WHERE task_id = ? AND portal_id = ? AND file_id = ?")
+        .bind(task)
+        .bind(portal)
+        .bind(file)
+        .execute(&mut *tx)
+        .await?;
+    history::record(
+        &mut tx,
+        portal,
+        task,
+        caller.user_id,
+        now,
+        "file",
+        &name,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    members::announce_changed(state, caller, &[(task, access.group)]).await;
+    Ok(())
+}
+
+/// The task's files, oldest first.
+pub async fn load(
+    pool: &AnyPool,
+    caller: &Caller,
+    access: &TaskAccess,
+) -> AppResult<Vec<TaskFile>> {
+    let rows: Vec<(FileId, String, String, i64, UserId)> = sqlx::query_as(
+        "SELECT f.id, f.file_name, f.content_type, f.size_bytes, t.added_by FROM task_files t \
+         JOIN files f ON f.id = t.file_id AND f.portal_id = t.portal_id \
+         WHERE t.task_id = ? AND t.portal_id = ? ORDER BY t.added_at, t.file_id",
+    )
+    .bind(access.id)
+    .bind(caller.portal_id())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(file_id, name, content_type, size, added_by)| TaskFile {
+            file: Attachment {
+                file_id,
+                name,
+                size,
+                content_type,
+                thumb_url: None,
+                width: None,
+                height: None,
+            },
+            removable: added_by == caller.user_id || access.manages(),
+        })
+        .collect())
+}
+
+/// Whether the caller may download a file attached to a task: None when it is on no task;
+/// otherwise whether they may see (one of) its tasks.
+pub async fn may_download(pool: &AnyPool, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
+    let tasks: Vec<TaskId> =
+        sqlx::query_scalar("SELECT task_id FROM task_files WHERE portal_id = ? AND file_id = ?")
+            .bind(caller.portal_id())
+            .bind(file)
+            .fetch_all(pool)
+            .await?;
+    if tasks.is_empty() {
+        return Ok(None);
+    }
+    let mut conn = pool.acquire().await?;
+    for task in tasks {
+        match TaskAccess::load(&mut conn, caller, task).await {
+            Ok(_) => return Ok(Some(true)),
+            Err(AppError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Some(false))
+}
