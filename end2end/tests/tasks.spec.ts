@@ -237,6 +237,23 @@ test.describe.serial('tasks', () => {
     await openPage(member, `${origin}/tasks`);
     await expect(member.getByTestId('task-row').filter({ hasText: 'Write the weekly report' })).toBeVisible();
   });
+
+  test('the project board by stage: the owner adds stages and moves a task into one', async () => {
+    await openPage(owner, `${origin}/tasks?section=all&group=${groupId}&view=board`);
+    await owner.getByTestId('columns-stages').click();
+    await expect(owner.getByTestId('column-none')).toBeVisible();
+    for (const name of ['Design', 'Build']) {
+      await owner.getByTestId('stage-name').fill(name);
+      await owner.getByTestId('add-stage').click();
+      await expect(owner.locator('.board-title', { hasText: name })).toBeVisible();
+    }
+    const card = owner.getByTestId('board-card').filter({ hasText: 'Design the stand' });
+    const design = owner.locator('.board-column', { has: owner.locator('.board-title', { hasText: 'Design' }) });
+    await card.dragTo(design);
+    await expect(design.getByTestId('board-card').filter({ hasText: 'Design the stand' })).toBeVisible();
+    await expect(owner.getByTestId('column-none').getByTestId('board-card').filter({ hasText: 'Design the stand' })).toHaveCount(0);
+    await shot(owner, 'desktop-board-stages');
+  });
 });
 
 /** Calls a server function from the page, as the signed-in user. */
