@@ -572,7 +572,10 @@ async fn shell(args: ShellArgs) -> Result<(), BoxError> {
         }
         Some(body)
     } else {
-        page_url.set_path(&args.path);
+        // The path may carry a query (`/tasks/gantt?group=1`).
+        let (path, query) = args.path.split_once('?').unwrap_or((&args.path, ""));
+        page_url.set_path(path);
+        page_url.set_query((!query.is_empty()).then_some(query));
         check_shell(&client, &page_url, &signed).await?;
         if !args.json {
             eprintln!(

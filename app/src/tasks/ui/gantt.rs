@@ -331,6 +331,7 @@ fn Chart(chart: GanttChart, zoom: Zoom, state: ChartState) -> impl IntoView {
         let describe = describe.clone();
         move |ev: leptos::ev::PointerEvent| {
             let Some(mut d) = drag.get_value() else {
+                hover_cursor(&ev);
                 return;
             };
             let days = ((f64::from(ev.client_x()) - d.from_x) / day_width).round() as i64;
@@ -534,12 +535,14 @@ fn Chart(chart: GanttChart, zoom: Zoom, state: ChartState) -> impl IntoView {
     .into_any()
 }
 
-/// One task's bar, its grips when the viewer may move it, its deadline mark, and its title.
+/// One task's bar, its deadline mark, and its title.
 fn bar(task: &GanttTask, y: f64, now: i64, x_of: impl Fn(i64) -> f64) -> AnyView {
     let (start, end) = task.span();
     let state = task.state(now);
-    let x = x_of(start);
-    let w = (x_of(end) - x).max(4.0);
+    // A tenth of a pixel is precise enough, and keeps a thousand bars' markup short.
+    let tenth = |v: f64| (v * 10.0).round() / 10.0;
+    let x = tenth(x_of(start));
+    let w = tenth((x_of(end) - x).max(4.0));
     let top = y + (ROW - BAR) / 2.0;
     let label = format!(
         "{}: {} – {}, {}{}",
@@ -553,18 +556,12 @@ fn bar(task: &GanttTask, y: f64, now: i64, x_of: impl Fn(i64) -> f64) -> AnyView
             " (you cannot move it)"
         }
     );
-    let grips = task.movable.then(|| {
-        view! {
-            <rect class="gantt-grip" data-grip="start" x={x - 3.0} y=top width="8" height=BAR/>
-            <rect class="gantt-grip" data-grip="end" x={x + w - 5.0} y=top width="8" height=BAR/>
-        }
-    });
     // The deadline, when the bar ends somewhere else (at a planned end).
     let deadline = task
         .deadline
         .filter(|d| task.end_at.is_some_and(|e| e != *d))
         .map(|d| {
-            let dx = x_of(d);
+            let dx = tenth(x_of(d));
             let mid = y + ROW / 2.0;
             view! {
                 <path class="gantt-deadline" d=format!("M{dx:.1},{:.1}l5,6l-5,6l-5,-6z", mid - 6.0)>
@@ -578,7 +575,6 @@ fn bar(task: &GanttTask, y: f64, now: i64, x_of: impl Fn(i64) -> f64) -> AnyView
             data-movable=task.movable.then_some("true") tabindex="0" role="button"
             aria-label=label aria-describedby="gantt-help">
             <rect class="bar" x=x y=top width=w height=BAR rx="4"/>
-            {grips}
             {deadline}
             <text class="gantt-label" x={x + w + 8.0} y={top + 13.0}>{task.title.clone()}</text>
         </g>
@@ -596,7 +592,8 @@ struct Drag {
     days: i64,
 }
 
-/// The movable bar (and which part of it) under a pointer.
+/// The movable bar (and which part of it) under a pointer: its ends are the few pixels at
+/// either side (the bars carry no grip elements, to keep a thousand of them light).
 fn grip_under(ev: &leptos::ev::PointerEvent) -> Option<(TaskId, Grip)> {
     #[cfg(feature = "hydrate")]
     {
@@ -604,10 +601,17 @@ fn grip_under(ev: &leptos::ev::PointerEvent) -> Option<(TaskId, Grip)> {
         let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
         let bar = target.closest(".gantt-bar[data-movable]").ok()??;
         let id = bar.get_attribute("data-task")?.parse().ok()?;
-        let grip = match target.get_attribute("data-grip").as_deref() {
-            Some("start") => Grip::Start,
-            Some("end") => Grip::End,
-            _ => Grip::Bar,
+        let chart: web_sys::Element = ev.current_target()?.dyn_into().ok()?;
+        let number = |name: &str| bar.get_attribute(name)?.parse::<f64>().ok();
+        let (x, w) = (number("data-x")?, number("data-w")?);
+        let at = f64::from(ev.client_x()) - chart.get_bounding_client_rect().left();
+        let edge = (w / 4.0).min(7.0);
+        let grip = if at - x < edge {
+            Grip::Start
+        } else if x + w - at < edge {
+            Grip::End
+        } else {
+            Grip::Bar
         };
         Some((id, grip))
     }
@@ -616,6 +620,30 @@ fn grip_under(ev: &leptos::ev::PointerEvent) -> Option<(TaskId, Grip)> {
         let _ = ev;
         None
     }
+}
+
+/// Shows a resize cursor over a bar's ends (the chart's `data-hover`, styled in CSS).
+fn hover_cursor(ev: &leptos::ev::PointerEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(chart) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let hover = match grip_under(ev) {
+            Some((_, Grip::Start | Grip::End)) => "edge",
+            Some((_, Grip::Bar)) => "bar",
+            None => "",
+        };
+        if chart.get_attribute("data-hover").as_deref() != Some(hover) {
+            let _ = chart.set_attribute("data-hover", hover);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
 }
 
 /// The bar that has the keyboard focus.

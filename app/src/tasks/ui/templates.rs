@@ -113,7 +113,7 @@ fn TemplateRow(
                 <button type="button" class="btn btn-primary btn-small" disabled=move || busy.get()
                     data-testid="use-template" on:click=use_it>"Create task now"</button>
                 <a class="btn btn-small" href=format!("/tasks/templates/{id}")>"Edit"</a>
-                <button type="button" class="link-btn danger" on:click=remove>"Delete"</button>
+                <button type="button" class="link-btn danger small" on:click=remove>"Delete"</button>
             </div>
         </li>
     }
