@@ -153,7 +153,7 @@ done
   row "Gantt page: server CPU per request" gantt_cpu "%s ms"
   row "Gantt in Chromium: HTML received (median of $LOADS)" tti_html "%s ms"
   row "Gantt in Chromium: interactive (median of $LOADS)" tti "%s ms"
-  row "Gantt in Chromium: HTML as sent (compressed)" tti_kb "%s KiB"
+  row "Gantt in Chromium: HTML size (Performance API encodedBodySize)" tti_kb "%s KiB"
   row "Gantt in Chromium: bars drawn" tti_bars "%s"
   row "For comparison: the task list (/tasks) interactive" light "%s ms"
 } | tee "$WORK/results.md"
