@@ -7,7 +7,6 @@ use super::write::checked_items;
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{ChecklistItemId, PortalId, TaskId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
@@ -107,26 +106,6 @@ pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<V
         .collect())
 }
 
-/// The change is committed: tell everyone on the task and in its group.
-async fn changed(state: &AppState, caller: &Caller, access: &TaskAccess) -> AppResult<()> {
-    let people = members::people_on(
-        &mut *state.db.pool.acquire().await?,
-        caller.portal_id(),
-        access.id,
-    )
-    .await?;
-    members::announce(
-        state,
-        caller.portal_id(),
-        access.id,
-        access.group,
-        people,
-        RealtimeEvent::TaskChanged { task_id: access.id },
-    )
-    .await;
-    Ok(())
-}
-
 /// Adds items (one per line of `text`) to a section of the checklist.
 #[tracing::instrument(skip_all)]
 pub async fn add(
@@ -159,29 +138,17 @@ pub async fn add(
     }
     insert_items(&mut tx, portal, task, section, &items).await?;
     let now = now_ms();
-    super::history::record(
-        &mut tx,
-        portal,
-        task,
-        caller.user_id,
+    members::finish_change(
+        state,
+        caller,
+        tx,
+        &access,
         now,
         "checklist",
         "",
         &format!("added {}", items.join("; ")),
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        task,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(state, caller, &access).await
+    .await
 }
 
 /// The item, if it belongs to a task the caller may work the checklist of.
@@ -228,29 +195,17 @@ pub async fn tick(
     .execute(&mut *tx)
     .await?;
     recount(&mut tx, portal, access.id).await?;
-    super::history::record(
-        &mut tx,
-        portal,
-        access.id,
-        caller.user_id,
+    members::finish_change(
+        state,
+        caller,
+        tx,
+        &access,
         now,
         "checklist",
         "",
         &format!("{} {text}", if done { "ticked" } else { "unticked" }),
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        access.id,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(state, caller, &access).await
+    .await
 }
 
 /// Rewords an item.
@@ -272,29 +227,7 @@ pub async fn edit(
         .bind(portal)
         .execute(&mut *tx)
         .await?;
-    super::history::record(
-        &mut tx,
-        portal,
-        access.id,
-        caller.user_id,
-        now,
-        "checklist",
-        &old,
-        &text,
-    )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        access.id,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(state, caller, &access).await
+    members::finish_change(state, caller, tx, &access, now, "checklist", &old, &text).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -309,27 +242,15 @@ pub async fn remove(state: &AppState, caller: &Caller, item: ChecklistItemId) ->
         .execute(&mut *tx)
         .await?;
     recount(&mut tx, portal, access.id).await?;
-    super::history::record(
-        &mut tx,
-        portal,
-        access.id,
-        caller.user_id,
+    members::finish_change(
+        state,
+        caller,
+        tx,
+        &access,
         now,
         "checklist",
         &text,
         "removed",
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        access.id,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    changed(state, caller, &access).await
+    .await
 }

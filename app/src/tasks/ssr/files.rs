@@ -3,7 +3,7 @@
 //! download them, nobody else.
 
 use super::access::TaskAccess;
-use super::{history, members};
+use super::members;
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Attachment;
 use crate::ids::{FileId, TaskId, UserId};
@@ -82,30 +82,8 @@ pub async fn attach(
         }
         names.push(name);
     }
-    history::record(
-        &mut tx,
-        portal,
-        task,
-        caller.user_id,
-        now,
-        "file",
-        "",
-        &names.join(", "),
-    )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        task,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    members::announce_changed(state, caller, &[(task, access.group)]).await;
-    Ok(())
+    let added = names.join(", ");
+    members::finish_change(state, caller, tx, &access, now, "file", "", &added).await
 }
 
 /// Takes a file off a task: whoever attached it, or whoever manages the task.
@@ -138,20 +116,7 @@ pub async fn remove(
         .bind(file)
         .execute(&mut *tx)
         .await?;
-    history::record(
-        &mut tx,
-        portal,
-        task,
-        caller.user_id,
-        now,
-        "file",
-        &name,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
-    members::announce_changed(state, caller, &[(task, access.group)]).await;
-    Ok(())
+    members::finish_change(state, caller, tx, &access, now, "file", &name, "").await
 }
 
 /// The task's files, oldest first.

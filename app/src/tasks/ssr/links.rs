@@ -5,12 +5,10 @@
 //! with a message naming the other task: nothing moves behind the user's back.
 
 use super::access::TaskAccess;
-use super::history;
 use super::members;
 use super::write::Dates;
 use crate::error::{AppError, AppResult};
 use crate::ids::{PortalId, TaskId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
@@ -210,39 +208,17 @@ pub async fn add(
         other => other?,
     };
     let now = now_ms();
-    history::record(
-        &mut tx,
-        portal,
-        successor,
-        caller.user_id,
+    members::finish_change(
+        state,
+        caller,
+        tx,
+        &after,
         now,
         "dependency",
         "",
         &format!("{}: {}", kind.label(), before.title),
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        successor,
-        after.status,
-        after.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    let people = members::people_on(&mut tx, portal, successor).await?;
-    tx.commit().await?;
-    members::announce(
-        state,
-        portal,
-        successor,
-        after.group,
-        people,
-        RealtimeEvent::TaskChanged { task_id: successor },
-    )
-    .await;
-    Ok(())
+    .await
 }
 
 #[tracing::instrument(skip_all)]
@@ -269,37 +245,15 @@ pub async fn remove(
         return Err(AppError::NotFound);
     }
     let now = now_ms();
-    history::record(
-        &mut tx,
-        portal,
-        successor,
-        caller.user_id,
+    members::finish_change(
+        state,
+        caller,
+        tx,
+        &after,
         now,
         "dependency",
         &before.title,
         "",
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        successor,
-        after.status,
-        after.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    let people = members::people_on(&mut tx, portal, successor).await?;
-    tx.commit().await?;
-    members::announce(
-        state,
-        portal,
-        successor,
-        after.group,
-        people,
-        RealtimeEvent::TaskChanged { task_id: successor },
-    )
-    .await;
-    Ok(())
+    .await
 }

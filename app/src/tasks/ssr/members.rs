@@ -298,3 +298,43 @@ pub async fn announce_changed(
         .await;
     }
 }
+
+/// The end of most changes to a task: a line in its history, the task marked as changed for
+/// everyone on it, the commit, then the live event.
+#[allow(clippy::too_many_arguments)]
+pub async fn finish_change(
+    state: &AppState,
+    caller: &Caller,
+    mut tx: Transaction<'static, Any>,
+    access: &super::access::TaskAccess,
+    now: i64,
+    field: &str,
+    old: &str,
+    new: &str,
+) -> AppResult<()> {
+    let portal = caller.portal_id();
+    super::history::record(
+        &mut tx,
+        portal,
+        access.id,
+        caller.user_id,
+        now,
+        field,
+        old,
+        new,
+    )
+    .await?;
+    touch(
+        &mut tx,
+        portal,
+        access.id,
+        access.status,
+        access.deadline,
+        now,
+        caller.user_id,
+    )
+    .await?;
+    tx.commit().await?;
+    announce_changed(state, caller, &[(access.id, access.group)]).await;
+    Ok(())
+}

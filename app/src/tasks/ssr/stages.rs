@@ -5,7 +5,7 @@
 //! between its own project's stages by whoever works on it (as for the checklist).
 
 use super::access::TaskAccess;
-use super::{history, members};
+use super::members;
 use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
 use crate::groups::types::GroupRole;
@@ -178,28 +178,8 @@ pub async fn set_task_stage(
         .bind(portal)
         .execute(&mut *tx)
         .await?;
-    history::record(
-        &mut tx,
-        portal,
-        task,
-        caller.user_id,
-        now,
-        "stage",
-        &old_name,
-        &new_name,
+    members::finish_change(
+        state, caller, tx, &access, now, "stage", &old_name, &new_name,
     )
-    .await?;
-    members::touch(
-        &mut tx,
-        portal,
-        task,
-        access.status,
-        access.deadline,
-        now,
-        caller.user_id,
-    )
-    .await?;
-    tx.commit().await?;
-    members::announce_changed(state, caller, &[(task, access.group)]).await;
-    Ok(())
+    .await
 }
