@@ -9,9 +9,8 @@
 //!   feedgen --database sqlite:///tmp/agora-bench/agora.db --portal bench-0 \
 //!           --users 200 --posts 1000000 --comments 2000000 --likes 1000000
 
-use bench::fill::{Rng, Target, Value, add_people, insert_rows, now_ms, sentence, target};
+use bench::fill::{Rng, Target, Value, add_people, connect, insert_rows, now_ms, sentence, target};
 use clap::Parser;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use std::time::Instant;
 
 use bench::BoxError;
@@ -53,17 +52,7 @@ fn main() -> Result<(), BoxError> {
 }
 
 async fn run(args: Args) -> Result<(), BoxError> {
-    install_default_drivers();
-    let sqlite = args.database.starts_with("sqlite:");
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&args.database)
-        .await?;
-    if sqlite {
-        sqlx::query("PRAGMA synchronous = OFF")
-            .execute(&pool)
-            .await?;
-    }
+    let (pool, sqlite) = connect(&args.database).await?;
     let started = Instant::now();
     let mut rng = Rng(args.seed.max(1));
     let now = now_ms();

@@ -169,3 +169,20 @@ pub async fn add_people(
     eprintln!("{} people", people.len());
     Ok(people)
 }
+
+/// One connection to the server's database (a generator writes alone); SQLite without
+/// waiting for each write to reach the disk. Answers the pool and whether it is SQLite.
+pub async fn connect(url: &str) -> Result<(AnyPool, bool), BoxError> {
+    sqlx::any::install_default_drivers();
+    let sqlite = url.starts_with("sqlite:");
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(url)
+        .await?;
+    if sqlite {
+        sqlx::query("PRAGMA synchronous = OFF")
+            .execute(&pool)
+            .await?;
+    }
+    Ok((pool, sqlite))
+}

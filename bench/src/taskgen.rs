@@ -12,10 +12,9 @@
 //!           --users 200 --projects 500 --tasks 1000000
 
 use bench::BoxError;
-use bench::fill::{Rng, Target, Value, add_people, insert_rows, now_ms, sentence, target};
+use bench::fill::{Rng, Target, Value, add_people, connect, insert_rows, now_ms, sentence, target};
 use clap::Parser;
 use sqlx::AnyPool;
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use std::time::Instant;
 
 const DAY: i64 = 86_400_000;
@@ -87,17 +86,7 @@ impl Draft {
 }
 
 async fn run(args: Args) -> Result<(), BoxError> {
-    install_default_drivers();
-    let sqlite = args.database.starts_with("sqlite:");
-    let pool = AnyPoolOptions::new()
-        .max_connections(1)
-        .connect(&args.database)
-        .await?;
-    if sqlite {
-        sqlx::query("PRAGMA synchronous = OFF")
-            .execute(&pool)
-            .await?;
-    }
+    let (pool, sqlite) = connect(&args.database).await?;
     let started = Instant::now();
     let mut rng = Rng(args.seed.max(1));
     let now = now_ms();
