@@ -442,13 +442,19 @@ pub async fn download(
         .await?;
         let (key, name, content_type, purpose, owner) = row.ok_or(AppError::NotFound)?;
         if purpose == Purpose::Attachment.as_str() {
-            // A task's file goes to whoever sees the task; a post's to whoever sees the post.
-            match crate::tasks::ssr::files::may_download(&state.db.pool, &caller, id).await? {
+            // A task's file goes to whoever sees the task; a post's to whoever sees the post;
+            // A chat's file to whoever is in the chat.
+            let pool = &state.db.pool;
+            let task = crate::tasks::ssr::files::may_download(pool, &caller, id).await?;
+            let chat = match task {
+                Some(_) => task,
+                None => crate::chat::ssr::files::may_download(pool, &caller, id).await?,
+            };
+            match chat {
                 Some(true) => {}
                 Some(false) => return Err(AppError::NotFound),
                 None => {
-                    crate::feed::ssr::attachments::check_download(&state.db.pool, &caller, id, owner)
-                        .await?
+                    crate::feed::ssr::attachments::check_download(pool, &caller, id, owner).await?
                 }
             }
         }

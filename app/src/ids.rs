@@ -43,5 +43,7 @@ typed_id!(
     TaskCommentId,
     TimeEntryId,
     StageId,
-    TaskFilterId
+    TaskFilterId,
+    ChatId,
+    MessageId
 );

@@ -3,6 +3,7 @@
 #![recursion_limit = "512"]
 
 pub mod auth;
+pub mod chat;
 pub mod error;
 pub mod feed;
 #[cfg(feature = "ssr")]

@@ -28,6 +28,41 @@ pub enum RealtimeEvent {
     TaskChanged { task_id: crate::ids::TaskId },
     /// A task was deleted.
     TaskRemoved { task_id: crate::ids::TaskId },
+    /// A new message in one of the receiver's chats.
+    ChatMessage {
+        message: Box<crate::chat::types::ChatMessage>,
+    },
+    /// A message was edited, deleted or reacted to.
+    ChatMessageChanged {
+        message: Box<crate::chat::types::ChatMessage>,
+    },
+    /// Someone read a chat up to `seq` (read receipts; the reader's other tabs clear it).
+    ChatRead {
+        chat_id: crate::ids::ChatId,
+        user_id: crate::ids::UserId,
+        seq: i64,
+    },
+    /// Someone is typing in a chat.
+    ChatTyping {
+        chat_id: crate::ids::ChatId,
+        user_id: crate::ids::UserId,
+        name: String,
+    },
+    /// A chat's name, picture or people changed, or the receiver left it.
+    ChatChanged { chat_id: crate::ids::ChatId },
+    /// Someone came online, went away or offline.
+    Presence {
+        user_id: crate::ids::UserId,
+        presence: crate::chat::types::Presence,
+    },
+}
+
+/// What a tab sends on its socket (everything else goes through server functions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// The tab's person is idle or looking elsewhere (`away`), or back.
+    Presence { away: bool },
 }
 
 #[cfg(feature = "hydrate")]

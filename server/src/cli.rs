@@ -124,6 +124,14 @@ struct Settings {
         global = true
     )]
     smtp_from: String,
+    /// Seconds someone must be offline, with unread chat messages, before one e-mail tells them.
+    #[arg(
+        long,
+        env = "AGORA_CHAT_EMAIL_AFTER",
+        default_value_t = 900,
+        global = true
+    )]
+    chat_email_after: u64,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "AGORA_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -187,6 +195,7 @@ impl Settings {
             smtp,
             secure_cookies: self.secure_cookies,
             site_root: self.site_root.clone(),
+            chat_email_after: std::time::Duration::from_secs(self.chat_email_after),
         })
     }
 }
@@ -217,6 +226,9 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
     tokio::spawn(crate::router::housekeeping(state.clone()));
     // Recurring tasks: every node runs it; each due time is claimed once in the database.
     tokio::spawn(app::tasks::ssr::templates::scheduler(state.clone()));
+    // Presence leases for this node's sockets, and e-mail for people away with unread messages.
+    tokio::spawn(app::chat::ssr::presence::keep_alive(state.clone()));
+    tokio::spawn(app::chat::ssr::digest::run(state.clone()));
     let router = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await

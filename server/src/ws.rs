@@ -1,5 +1,7 @@
 //! `/ws`: the realtime socket, authenticated by the session cookie.
 
+use app::chat::ssr::presence;
+use app::realtime::ClientMessage;
 use app::ssr::caller::caller_from_parts;
 use app::ssr::state::AppState;
 use axum::extract::State;
@@ -11,7 +13,7 @@ use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 
 const READ_BUFFER: usize = 4 * 1024;
-/// Nothing a browser sends on this socket is larger.
+/// Nothing a browser sends on this socket (pings, closes, presence) is larger.
 const MAX_INCOMING: usize = 16 * 1024;
 
 pub async fn upgrade(
@@ -34,10 +36,11 @@ pub async fn upgrade(
 }
 
 async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSocket) {
-    let (_registration, mut events) =
-        state
-            .hub
-            .register(caller.portal_id(), caller.user_id, caller.role);
+    let (portal, user) = (caller.portal_id(), caller.user_id);
+    let (registration, mut events) = state.hub.register(portal, user, caller.role);
+    if let Err(e) = presence::connected(&state, portal, user).await {
+        tracing::warn!(error = ?e, "presence not recorded");
+    }
     let (mut sink, mut incoming) = socket.split();
     // Pings keep proxies from closing idle sockets and reveal dead peers.
     let mut ping = tokio::time::interval(Duration::from_secs(25));
@@ -54,6 +57,16 @@ async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSoc
             },
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(Message::Text(text))) => {
+                    match serde_json::from_str::<ClientMessage>(&text) {
+                        Ok(ClientMessage::Presence { away }) => {
+                            if let Err(e) = presence::set_away(&state, portal, user, away).await {
+                                tracing::warn!(error = ?e, "presence not recorded");
+                            }
+                        }
+                        Err(_) => tracing::debug!("unknown message on the realtime socket"),
+                    }
+                }
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
@@ -62,5 +75,9 @@ async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSoc
                 }
             }
         }
+    }
+    drop(registration);
+    if let Err(e) = presence::disconnected(&state, portal, user).await {
+        tracing::warn!(error = ?e, "presence not recorded");
     }
 }

@@ -110,6 +110,45 @@ async fn a_post_on_node_a_appears_live_on_node_b() {
     assert_eq!(seen["author"]["name"], "Ada Admin");
 }
 
+/// A chat message sent through node A reaches its recipient on node B live, with presence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_message_on_node_a_reaches_node_b() {
+    let (node_a, node_b) = two_nodes().await;
+    let admin = node_a.sign_up("acme", "ann@acme.test").await;
+    let eve = common::accept(
+        &node_a,
+        &common::invite(&admin, "eve@acme.test", "employee").await,
+        "Eve",
+    )
+    .await;
+    let eve_id = eve.me_id().await;
+    let chat = admin
+        .ok_json("open_direct_chat", serde_json::json!({ "with": eve_id }))
+        .await;
+    let mut admin_socket = common::websocket(&admin).await.expect("connects to node A");
+    let eve_on_b = node_b.client_with_cookie(&eve.host(), &eve.session_token());
+    let mut socket_on_b = common::websocket(&eve_on_b)
+        .await
+        .expect("connects to node B");
+    // Eve came online on node B: Ann on node A hears it.
+    loop {
+        let event = common::next_event_of(&mut admin_socket, "presence", 5).await;
+        if event["user_id"] == eve_id {
+            assert_eq!(event["presence"]["status"], "online");
+            break;
+        }
+    }
+    let sent = admin
+        .ok_json(
+            "send_message",
+            serde_json::json!({ "chat": chat, "form": { "text": "Across nodes", "client_key": "x-1" } }),
+        )
+        .await;
+    let event = common::next_event_of(&mut socket_on_b, "chat_message", 5).await;
+    assert_eq!(event["message"]["id"], sent["id"]);
+    assert_eq!(event["message"]["text"], "Across nodes");
+}
+
 /// Two servers of one deployment: the same fresh MariaDB database and the same Redis.
 async fn two_nodes() -> (common::TestServer, common::TestServer) {
     let redis =

@@ -226,6 +226,81 @@ fn task_endpoints(
     ]
 }
 
+/// Chat server functions: (endpoint, arguments, whether extranet users are refused).
+#[allow(clippy::too_many_arguments)]
+fn chat_endpoints(
+    direct: i64,
+    group_chat: i64,
+    workgroup_chat: i64,
+    task_chat: i64,
+    message: i64,
+    group: i64,
+    task: i64,
+    eve: i64,
+) -> Vec<(&'static str, serde_json::Value, bool)> {
+    use serde_json::json;
+    let mut out = vec![
+        // Scoped to the caller's own chats.
+        ("chats", json!({}), false),
+        ("chat_unread", json!({}), false),
+        ("search_messages", json!({ "query": "secret" }), false),
+        ("open_direct_chat", json!({ "with": eve }), true),
+        (
+            "create_chat",
+            json!({ "new": { "title": "Pwned", "members": [eve] } }),
+            true,
+        ),
+        ("workgroup_chat", json!({ "group": group }), true),
+        ("task_chat", json!({ "task": task }), true),
+        (
+            "edit_message",
+            json!({ "id": message, "text": "Pwned" }),
+            true,
+        ),
+        ("delete_message", json!({ "id": message }), true),
+        (
+            "react_to_message",
+            json!({ "id": message, "reaction": "like" }),
+            true,
+        ),
+        (
+            "update_chat",
+            json!({ "id": group_chat, "title": "Pwned" }),
+            true,
+        ),
+        (
+            "add_chat_members",
+            json!({ "id": group_chat, "people": [1] }),
+            true,
+        ),
+        (
+            "remove_chat_member",
+            json!({ "id": group_chat, "user": eve }),
+            true,
+        ),
+        ("leave_chat", json!({ "id": group_chat }), true),
+    ];
+    for chat in [direct, group_chat, workgroup_chat, task_chat] {
+        out.extend([
+            ("chat", json!({ "id": chat }), true),
+            ("chat_history", json!({ "chat": chat }), true),
+            (
+                "chat_catch_up",
+                json!({ "chat": chat, "after_seq": 0, "since": 0 }),
+                true,
+            ),
+            (
+                "send_message",
+                json!({ "chat": chat, "form": { "text": "Pwned", "client_key": format!("p-{chat}") } }),
+                true,
+            ),
+            ("mark_chat_read", json!({ "chat": chat, "seq": 1 }), true),
+            ("chat_typing", json!({ "chat": chat }), true),
+        ]);
+    }
+    out
+}
+
 async fn assert_refused_json(who: &str, client: &Client, endpoint: &str, args: &serde_json::Value) {
     let (status, body) = client.call_json(endpoint, args.clone()).await;
     assert!(
@@ -450,6 +525,95 @@ both_backends!(
                 .iter()
                 .all(|p| p["id"] != post)
         );
+
+        // Chats: a one-to-one and a group chat of the admin and Eve, the closed group's chat
+        // and the private task's chat. Nobody outside them reaches any.
+        let eve = common::accept(
+            &server,
+            &common::invite(&admin, "eve@acme.test", "employee").await,
+            "Eve",
+        )
+        .await;
+        let eve_id = eve.me_id().await;
+        let direct = admin
+            .ok_json("open_direct_chat", serde_json::json!({ "with": eve_id }))
+            .await
+            .as_i64()
+            .unwrap();
+        let message = admin
+            .ok_json(
+                "send_message",
+                serde_json::json!({ "chat": direct, "form": { "text": "Secret", "client_key": "t-1" } }),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        let group_chat = admin
+            .ok_json(
+                "create_chat",
+                serde_json::json!({ "new": { "title": "Board chat", "members": [eve_id] } }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        let workgroup_chat = admin
+            .ok_json("workgroup_chat", serde_json::json!({ "group": group }))
+            .await
+            .as_i64()
+            .unwrap();
+        let task_chat = admin
+            .ok_json("task_chat", serde_json::json!({ "task": task }))
+            .await
+            .as_i64()
+            .unwrap();
+        let messages_before = server.scalar("SELECT COUNT(*) FROM chat_messages").await;
+        let members_before = server.scalar("SELECT COUNT(*) FROM chat_members").await;
+        for (endpoint, args, extranet_refused) in chat_endpoints(
+            direct,
+            group_chat,
+            workgroup_chat,
+            task_chat,
+            message,
+            group,
+            task,
+            eve_id,
+        ) {
+            assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
+            assert_refused_json("another portal's session", &forged, endpoint, &args).await;
+            if extranet_refused {
+                assert_refused_json("an extranet user", &extranet, endpoint, &args).await;
+            }
+            if endpoint != "chats"
+                && endpoint != "chat_unread"
+                && endpoint != "search_messages"
+                && endpoint != "open_direct_chat"
+                && endpoint != "create_chat"
+            {
+                assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
+            }
+        }
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM chat_messages").await,
+            messages_before
+        );
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM chat_members").await,
+            members_before
+        );
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM chats WHERE title = 'Board chat'")
+                .await,
+            1
+        );
+        for client in [&extranet, &foreign] {
+            let list = client.ok_json("chats", serde_json::json!({})).await;
+            assert_eq!(list["chats"], serde_json::json!([]), "{list}");
+            let found = client
+                .ok_json("search_messages", serde_json::json!({ "query": "secret" }))
+                .await;
+            assert_eq!(found, serde_json::json!([]));
+        }
 
         // Another portal's admin, on their own host, naming this portal's ids, reaches nothing.
         let (status, _) = foreign

@@ -93,6 +93,10 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
     let viewer = Viewer::load(&state.db.pool, caller.clone()).await?;
     let feed_unread = crate::feed::ssr::unread::count(&state.db.pool, &viewer).await?;
     let tasks = crate::tasks::ssr::list::counters(&state.db.pool, caller).await?;
+    let chat_unread = {
+        let mut conn = state.db.pool.acquire().await?;
+        crate::chat::ssr::list::unread_total(&mut conn, caller).await?
+    };
     let me = Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
@@ -105,6 +109,7 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
         unread_notifications: unread,
         feed_unread,
         tasks,
+        chat_unread,
     };
     Ok((me, viewer))
 }

@@ -56,6 +56,9 @@ pub struct Me {
     /// What needs attention in the task list (the menu's counter).
     #[serde(default)]
     pub tasks: crate::tasks::types::TaskCounters,
+    /// Unread messages in all of the user's chats (the menu's counter).
+    #[serde(default)]
+    pub chat_unread: i64,
 }
 
 impl Me {

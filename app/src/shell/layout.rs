@@ -26,7 +26,14 @@ pub struct Live {
     pub task_version: RwSignal<u32>,
     /// The task that changed last (a page showing only that task reloads only then).
     pub task_changed: RwSignal<Option<crate::ids::TaskId>>,
+    /// Unread messages in all the caller's chats, shown in the menu.
+    pub chat_unread: RwSignal<i64>,
+    /// Chat and presence events not yet taken by the open chat page (it drains them).
+    pub chat_events: RwSignal<Vec<RealtimeEvent>>,
 }
+
+/// Events kept for a chat page that is not open (the oldest go first).
+const MAX_QUEUED_CHAT_EVENTS: usize = 500;
 
 /// The signed-in user, for every page inside the shell.
 pub fn use_me() -> Me {
@@ -64,6 +71,8 @@ fn SignedIn(me: Me) -> impl IntoView {
         task_counters: RwSignal::new(me.tasks.clone()),
         task_version: RwSignal::new(0),
         task_changed: RwSignal::new(None),
+        chat_unread: RwSignal::new(me.chat_unread),
+        chat_events: RwSignal::new(Vec::new()),
     };
     provide_context(live);
     provide_context(me.clone());
@@ -101,11 +110,48 @@ fn start_realtime(live: Live, me: crate::ids::UserId) {
             live.task_version.update(|v| *v += 1);
             refresh_task_counters(live);
         }
+        RealtimeEvent::ChatMessage { ref message } => {
+            if message.sender.id != me {
+                live.chat_unread.update(|n| *n += 1);
+            }
+            queue_chat_event(live, event);
+        }
+        RealtimeEvent::ChatRead { user_id, .. } => {
+            if user_id == me {
+                refresh_chat_unread(live);
+            }
+            queue_chat_event(live, event);
+        }
+        RealtimeEvent::ChatChanged { .. } => {
+            refresh_chat_unread(live);
+            queue_chat_event(live, event);
+        }
+        RealtimeEvent::ChatMessageChanged { .. }
+        | RealtimeEvent::ChatTyping { .. }
+        | RealtimeEvent::Presence { .. } => queue_chat_event(live, event),
     };
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| crate::realtime::client::connect(apply, live.connected));
     #[cfg(not(feature = "hydrate"))]
     let _ = apply;
+}
+
+fn queue_chat_event(live: Live, event: RealtimeEvent) {
+    live.chat_events.update(|queue| {
+        if queue.len() >= MAX_QUEUED_CHAT_EVENTS {
+            queue.remove(0);
+        }
+        queue.push(event);
+    });
+}
+
+/// Fetches the caller's unread chat total again (after reading in another tab).
+pub fn refresh_chat_unread(live: Live) {
+    leptos::task::spawn_local(async move {
+        if let Ok(n) = crate::chat::api::chat_unread().await {
+            live.chat_unread.set(n);
+        }
+    });
 }
 
 /// Fetches the caller's task counters again (after a task changed, or the caller acted).

@@ -43,6 +43,7 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
                                     {(!built).then(|| view! { <span class="soon">"soon"</span> })}
                                     {(*href == "/").then(|| view! { <FeedCounter/> })}
                                     {(*href == "/tasks").then(|| view! { <TaskCounter/> })}
+                                    {(*href == "/chat").then(|| view! { <ChatCounter/> })}
                                 </A>
                             </li>
                         }
@@ -76,6 +77,24 @@ fn FeedCounter() -> impl IntoView {
             };
             let label = format!("{text} unread posts");
             view! { <span class="counter" aria-label=label>{text}</span> }
+        })
+    }
+}
+
+/// Unread chat messages next to "Chat", live.
+#[component]
+fn ChatCounter() -> impl IntoView {
+    let live = expect_context::<super::layout::Live>();
+    move || {
+        let n = live.chat_unread.get();
+        (n > 0).then(|| {
+            let text = if n >= 100 {
+                "99+".to_owned()
+            } else {
+                n.to_string()
+            };
+            let label = format!("{text} unread messages");
+            view! { <span class="counter" data-testid="chat-counter" aria-label=label>{text}</span> }
         })
     }
 }

@@ -20,6 +20,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Where the built site (pkg/, icons, manifest) lives.
     pub site_root: String,
+    /// Someone offline this long with unread chat messages gets one e-mail about them.
+    pub chat_email_after: std::time::Duration,
 }
 
 #[derive(Clone)]
@@ -102,6 +104,7 @@ impl Config {
             smtp: None,
             secure_cookies: false,
             site_root: "target/site".into(),
+            chat_email_after: std::time::Duration::from_secs(15 * 60),
         }
     }
 

@@ -22,6 +22,8 @@ pub enum Audience {
     /// Admins and employees, and these people whatever their role.
     EmployeesAnd(Vec<UserId>),
     Admins,
+    /// Admins and employees but this person (their own presence, say).
+    EmployeesBut(UserId),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,6 +143,20 @@ impl Hub {
             .unwrap_or_default()
     }
 
+    /// The people with a socket open on this node, by portal.
+    pub fn connected_users(&self) -> Vec<(PortalId, Vec<UserId>)> {
+        self.inner
+            .portals
+            .read()
+            .map(|portals| {
+                portals
+                    .iter()
+                    .map(|(portal, users)| (*portal, users.keys().copied().collect()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Publishes an event; call after the transaction that caused it has committed.
     pub async fn publish(&self, portal: PortalId, audience: Audience, event: RealtimeEvent) {
         let envelope = Envelope {
@@ -204,6 +220,11 @@ impl Hub {
                 for (user, conns) in users.iter() {
                     let named = ids.contains(user);
                     send(conns, &|r| named || r != Role::Extranet);
+                }
+            }
+            Audience::EmployeesBut(id) => {
+                for (_, conns) in users.iter().filter(|(user, _)| *user != id) {
+                    send(conns, &|r| r != Role::Extranet);
                 }
             }
             Audience::Admins => {

@@ -413,8 +413,26 @@ pub async fn websocket(
         .map(|(ws, _)| ws)
 }
 
-/// The next JSON event on the socket, within `secs` seconds.
+/// The next JSON event on the socket within `secs` seconds, leaving out presence (colleagues
+/// coming online), which arrives whenever anyone connects.
 pub async fn next_event(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    secs: u64,
+) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let event = next_event_raw(ws, left.as_secs().max(1)).await;
+        if event["type"] != "presence" {
+            return event;
+        }
+    }
+}
+
+/// The next JSON event on the socket, of any type, within `secs` seconds.
+pub async fn next_event_raw(
     ws: &mut tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
@@ -445,7 +463,7 @@ pub async fn next_event_of(
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
     loop {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let event = next_event(ws, left.as_secs().max(1)).await;
+        let event = next_event_raw(ws, left.as_secs().max(1)).await;
         if event["type"] == kind {
             return event;
         }

@@ -57,7 +57,8 @@ pub async fn attach(
     for (position, file) in files.iter().enumerate() {
         let row: Option<(UserId, String)> = sqlx::query_as(
             "SELECT owner_id, purpose FROM files f WHERE id = ? AND portal_id = ? AND NOT EXISTS \
-                 (SELECT 1 FROM task_files t WHERE t.portal_id = f.portal_id AND t.file_id = f.id)",
+                 (SELECT 1 FROM task_files t WHERE t.portal_id = f.portal_id AND t.file_id = f.id) \
+                 AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
         )
         .bind(*file)
         .bind(viewer.portal())

@@ -51,7 +51,8 @@ pub async fn attach(
             "SELECT f.file_name FROM files f WHERE f.id = ? AND f.portal_id = ? AND f.owner_id = ? \
              AND f.purpose = 'attachment' \
              AND NOT EXISTS (SELECT 1 FROM feed_attachments a WHERE a.portal_id = f.portal_id AND a.file_id = f.id) \
-             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id)",
+             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id) \
+             AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
         )
         .bind(*file)
         .bind(portal)

@@ -1,0 +1,12 @@
+//! The rules of the messenger and their SQL (server only), always scoped by the caller's portal.
+
+pub mod access;
+pub mod chats;
+pub mod digest;
+pub mod files;
+pub mod list;
+pub mod messages;
+pub mod presence;
+pub mod read;
+pub mod search;
+pub mod send;

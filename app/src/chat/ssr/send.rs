@@ -1,0 +1,464 @@
+//! Writing messages: send (once per idempotency key), edit, delete, react. Each change is
+//! committed first and then pushed to the chat's people over the realtime socket.
+
+use super::access::{ChatAccess, member_ids, sync_members};
+use super::{messages, search};
+use crate::chat::types::{ChatMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MessageForm};
+use crate::error::{AppError, AppResult};
+use crate::feed::types::Reaction;
+use crate::ids::{ChatId, FileId, MessageId, UserId};
+use crate::realtime::RealtimeEvent;
+use crate::ssr::caller::Caller;
+use crate::ssr::db::Db;
+use crate::ssr::hub::Audience;
+use crate::ssr::now_ms;
+use crate::ssr::state::AppState;
+use sqlx::AnyConnection;
+
+/// The longest idempotency key a client may choose.
+const MAX_KEY: usize = 64;
+
+fn check_key(key: &str) -> AppResult<()> {
+    let ok = !key.is_empty()
+        && key.len() <= MAX_KEY
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "The message key must be 1 to 64 letters, digits, '-' or '_'.",
+        ))
+    }
+}
+
+fn check_text(text: &str, files: usize) -> AppResult<String> {
+    let text = text.trim();
+    if text.is_empty() && files == 0 {
+        return Err(AppError::invalid("Write a message or attach a file."));
+    }
+    if text.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(AppError::invalid(format!(
+            "A message can be at most {MAX_MESSAGE_CHARS} characters."
+        )));
+    }
+    if files > MAX_MESSAGE_FILES {
+        return Err(AppError::invalid(format!(
+            "A message can carry at most {MAX_MESSAGE_FILES} files."
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// Sends a message. A retry with the same key answers with the message already stored; the
+/// same key with different content is refused.
+#[tracing::instrument(skip_all)]
+pub async fn send(
+    state: &AppState,
+    caller: &Caller,
+    chat: ChatId,
+    form: &MessageForm,
+) -> AppResult<ChatMessage> {
+    check_key(&form.client_key)?;
+    let text = check_text(&form.text, form.files.len())?;
+    let portal = caller.portal_id();
+    if let Some(done) = replayed(state, caller, chat, form, &text).await? {
+        return Ok(done);
+    }
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let access = ChatAccess::load(&mut tx, caller, chat).await?;
+    sync_members(&mut tx, portal, &access.chat, now).await?;
+    if let Some(reply) = form.reply_to {
+        let same_chat: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM chat_messages WHERE id = ? AND chat_id = ? AND portal_id = ?",
+        )
+        .bind(reply)
+        .bind(chat)
+        .bind(portal)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if same_chat.is_none() {
+            return Err(AppError::invalid(
+                "The message you reply to is not in this chat.",
+            ));
+        }
+    }
+    let stored = insert(
+        &mut tx,
+        state,
+        caller,
+        &access,
+        Insert {
+            kind: "text",
+            body: &text,
+            reply_to: form.reply_to,
+            client_key: &form.client_key,
+            now,
+        },
+    )
+    .await;
+    let id = match stored {
+        Ok(id) => id,
+        Err(Failure::Duplicate) => {
+            // The same send raced itself: the first one stored it.
+            drop(tx);
+            return replayed(state, caller, chat, form, &text)
+                .await?
+                .ok_or(AppError::Internal);
+        }
+        Err(Failure::App(e)) => return Err(e),
+    };
+    attach(&mut tx, caller, id, &form.files).await?;
+    let message = messages::one(&mut tx, portal, id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let members = member_ids(&mut tx, chat).await?;
+    tx.commit().await?;
+    announce_new(state, caller, &message, members).await;
+    Ok(message)
+}
+
+/// The stored message of an earlier send with this key, if there was one; a key used for
+/// another message is refused.
+async fn replayed(
+    state: &AppState,
+    caller: &Caller,
+    chat: ChatId,
+    form: &MessageForm,
+    text: &str,
+) -> AppResult<Option<ChatMessage>> {
+    let earlier: Option<(MessageId, ChatId, String, Option<MessageId>)> = sqlx::query_as(
+        "SELECT id, chat_id, body, reply_to_id FROM chat_messages \
+         WHERE portal_id = ? AND sender_id = ? AND client_key = ?",
+    )
+    .bind(caller.portal_id())
+    .bind(caller.user_id)
+    .bind(&form.client_key)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let Some((id, earlier_chat, body, reply_to)) = earlier else {
+        return Ok(None);
+    };
+    if earlier_chat != chat || body != text || reply_to != form.reply_to {
+        return Err(AppError::Conflict(
+            "This message key was already used for a different message.".into(),
+        ));
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    // Still a member? A retry after leaving must not reveal the chat.
+    ChatAccess::load(&mut conn, caller, chat).await?;
+    messages::one(&mut conn, caller.portal_id(), id).await
+}
+
+pub struct Insert<'a> {
+    pub kind: &'a str,
+    pub body: &'a str,
+    pub reply_to: Option<MessageId>,
+    pub client_key: &'a str,
+    pub now: i64,
+}
+
+pub enum Failure {
+    /// The sender's key is taken (a concurrent retry stored it).
+    Duplicate,
+    App(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Self::App(e.into())
+    }
+}
+
+/// Stores a message as the chat's next in sequence: the UPDATE takes the chat row's lock
+/// until commit, so sequence numbers are given in commit order, without gaps.
+pub async fn insert(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    caller: &Caller,
+    access: &ChatAccess,
+    new: Insert<'_>,
+) -> Result<MessageId, Failure> {
+    let portal = caller.portal_id();
+    let chat = access.chat.id;
+    sqlx::query(
+        "UPDATE chats SET last_seq = last_seq + 1, activity_at = ? WHERE id = ? AND portal_id = ?",
+    )
+    .bind(new.now)
+    .bind(chat)
+    .bind(portal)
+    .execute(&mut *conn)
+    .await?;
+    let seq: i64 = sqlx::query_scalar("SELECT last_seq FROM chats WHERE id = ?")
+        .bind(chat)
+        .fetch_one(&mut *conn)
+        .await?;
+    let inserted = crate::ssr::db::insert_id(
+        conn,
+        sqlx::query(
+            "INSERT INTO chat_messages (portal_id, chat_id, seq, sender_id, kind, body, reply_to_id, \
+             client_key, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(portal)
+        .bind(chat)
+        .bind(seq)
+        .bind(caller.user_id)
+        .bind(new.kind)
+        .bind(new.body)
+        .bind(new.reply_to)
+        .bind(new.client_key)
+        .bind(new.now)
+        .bind(new.now),
+    )
+    .await;
+    let id = match inserted {
+        Ok(id) => MessageId(id),
+        Err(e) if Db::is_unique_violation(&e) => return Err(Failure::Duplicate),
+        Err(e) => return Err(e.into()),
+    };
+    sqlx::query("UPDATE chats SET last_message_id = ? WHERE id = ?")
+        .bind(id)
+        .bind(chat)
+        .execute(&mut *conn)
+        .await?;
+    // What one writes, one has read.
+    sqlx::query(
+        "UPDATE chat_members SET last_read_seq = ?, mailed_seq = ? WHERE chat_id = ? AND user_id = ?",
+    )
+    .bind(seq)
+    .bind(seq)
+    .bind(chat)
+    .bind(caller.user_id)
+    .execute(&mut *conn)
+    .await?;
+    if new.kind == "text" {
+        search::index(conn, state.db.backend, portal, id, new.body).await?;
+    }
+    Ok(id)
+}
+
+/// Attaches the sender's fresh uploads (not on any post, task or message yet).
+async fn attach(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    message: MessageId,
+    files: &[FileId],
+) -> AppResult<()> {
+    let portal = caller.portal_id();
+    for file in files {
+        let mine: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM files f WHERE f.id = ? AND f.portal_id = ? AND f.owner_id = ? \
+             AND f.purpose = 'attachment' \
+             AND NOT EXISTS (SELECT 1 FROM feed_attachments a WHERE a.portal_id = f.portal_id AND a.file_id = f.id) \
+             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id) \
+             AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
+        )
+        .bind(*file)
+        .bind(portal)
+        .bind(caller.user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if mine.is_none() {
+            return Err(AppError::invalid(
+                "A file was not found, or is attached elsewhere already. Upload it again.",
+            ));
+        }
+        sqlx::query("INSERT INTO chat_files (message_id, portal_id, file_id) VALUES (?, ?, ?)")
+            .bind(message)
+            .bind(portal)
+            .bind(*file)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| {
+                if Db::is_unique_violation(&e) {
+                    AppError::invalid("That file is attached twice.")
+                } else {
+                    e.into()
+                }
+            })?;
+    }
+    Ok(())
+}
+
+/// Pushes a new message to everyone in the chat (the sender's other tabs too).
+pub async fn announce_new(
+    state: &AppState,
+    caller: &Caller,
+    message: &ChatMessage,
+    members: Vec<UserId>,
+) {
+    state
+        .hub
+        .publish(
+            caller.portal_id(),
+            Audience::Users(members),
+            RealtimeEvent::ChatMessage {
+                message: Box::new(message.clone()),
+            },
+        )
+        .await;
+}
+
+/// A message the caller wrote, for changing it.
+async fn own_message(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: MessageId,
+) -> AppResult<(ChatAccess, Option<i64>)> {
+    let row: Option<(ChatId, UserId, String, Option<i64>)> = sqlx::query_as(
+        "SELECT chat_id, sender_id, kind, deleted_at FROM chat_messages WHERE id = ? AND portal_id = ?",
+    )
+    .bind(id)
+    .bind(caller.portal_id())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (chat, sender, kind, deleted) = row.ok_or(AppError::NotFound)?;
+    let access = ChatAccess::load(conn, caller, chat).await?;
+    if sender != caller.user_id || kind != "text" {
+        return Err(AppError::Forbidden);
+    }
+    Ok((access, deleted))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn edit(
+    state: &AppState,
+    caller: &Caller,
+    id: MessageId,
+    text: &str,
+) -> AppResult<ChatMessage> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let (access, deleted) = own_message(&mut tx, caller, id).await?;
+    if deleted.is_some() {
+        return Err(AppError::invalid("A deleted message cannot be edited."));
+    }
+    let files: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM chat_files WHERE message_id = ? AND portal_id = ?",
+    )
+    .bind(id)
+    .bind(caller.portal_id())
+    .fetch_one(&mut *tx)
+    .await?;
+    let text = check_text(text, files as usize)?;
+    sqlx::query(
+        "UPDATE chat_messages SET body = ?, edited_at = ?, changed_at = ? WHERE id = ? AND portal_id = ?",
+    )
+    .bind(&text)
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .bind(caller.portal_id())
+    .execute(&mut *tx)
+    .await?;
+    search::index(&mut tx, state.db.backend, caller.portal_id(), id, &text).await?;
+    finish_change(state, caller, tx, access.chat.id, id).await
+}
+
+/// Deletes a message: it stays in the history as "deleted", without text, files or reactions.
+#[tracing::instrument(skip_all)]
+pub async fn delete(state: &AppState, caller: &Caller, id: MessageId) -> AppResult<ChatMessage> {
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let (access, deleted) = own_message(&mut tx, caller, id).await?;
+    if deleted.is_none() {
+        sqlx::query(
+            "UPDATE chat_messages SET body = '', deleted_at = ?, changed_at = ? WHERE id = ? AND portal_id = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(id)
+        .bind(caller.portal_id())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM chat_reactions WHERE message_id = ? AND portal_id = ?")
+            .bind(id)
+            .bind(caller.portal_id())
+            .execute(&mut *tx)
+            .await?;
+        search::index(&mut tx, state.db.backend, caller.portal_id(), id, "").await?;
+    }
+    finish_change(state, caller, tx, access.chat.id, id).await
+}
+
+/// Adds the caller's reaction, or takes it back if it was there.
+#[tracing::instrument(skip_all)]
+pub async fn react(
+    state: &AppState,
+    caller: &Caller,
+    id: MessageId,
+    reaction: Reaction,
+) -> AppResult<ChatMessage> {
+    let now = now_ms();
+    let portal = caller.portal_id();
+    let mut tx = state.db.begin().await?;
+    let row: Option<(ChatId, String, Option<i64>)> = sqlx::query_as(
+        "SELECT chat_id, kind, deleted_at FROM chat_messages WHERE id = ? AND portal_id = ?",
+    )
+    .bind(id)
+    .bind(portal)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (chat, kind, deleted) = row.ok_or(AppError::NotFound)?;
+    ChatAccess::load(&mut tx, caller, chat).await?;
+    if deleted.is_some() || kind != "text" {
+        return Err(AppError::invalid(
+            "Only messages people wrote can get reactions.",
+        ));
+    }
+    let removed = sqlx::query(
+        "DELETE FROM chat_reactions WHERE message_id = ? AND user_id = ? AND reaction = ? AND portal_id = ?",
+    )
+    .bind(id)
+    .bind(caller.user_id)
+    .bind(reaction.as_str())
+    .bind(portal)
+    .execute(&mut *tx)
+    .await?;
+    if removed.rows_affected() == 0 {
+        sqlx::query(
+            "INSERT INTO chat_reactions (message_id, portal_id, user_id, reaction, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(portal)
+        .bind(caller.user_id)
+        .bind(reaction.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE chat_messages SET changed_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    finish_change(state, caller, tx, chat, id).await
+}
+
+/// Commits a change to a message and pushes the changed message to the chat's people.
+async fn finish_change(
+    state: &AppState,
+    caller: &Caller,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    chat: ChatId,
+    id: MessageId,
+) -> AppResult<ChatMessage> {
+    let message = messages::one(&mut tx, caller.portal_id(), id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let members = member_ids(&mut tx, chat).await?;
+    tx.commit().await?;
+    state
+        .hub
+        .publish(
+            caller.portal_id(),
+            Audience::Users(members),
+            RealtimeEvent::ChatMessageChanged {
+                message: Box::new(message.clone()),
+            },
+        )
+        .await;
+    Ok(message)
+}

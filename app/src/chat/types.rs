@@ -1,0 +1,251 @@
+//! Wire types of the messenger.
+
+use crate::feed::types::{Attachment, Author, Reaction};
+use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
+use crate::rich::Block;
+use serde::{Deserialize, Serialize};
+
+/// The longest message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+/// Files on one message.
+pub const MAX_MESSAGE_FILES: usize = 10;
+/// People in one group chat.
+pub const MAX_CHAT_MEMBERS: usize = 500;
+/// Messages in one history page.
+pub const HISTORY_PAGE: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    /// Two people.
+    Direct,
+    /// A named chat with an owner, who adds and removes people.
+    Group,
+    /// The chat of a workgroup or project: its members.
+    Workgroup,
+    /// The chat of a task: the people on it.
+    Task,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Group => "group",
+            Self::Workgroup => "workgroup",
+            Self::Task => "task",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "direct" => Self::Direct,
+            "group" => Self::Group,
+            "workgroup" => Self::Workgroup,
+            "task" => Self::Task,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    Online,
+    Away,
+    Offline,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub status: PresenceStatus,
+    /// When the person was last connected (unix ms); 0 when never.
+    pub last_seen_at: i64,
+}
+
+impl Presence {
+    pub const OFFLINE: Presence = Presence {
+        status: PresenceStatus::Offline,
+        last_seen_at: 0,
+    };
+}
+
+/// The last message of a chat, for the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub sender_id: UserId,
+    pub sender_name: String,
+    pub text: String,
+    pub at: i64,
+}
+
+/// A chat as the chat list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatSummary {
+    pub id: ChatId,
+    pub kind: ChatKind,
+    /// The group chat's name, the other person's, the workgroup's or the task's.
+    pub title: String,
+    pub avatar_url: Option<String>,
+    /// Direct chats: the other person.
+    pub peer: Option<UserId>,
+    pub group_id: Option<GroupId>,
+    pub task_id: Option<TaskId>,
+    pub last_seq: i64,
+    pub last_read_seq: i64,
+    pub preview: Option<Preview>,
+    pub activity_at: i64,
+}
+
+impl ChatSummary {
+    pub fn unread(&self) -> i64 {
+        (self.last_seq - self.last_read_seq).max(0)
+    }
+
+    /// The page of the chat.
+    pub fn href(&self) -> String {
+        format!("/chat/{}", self.id)
+    }
+}
+
+/// Where the next page of the chat list starts (the last chat of this one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatCursor {
+    pub activity_at: i64,
+    pub id: ChatId,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatList {
+    pub chats: Vec<ChatSummary>,
+    pub next: Option<ChatCursor>,
+    /// Unread messages in all the caller's chats (the menu's counter).
+    pub unread_total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMember {
+    pub user: Author,
+    pub is_owner: bool,
+    /// How far they have read: a message with this seq or lower is "seen".
+    pub last_read_seq: i64,
+    pub presence: Presence,
+}
+
+/// An open chat: who is in it and what the caller may do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatView {
+    pub summary: ChatSummary,
+    /// The first 200 members (owner first, then by name).
+    pub members: Vec<ChatMember>,
+    pub member_count: i64,
+    /// Rename, change the picture, add and remove people (group chats: the owner).
+    pub can_manage: bool,
+    /// Leave (group chats; the others follow their workgroup or task).
+    pub can_leave: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Text,
+    /// Told by the system: someone joined, left, renamed the chat.
+    System,
+}
+
+/// The message a reply quotes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub id: MessageId,
+    pub seq: i64,
+    pub sender_name: String,
+    /// Plain text, shortened; empty when deleted.
+    pub text: String,
+    pub deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReactionCount {
+    pub reaction: Reaction,
+    pub users: Vec<UserId>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub id: MessageId,
+    pub chat_id: ChatId,
+    /// 1, 2, 3… within the chat, in the order messages were stored.
+    pub seq: i64,
+    pub kind: MessageKind,
+    pub sender: Author,
+    /// The text as written (for editing); empty once deleted.
+    pub text: String,
+    pub body: Vec<Block>,
+    pub reply_to: Option<Quote>,
+    pub reactions: Vec<ReactionCount>,
+    pub files: Vec<Attachment>,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+    pub deleted: bool,
+    /// The sender's idempotency key (their client matches its pending message by it).
+    pub client_key: String,
+}
+
+/// Which page of history: the newest, or the one before or after a sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HistoryFrom {
+    #[default]
+    Latest,
+    Before(i64),
+    After(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPage {
+    /// Oldest first.
+    pub messages: Vec<ChatMessage>,
+    pub more_before: bool,
+    pub more_after: bool,
+}
+
+/// A message to send. `client_key` is chosen by the client once per message and sent again
+/// unchanged on a retry: the server stores the message once and answers the same.
+/// Unknown fields are refused: a message cannot name its sender.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageForm {
+    pub text: String,
+    #[serde(default)]
+    pub reply_to: Option<MessageId>,
+    #[serde(default)]
+    pub files: Vec<FileId>,
+    pub client_key: String,
+}
+
+/// What a client missed while disconnected: messages after the last it has, and messages
+/// changed (edited, deleted, reacted to) since it last heard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatchUp {
+    pub messages: Vec<ChatMessage>,
+    /// More new messages than one answer holds: load the latest page instead.
+    pub truncated: bool,
+    pub changed: Vec<ChatMessage>,
+}
+
+/// A message found by search, with its chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub chat_id: ChatId,
+    pub chat_title: String,
+    pub message: ChatMessage,
+}
+
+/// A new group chat.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct NewChat {
+    pub title: String,
+    pub members: Vec<UserId>,
+    #[serde(default)]
+    pub avatar: Option<FileId>,
+}
