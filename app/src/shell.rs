@@ -86,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks/templates/:id") view=crate::tasks::ui::EditTemplatePage/>
                     <Route path=path!("/tasks/:id") view=crate::tasks::ui::TaskPage/>
                     <Route path=path!("/tasks/:id/edit") view=crate::tasks::ui::EditTaskPage/>
+                    <Route path=path!("/chat/new") view=crate::chat::ui::NewChatPage/>
+                    <Route path=path!("/chat/:id?") view=crate::chat::ui::ChatPage/>
                     <Route path=path!("/:tool") view=ComingSoon/>
                 </ParentRoute>
             </Routes>

@@ -164,7 +164,7 @@ pub struct Quote {
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ReactionCount {
     pub reaction: Reaction,
     pub users: Vec<UserId>,

@@ -124,6 +124,7 @@ pub fn ProfilePage() -> impl IntoView {
         }
     });
     let me = use_me().user_id;
+    let extranet_viewer = use_me().role == crate::auth::types::Role::Extranet;
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
@@ -134,6 +135,9 @@ pub fn ProfilePage() -> impl IntoView {
                         let is_me = p.person.id == me;
                         view! {
                             <PageHeader title=p.person.name.clone() subtitle=p.person.position.clone()>
+                                {(!is_me && !extranet_viewer && p.person.role != crate::auth::types::Role::Extranet).then(|| view! {
+                                    <crate::chat::ui::OpenChatButton with=crate::chat::ui::ChatWith::Person(p.person.id) label="Message" class="btn btn-primary"/>
+                                })}
                                 <a class="btn" href=format!("/?author={}", p.person.id)>"Posts in the feed"</a>
                                 {p.editable.then(|| view! { <a class="btn" href=format!("/people/{}/edit", p.person.id)>"Edit profile"</a> })}
                             </PageHeader>

@@ -1,6 +1,34 @@
 //! The browser side of `/ws`: one connection per tab, reconnecting with back-off.
 
-use super::RealtimeEvent;
+use super::{ClientMessage, RealtimeEvent};
+use std::cell::RefCell;
+
+thread_local! {
+    /// The tab's open socket, for the little it sends (presence).
+    static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
+}
+
+/// Sends a message on the socket if it is open (presence is sent again on every connect).
+pub fn send(message: &ClientMessage) {
+    let Ok(text) = serde_json::to_string(message) else {
+        return;
+    };
+    SOCKET.with(|s| {
+        if let Some(socket) = s.borrow().as_ref()
+            && socket.ready_state() == WebSocket::OPEN
+        {
+            let _ = socket.send_with_str(&text);
+        }
+    });
+}
+
+/// Whether the tab is hidden (another tab in front, the window minimised).
+pub fn tab_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.hidden())
+        .unwrap_or(false)
+}
 use leptos::prelude::*;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -31,7 +59,14 @@ fn open(
         return retry(on_event, connected, attempt);
     };
 
-    let onopen = Closure::<dyn FnMut()>::new(move || connected.set(true));
+    let opened = socket.clone();
+    let onopen = Closure::<dyn FnMut()>::new(move || {
+        SOCKET.with(|s| *s.borrow_mut() = Some(opened.clone()));
+        if tab_hidden() {
+            send(&ClientMessage::Presence { away: true });
+        }
+        connected.set(true);
+    });
     socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
     onopen.forget();
 

@@ -39,6 +39,9 @@ pub fn RichEditor(
     on_submit: Callback<()>,
     #[prop(default = false)] toolbar: bool,
     #[prop(optional)] node_ref: Option<NodeRef<Textarea>>,
+    /// Enter sends and Shift+Enter starts a new line (chat); otherwise Ctrl/Cmd+Enter sends.
+    #[prop(default = false)]
+    enter_sends: bool,
 ) -> impl IntoView {
     let area = node_ref.unwrap_or_default();
     let candidates = RwSignal::new(Vec::<MentionCandidate>::new());
@@ -139,7 +142,7 @@ pub fn RichEditor(
                 ev.prevent_default();
                 candidates.set(Vec::new());
             }
-            "Enter" if ev.ctrl_key() || ev.meta_key() => {
+            "Enter" if ev.ctrl_key() || ev.meta_key() || (enter_sends && !ev.shift_key()) => {
                 ev.prevent_default();
                 on_submit.run(());
             }

@@ -131,7 +131,15 @@ fn start_realtime(live: Live, me: crate::ids::UserId) {
         | RealtimeEvent::Presence { .. } => queue_chat_event(live, event),
     };
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| crate::realtime::client::connect(apply, live.connected));
+    Effect::new(move |_| {
+        crate::realtime::client::connect(apply, live.connected);
+        // Away while the tab is hidden; back when it is in front again.
+        let listener = window_event_listener(leptos::ev::visibilitychange, |_| {
+            let away = crate::realtime::client::tab_hidden();
+            crate::realtime::client::send(&crate::realtime::ClientMessage::Presence { away });
+        });
+        std::mem::forget(listener);
+    });
     #[cfg(not(feature = "hydrate"))]
     let _ = apply;
 }

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 pub const TOOLS: &[(&str, &str, &str, bool)] = &[
     ("/", "Feed", "feed", true),
     ("/tasks", "Tasks", "tasks", true),
-    ("/chat", "Chat", "chat", false),
+    ("/chat", "Chat", "chat", true),
     ("/crm", "CRM", "crm", false),
     ("/calendar", "Calendar", "calendar", false),
     ("/drive", "Drive", "drive", false),

@@ -8,7 +8,7 @@ mod form;
 mod gantt;
 mod list;
 mod page;
-mod people;
+pub(crate) mod people;
 mod plan;
 mod row;
 mod templates;

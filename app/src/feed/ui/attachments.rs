@@ -67,7 +67,7 @@ pub fn AttachButton(
 
 /// Sends one file to `/uploads/attachment`.
 #[cfg(feature = "hydrate")]
-async fn upload(file: &web_sys::File) -> Result<Attachment, AppError> {
+pub(crate) async fn upload(file: &web_sys::File) -> Result<Attachment, AppError> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     let transport = |_| AppError::Transport("the upload did not reach the server".into());

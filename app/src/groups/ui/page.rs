@@ -78,6 +78,9 @@ fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
             {can_join.then(|| view! {
                 <button class="btn btn-primary" on:click=move |_| run(changed, error, join_group(id))>"Join group"</button>
             })}
+            {is_member.then(|| view! {
+                <crate::chat::ui::OpenChatButton with=crate::chat::ui::ChatWith::Workgroup(id) label="Chat"/>
+            })}
             {can_leave.then(|| view! {
                 <button class="btn" on:click=move |_| run(changed, error, leave_group(id))>"Leave group"</button>
             })}

@@ -106,6 +106,13 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
     let responsible_id = responsible.id;
     let creator = view.creator.clone();
     let (accomplices, auditors) = (view.accomplices.clone(), view.auditors.clone());
+    let me = crate::shell::layout::use_me().user_id;
+    let on_task = creator.id == me
+        || responsible_id == me
+        || accomplices
+            .iter()
+            .chain(auditors.iter())
+            .any(|a| a.id == me);
     view! {
         <PageHeader title=title>
             {actions.into_iter().map(|action| {
@@ -117,6 +124,9 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                     </button>
                 }
             }).collect_view()}
+            {on_task.then(|| view! {
+                <crate::chat::ui::OpenChatButton with=crate::chat::ui::ChatWith::Task(id) label="Chat"/>
+            })}
             {rights.edit.then(|| view! { <a class="btn" href=format!("/tasks/{id}/edit") data-testid="edit-task">"Edit"</a> })}
         </PageHeader>
         <p class="task-crumbs">

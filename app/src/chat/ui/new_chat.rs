@@ -1,0 +1,84 @@
+//! `/chat/new`: a group chat — a name, a picture if wanted, and the people in it.
+
+use crate::chat::api::create_chat;
+use crate::chat::types::NewChat;
+use crate::error::AppError;
+use crate::feed::types::Attachment;
+use crate::feed::ui::attachments::{AttachButton, PendingFiles};
+use crate::hr::api::people_options;
+use crate::ids::UserId;
+use crate::tasks::ui::people::PeoplePicker;
+use crate::ui::{ErrorBox, PageHeader};
+use leptos::prelude::*;
+
+#[component]
+pub fn NewChatPage() -> impl IntoView {
+    let options = Resource::new(|| (), |_| people_options());
+    view! {
+        <PageHeader title="New group chat"/>
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match options.await {
+                    Ok(people) => view! { <NewChatForm people/> }.into_any(),
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
+    let me = crate::shell::layout::use_me().user_id;
+    let people: Vec<(UserId, String)> = people.into_iter().filter(|(id, _)| *id != me).collect();
+    let title = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<UserId>::new());
+    let picture = RwSignal::new(Vec::<Attachment>::new());
+    let uploading = RwSignal::new(0usize);
+    let error = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let new = NewChat {
+            title: title.get_untracked(),
+            members: chosen.get_untracked(),
+            avatar: picture.with_untracked(|p| p.first().map(|f| f.file_id)),
+        };
+        leptos::task::spawn_local(async move {
+            match create_chat(new).await {
+                Ok(id) => {
+                    let navigate = leptos_router::hooks::use_navigate();
+                    navigate(&format!("/chat/{id}"), Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <form class="card form narrow" on:submit=submit>
+            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            <label>
+                "Name"
+                <input name="title" required maxlength="120" placeholder="e.g. Product launch"
+                    prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
+            </label>
+            <PeoplePicker label="People" chosen options=people testid="chat-people"/>
+            <div class="field">
+                <span class="label">"Picture (optional)"</span>
+                <PendingFiles files=picture uploading/>
+                <Show when=move || picture.with(Vec::is_empty)>
+                    <AttachButton files=picture uploading error max=1 label="Choose a picture"/>
+                </Show>
+            </div>
+            <p class="muted small">"You own the chat: you can rename it and add or remove people later."</p>
+            <div class="form-actions">
+                <a class="btn btn-ghost" href="/chat">"Cancel"</a>
+                <button class="btn btn-primary" type="submit" disabled=move || { busy.get() || uploading.get() > 0 }>"Create chat"</button>
+            </div>
+        </form>
+    }
+}
