@@ -1,15 +1,20 @@
 //! `wsbench`: the realtime benchmarks of docs/PERFORMANCE.md, against a portal filled by
-//! `feedgen` (its people `user<N>@feed.bench` share one password).
+//! `feedgen` or `chatgen` (their people `user<N>@feed.bench` or `user<N>@chat.bench` share one
+//! password).
 //!
 //!   wsbench fanout --url http://127.0.0.1:3180 --portal bench --password correct-horse-1 \
 //!                  --users 1000 --sockets 1000 --posts 50
 //!   wsbench idle   --url http://127.0.0.1:3180 --portal bench --password correct-horse-1 \
 //!                  --users 1000 --sockets 5000 --server-pid PID
+//!   wsbench chat   --url http://127.0.0.1:3183 --portal bench-0 --password correct-horse-1 \
+//!                  --domain chat.bench --users 2000 --rate 100 --duration 30s [--server-pid PID]
 //!
 //! `fanout` opens one `/ws` socket per person, then has `user1` publish posts to everyone
 //! (the `create_post` server function), one at a time, and times from sending each request
 //! until every socket has received its `feed_posted` event. `idle` opens the sockets, holds
-//! them, and reads the server's resident memory before and after.
+//! them, and reads the server's resident memory before and after. `chat` (wsbench/chat.rs)
+//! has the people of `chatgen`'s group chats send messages at a steady rate and times each
+//! delivery to each member's socket.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -21,6 +26,7 @@ use reqwest::Url;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 use tokio_tungstenite::tungstenite::Message;
@@ -42,7 +48,13 @@ enum Command {
     Fanout(FanoutArgs),
     /// Hold N idle sockets and report the server's memory per socket.
     Idle(IdleArgs),
+    /// Messages sent in group chats at a steady rate: time to each member's socket, loss,
+    /// duplicates, and the server's memory per idle socket.
+    Chat(chat::ChatArgs),
 }
+
+#[path = "wsbench/chat.rs"]
+mod chat;
 
 #[derive(Args)]
 struct Common {
@@ -58,9 +70,9 @@ struct Common {
     /// People to sign in (`user1` … `userN`); sockets are spread over them round-robin.
     #[arg(long, default_value_t = 1000)]
     users: usize,
-    /// Sockets to open.
-    #[arg(long, default_value_t = 1000)]
-    sockets: usize,
+    /// The people's e-mail domain: `feed.bench` (feedgen) or `chat.bench` (chatgen).
+    #[arg(long, default_value = "feed.bench")]
+    domain: String,
     /// Sign-ins in flight at once (each costs the server one Argon2 verification).
     #[arg(long, default_value_t = 4)]
     sign_in_concurrency: usize,
@@ -73,6 +85,9 @@ struct Common {
 struct FanoutArgs {
     #[command(flatten)]
     common: Common,
+    /// Sockets to open.
+    #[arg(long, default_value_t = 1000)]
+    sockets: usize,
     /// Posts to publish, one after another.
     #[arg(long, default_value_t = 50)]
     posts: usize,
@@ -85,6 +100,9 @@ struct FanoutArgs {
 struct IdleArgs {
     #[command(flatten)]
     common: Common,
+    /// Sockets to open.
+    #[arg(long, default_value_t = 1000)]
+    sockets: usize,
     /// The server's process id (same machine), for its resident memory.
     #[arg(long)]
     server_pid: u32,
@@ -104,6 +122,7 @@ fn main() -> Result<(), BoxError> {
         match cli.command {
             Command::Fanout(args) => fanout(args).await,
             Command::Idle(args) => idle(args).await,
+            Command::Chat(args) => chat::run(args).await,
         }
     })
 }
@@ -117,9 +136,10 @@ async fn sign_in_people(common: &Common) -> Result<Vec<Arc<SignedUp>>, BoxError>
         let url = common.url.clone();
         let portal = common.portal.clone();
         let password = common.password.clone();
+        let email = format!("user{n}@{}", common.domain);
         tasks.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await?;
-            sign_in(&url, &portal, &format!("user{n}@feed.bench"), &password).await
+            sign_in(&url, &portal, &email, &password).await
         }));
     }
     let mut people = Vec::with_capacity(tasks.len());
@@ -129,15 +149,19 @@ async fn sign_in_people(common: &Common) -> Result<Vec<Arc<SignedUp>>, BoxError>
     Ok(people)
 }
 
-type Arrivals = Vec<(i64, Instant)>;
+/// What a socket keeps of an event (its JSON text); `None` ignores it.
+type Pick<T> = Arc<dyn Fn(&str) -> Option<T> + Send + Sync>;
+type Arrivals<T> = Vec<(T, Instant)>;
 
-/// Opens `/ws` as `person`; the task records when each `feed_posted` event arrives until
-/// `stop` turns true, and answers the server's pings meanwhile.
-async fn open_socket(
+/// Opens `/ws` as `person`; the task counts every event in `heard`, records when each event
+/// `pick` keeps arrives until `stop` turns true, and answers the server's pings meanwhile.
+async fn open_socket<T: Send + 'static>(
     url: &Url,
     person: &SignedUp,
     mut stop: watch::Receiver<bool>,
-) -> Result<tokio::task::JoinHandle<Arrivals>, BoxError> {
+    pick: Pick<T>,
+    heard: Arc<AtomicU64>,
+) -> Result<tokio::task::JoinHandle<Arrivals<T>>, BoxError> {
     let addr = target_addr(url)?;
     let mut request = format!("ws://{addr}/ws").into_client_request()?;
     let port = addr.port();
@@ -155,11 +179,9 @@ async fn open_socket(
                 message = socket.next() => match message {
                     Some(Ok(Message::Text(text))) => {
                         let at = Instant::now();
-                        if let Ok(event) = serde_json::from_str::<serde_json::Value>(&text)
-                            && event["type"] == "feed_posted"
-                            && let Some(id) = event["post_id"].as_i64()
-                        {
-                            arrivals.push((id, at));
+                        heard.fetch_add(1, Ordering::Relaxed);
+                        if let Some(item) = pick(&text) {
+                            arrivals.push((item, at));
                         }
                     }
                     Some(Ok(_)) => {}
@@ -172,13 +194,16 @@ async fn open_socket(
     }))
 }
 
-/// Opens `count` sockets spread over `people`, 64 handshakes at a time.
-async fn open_sockets(
+/// Opens `count` sockets spread over `people` (socket i is person i mod n), 64 handshakes at
+/// a time.
+async fn open_sockets<T: Send + 'static>(
     url: &Url,
     people: &[Arc<SignedUp>],
     count: usize,
     stop: &watch::Receiver<bool>,
-) -> Result<Vec<tokio::task::JoinHandle<Arrivals>>, BoxError> {
+    pick: &Pick<T>,
+    heard: &Arc<AtomicU64>,
+) -> Result<Vec<tokio::task::JoinHandle<Arrivals<T>>>, BoxError> {
     let gate = Arc::new(Semaphore::new(64));
     let mut opening = Vec::with_capacity(count);
     for i in 0..count {
@@ -186,9 +211,11 @@ async fn open_sockets(
         let url = url.clone();
         let person = people[i % people.len()].clone();
         let stop = stop.clone();
+        let pick = pick.clone();
+        let heard = heard.clone();
         opening.push(tokio::spawn(async move {
             let _permit = gate.acquire_owned().await?;
-            open_socket(&url, &person, stop).await
+            open_socket(&url, &person, stop, pick, heard).await
         }));
     }
     let mut sockets = Vec::with_capacity(count);
@@ -198,13 +225,33 @@ async fn open_sockets(
     Ok(sockets)
 }
 
+/// Posts' ids from their `feed_posted` events.
+fn feed_posted() -> Pick<i64> {
+    Arc::new(|text| {
+        let event = serde_json::from_str::<serde_json::Value>(text).ok()?;
+        if event["type"] == "feed_posted" {
+            event["post_id"].as_i64()
+        } else {
+            None
+        }
+    })
+}
+
 async fn fanout(args: FanoutArgs) -> Result<(), BoxError> {
     let common = &args.common;
     let started = Instant::now();
     let people = sign_in_people(common).await?;
     let signed_in = started.elapsed();
     let (stop_tx, stop) = watch::channel(false);
-    let sockets = open_sockets(&common.url, &people, common.sockets, &stop).await?;
+    let sockets = open_sockets(
+        &common.url,
+        &people,
+        args.sockets,
+        &stop,
+        &feed_posted(),
+        &Arc::default(),
+    )
+    .await?;
     if !common.json {
         eprintln!(
             "{} people signed in in {:.1} s; {} sockets open",
@@ -273,7 +320,7 @@ async fn fanout(args: FanoutArgs) -> Result<(), BoxError> {
     if common.json {
         println!(
             "{{\"sockets\":{},\"posts\":{},\"missing\":{missing},\"last_p50_ms\":{:.2},\"last_p99_ms\":{:.2},\"last_max_ms\":{:.2},\"delivery_p50_ms\":{:.2},\"delivery_p99_ms\":{:.2}}}",
-            common.sockets,
+            args.sockets,
             sent.len(),
             ms(&per_post, 0.5),
             ms(&per_post, 0.99),
@@ -285,7 +332,7 @@ async fn fanout(args: FanoutArgs) -> Result<(), BoxError> {
         println!(
             "{} posts to {} sockets, {missing} deliveries missing\n  until the last socket has it: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms\n  each delivery: p50 {:.2} ms, p99 {:.2} ms",
             sent.len(),
-            common.sockets,
+            args.sockets,
             ms(&per_post, 0.5),
             ms(&per_post, 0.99),
             per_post.max() as f64 / 1000.0,
@@ -318,7 +365,15 @@ async fn idle(args: IdleArgs) -> Result<(), BoxError> {
     let before = rss_kib(args.server_pid)?;
     let (stop_tx, stop) = watch::channel(false);
     let started = Instant::now();
-    let sockets = open_sockets(&common.url, &people, common.sockets, &stop).await?;
+    let sockets = open_sockets(
+        &common.url,
+        &people,
+        args.sockets,
+        &stop,
+        &feed_posted(),
+        &Arc::default(),
+    )
+    .await?;
     let opened = started.elapsed();
     tokio::time::sleep(args.hold).await;
     let after = rss_kib(args.server_pid)?;
@@ -328,17 +383,17 @@ async fn idle(args: IdleArgs) -> Result<(), BoxError> {
     for socket in sockets {
         let _ = socket.await;
     }
-    let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / common.sockets as f64;
+    let per_socket = (after.saturating_sub(before)) as f64 * 1024.0 / args.sockets as f64;
     if common.json {
         println!(
             "{{\"sockets\":{},\"closed\":{closed},\"open_seconds\":{:.2},\"rss_before_kib\":{before},\"rss_after_kib\":{after},\"bytes_per_socket\":{per_socket:.0}}}",
-            common.sockets,
+            args.sockets,
             opened.as_secs_f64()
         );
     } else {
         println!(
             "{} sockets opened in {:.2} s ({closed} closed by the end); server RSS {:.1} MiB before, {:.1} MiB after {:?}: {:.1} KiB per socket",
-            common.sockets,
+            args.sockets,
             opened.as_secs_f64(),
             before as f64 / 1024.0,
             after as f64 / 1024.0,
