@@ -28,9 +28,21 @@ test.describe.serial('chat', () => {
   const bobName = `Bob Reed ${uid()}`;
   const groupName = `Launch crew ${uid()}`;
 
+  // Eve's realtime socket passes through the test, which can cut it (the last test).
+  let blocked = false;
+  const sockets: WebSocketRoute[] = [];
+
   test.beforeAll(async ({ browser, baseURL }) => {
     contexts = await Promise.all([0, 1, 2].map(() => newBrowserContext(browser, baseURL!)));
     [ann, eve, bob] = await Promise.all(contexts.map((c) => c.newPage()));
+    await eve.routeWebSocket(/\/ws$/, (ws) => {
+      if (blocked) {
+        ws.close();
+        return;
+      }
+      sockets.push(ws);
+      ws.connectToServer();
+    });
   });
 
   test.afterAll(async () => {
@@ -146,17 +158,8 @@ test.describe.serial('chat', () => {
   });
 
   test('a cut socket: what was said meanwhile arrives once, after the reconnection', async () => {
-    let blocked = false;
-    const sockets: WebSocketRoute[] = [];
-    await eve.routeWebSocket(/\/ws$/, (ws) => {
-      if (blocked) {
-        ws.close();
-        return;
-      }
-      sockets.push(ws);
-      ws.connectToServer();
-    });
-    await openPage(eve, groupChatUrl);
+    await eve.getByTestId('chat-list').locator('.chat-row', { hasText: groupName }).click();
+    await expect(eve).toHaveURL(groupChatUrl);
     await expect(thread(eve).locator('.album img')).toBeVisible();
     // The network drops: the socket closes, and neither it nor requests get through for a while.
     blocked = true;
