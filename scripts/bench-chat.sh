@@ -7,7 +7,7 @@
 #   - delivery, in a fresh server: `wsbench chat` signs in the 2,000 people, opens one `/ws`
 #     socket each, waits for the connect storm to pass, reads the server's RSS (memory per idle
 #     socket), then sends messages in the group chats at a steady total rate through
-#     `send_message` and times each delivery to each member's socket (p50/p99/max over all
+#     `send_message` (5 s unmeasured, then $CHAT_SEND) and times each delivery to each member's socket (p50/p99/max over all
 #     (message, recipient) pairs), checking each member gets each message exactly once.
 # Prints a markdown table (also saved to $CHAT_DIR/results.md).
 #
@@ -20,7 +20,7 @@
 # (/tmp/agora-bench-chat), CHAT_MYSQL (mysql://root@127.0.0.1:3306; database agora_chat is dropped
 # and re-created), CHAT_USERS (2001, the administrator included: every other person gets a
 # socket), CHAT_GROUPS (200), CHAT_MEMBERS (10), CHAT_MESSAGES (1000000), CHAT_DEEP (the `before`
-# seq of the deep page; half of CHAT_MESSAGES), CHAT_RATE (messages a second in all, 100; several
+# seq of the deep page; half of CHAT_MESSAGES), CHAT_RATE (messages a second in all, "100 300 600"; several
 # rates separated by spaces are measured one after another by separate `wsbench chat` runs on
 # the same server, the memory figures taken from the first), CHAT_SEND (30s of sending), CHAT_DURATION (20s per history measurement),
 # CHAT_THREADS (2, wsbench's runtime threads), CHAT_SKIP_BUILD (unset).
@@ -39,7 +39,7 @@ GROUP_COUNT="${CHAT_GROUPS:-200}"
 MEMBERS="${CHAT_MEMBERS:-10}"
 MESSAGES="${CHAT_MESSAGES:-1000000}"
 DEEP="${CHAT_DEEP:-$(( MESSAGES / 2 ))}"
-RATES="${CHAT_RATE:-100}"
+RATES="${CHAT_RATE:-100 300 600}"
 SEND="${CHAT_SEND:-30s}"
 DURATION="${CHAT_DURATION:-20s}"
 THREADS="${CHAT_THREADS:-2}"
@@ -122,8 +122,11 @@ for backend in $BACKENDS; do
       --server-pid "$SERVER_PID" --json) || echo "   the delivery check failed (see the figures)" >&2
     [[ -n "$out" ]] || { echo "wsbench chat printed nothing" >&2; exit 1; }
     echo "   delivery at $rate/s: $out" >&2
+    R[$backend,$rate,rss_before_mib]=$(awk -v k="$(field "$out" rss_before_kib)" 'BEGIN { printf "%.1f", k / 1024 }')
+    R[$backend,$rate,rss_after_mib]=$(awk -v k="$(field "$out" rss_after_kib)" 'BEGIN { printf "%.1f", k / 1024 }')
+    R[$backend,$rate,kib_per_socket]=$(awk -v b="$(field "$out" bytes_per_socket)" 'BEGIN { printf "%.1f", b / 1024 }')
     for f in clients chats messages errors sent_per_s deliveries missing duplicates stray p50_ms p99_ms \
-      max_ms send_p50_ms send_p99_ms server_cores storm_events storm_s bytes_per_socket rss_before_kib rss_after_kib; do
+      max_ms send_p50_ms send_p99_ms server_cores storm_events storm_s; do
       R[$backend,$rate,$f]=$(field "$out" "$f")
     done
   done
@@ -132,7 +135,9 @@ for backend in $BACKENDS; do
 done
 
 {
-  echo "Agora messenger benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  built="commit $(git rev-parse --short HEAD 2>/dev/null || echo none)"
+  [[ -n "${CHAT_SKIP_BUILD:-}" ]] && built="binaries built earlier (HEAD is $built)"
+  echo "Agora messenger benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $built"
   echo "One portal with $USERS people, $GROUP_COUNT group chats of $MEMBERS, a chat of $MESSAGES messages read as $READER;"
   echo "history on 1 connection for $DURATION; delivery: $(( USERS - 1 )) sockets, $SEND of sending per rate; load generators on the same machine."
   echo
@@ -151,9 +156,9 @@ done
   row "Sockets open (one per person)" "$first,clients" "%s"
   row "Connect storm: events received" "$first,storm_events" "%s"
   row "Connect storm: quiet after" "$first,storm_s" "%s s"
-  row "RSS before the sockets" "$first,rss_before_kib" "%s KiB"
-  row "RSS with the sockets idle" "$first,rss_after_kib" "%s KiB"
-  row "Memory per idle socket" "$first,bytes_per_socket" "%s B"
+  row "RSS before the sockets" "$first,rss_before_mib" "%s MiB"
+  row "RSS with the sockets idle" "$first,rss_after_mib" "%s MiB"
+  row "Memory per idle socket" "$first,kib_per_socket" "%s KiB"
   for rate in $RATES; do
     row "At $rate msg/s: messages sent" "$rate,messages" "%s"
     row "At $rate msg/s: send errors" "$rate,errors" "%s"

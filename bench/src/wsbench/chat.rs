@@ -3,9 +3,10 @@
 //! Signs in `user1` … `userN` and opens one `/ws` socket each; finds, through the `chats`
 //! server function, the group chats each person is in (those named `--chats-named`); waits
 //! until the connect storm is over (every socket that opens tells every other employee's
-//! socket that its person is online); then sends `--rate` messages a second, in all, for
-//! `--duration`, through `send_message`: message i goes to chat i mod C, from its members in
-//! turn, each on a schedule of its own (open loop: a slow answer delays no later message).
+//! socket that its person is online); then sends `--rate` messages a second, in all, through
+//! `send_message` — `--warmup` unmeasured, then `--duration` measured: message i goes to chat
+//! i mod C, from its members in turn, each on a schedule of its own (open loop: a slow answer
+//! delays no later message).
 //!
 //! Each delivery is timed from just before the sender's request to the moment the member's
 //! socket read the `chat_message` event carrying the message's `client_key`; the figures are
@@ -37,6 +38,9 @@ pub struct ChatArgs {
     /// How long to send.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     duration: Duration,
+    /// Unmeasured sending at the same rate first (caches, the database's first writes).
+    #[arg(long, default_value = "5s", value_parser = parse_duration)]
+    warmup: Duration,
     /// The chats taking part: group chats whose name starts so (chatgen's "Group 001" …).
     #[arg(long, default_value = "Group ")]
     chats_named: String,
@@ -139,31 +143,27 @@ pub async fn run(args: ChatArgs) -> Result<(), BoxError> {
         );
     }
 
-    // Send on schedule: message i leaves at i / rate.
-    let total = ((args.rate * args.duration.as_secs_f64()).round() as usize).max(1);
-    let interval = Duration::from_secs_f64(1.0 / args.rate);
+    // Unmeasured sending first (its keys are not this run's), until its deliveries are in.
     let mut url = people[0].base.clone();
     url.set_path("/api/send_message");
-    let first = tokio::time::Instant::now() + Duration::from_millis(100);
+    let outbox = Outbox {
+        client: &client,
+        url: &url,
+        people: &people,
+        chats: &chats,
+        rate: args.rate,
+    };
+    if !args.warmup.is_zero() {
+        let warm = outbox.send(&format!("{prefix}w"), args.warmup).await?;
+        let failed = warm.iter().filter(|s| !s.ok).count();
+        quiet_down(&heard, Duration::from_secs(1)).await;
+        if !common.json {
+            eprintln!("warm-up: {} messages, {failed} failed", warm.len());
+        }
+    }
     let cpu_before = args.server_pid.and_then(process_cpu);
-    let mut sending = Vec::with_capacity(total);
-    for i in 0..total {
-        tokio::time::sleep_until(first + interval.mul_f64(i as f64)).await;
-        let chat = &chats[i % chats.len()];
-        let sender = chat.members[(i / chats.len()) % chat.members.len()];
-        let body = format!(
-            "{{\"chat\":{},\"form\":{{\"text\":\"Benchmark message {i}\",\"client_key\":\"{prefix}-{i}\"}}}}",
-            chat.id
-        );
-        let (client, url, cookie) = (client.clone(), url.clone(), people[sender].cookie.clone());
-        sending.push(tokio::spawn(async move {
-            send(&client, &url, &cookie, body).await
-        }));
-    }
-    let mut sent = Vec::with_capacity(total);
-    for task in sending {
-        sent.push(task.await?);
-    }
+    let sent = outbox.send(&prefix, args.duration).await?;
+    let total = sent.len();
     let answered = Instant::now();
     let cpu = cpu_before
         .zip(args.server_pid.and_then(process_cpu))
@@ -300,6 +300,46 @@ pub async fn run(args: ChatArgs) -> Result<(), BoxError> {
         .into());
     }
     Ok(())
+}
+
+/// Sends messages in the chats at a steady rate.
+struct Outbox<'a> {
+    client: &'a Client,
+    url: &'a Url,
+    people: &'a [Arc<SignedUp>],
+    chats: &'a [Chat],
+    rate: f64,
+}
+
+impl Outbox<'_> {
+    /// Sends for `duration` on schedule: message i leaves at i / rate, for chat i mod C, from
+    /// its members in turn, with the key `<prefix>-<i>`. Answers each message's fate, by i.
+    async fn send(&self, prefix: &str, duration: Duration) -> Result<Vec<Sent>, BoxError> {
+        let total = ((self.rate * duration.as_secs_f64()).round() as usize).max(1);
+        let interval = Duration::from_secs_f64(1.0 / self.rate);
+        let first = tokio::time::Instant::now() + Duration::from_millis(100);
+        let mut sending = Vec::with_capacity(total);
+        for i in 0..total {
+            tokio::time::sleep_until(first + interval.mul_f64(i as f64)).await;
+            let chat = &self.chats[i % self.chats.len()];
+            let sender = chat.members[(i / self.chats.len()) % chat.members.len()];
+            let body = format!(
+                "{{\"chat\":{},\"form\":{{\"text\":\"Benchmark message {i}\",\"client_key\":\"{prefix}-{i}\"}}}}",
+                chat.id
+            );
+            let client = self.client.clone();
+            let url = self.url.clone();
+            let cookie = self.people[sender].cookie.clone();
+            sending.push(tokio::spawn(async move {
+                send(&client, &url, &cookie, body).await
+            }));
+        }
+        let mut sent = Vec::with_capacity(total);
+        for task in sending {
+            sent.push(task.await?);
+        }
+        Ok(sent)
+    }
 }
 
 /// User + system CPU time of a process, from /proc/<pid>/stat (clock ticks of 1/100 s), as
