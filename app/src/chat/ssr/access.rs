@@ -42,10 +42,15 @@ impl ChatRow {
 
     /// Direct chats: the person who is not `me`.
     pub fn peer(&self, me: UserId) -> Option<UserId> {
-        let (a, b) = self.direct_key.as_deref()?.split_once(':')?;
-        let (a, b) = (a.parse().ok().map(UserId)?, b.parse().ok().map(UserId)?);
-        Some(if a == me { b } else { a })
+        direct_peer(self.direct_key.as_deref(), me)
     }
+}
+
+/// The person in a direct chat who is not `me`, from its `direct_key`.
+pub fn direct_peer(key: Option<&str>, me: UserId) -> Option<UserId> {
+    let (a, b) = key?.split_once(':')?;
+    let (a, b) = (UserId(a.parse().ok()?), UserId(b.parse().ok()?));
+    Some(if a == me { b } else { a })
 }
 
 /// The key that makes two people share one direct chat.

@@ -197,14 +197,9 @@ async fn chat_title(
 ) -> AppResult<String> {
     Ok(match chat.kind.as_str() {
         "direct" => {
-            let peer = chat
-                .direct_key
-                .as_deref()
-                .and_then(|k| k.split_once(':'))
-                .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)))
-                .map(|(a, b)| if a == me.0 { b } else { a });
+            let peer = super::access::direct_peer(chat.direct_key.as_deref(), me);
             let name: Option<String> = sqlx::query_scalar("SELECT name FROM users WHERE id = ?")
-                .bind(peer.unwrap_or_default())
+                .bind(peer.map(|p| p.0).unwrap_or_default())
                 .fetch_optional(&mut *conn)
                 .await?;
             name.unwrap_or_else(|| "A colleague".into())

@@ -1,5 +1,6 @@
 //! The chat list: the caller's chats by last activity, with previews and unread counts.
 
+use super::access::direct_peer;
 use super::search::Titles;
 use crate::auth::types::Role;
 use crate::chat::types::{ChatCursor, ChatKind, ChatList, ChatSummary, Preview};
@@ -151,11 +152,7 @@ async fn finish(
     caller: &Caller,
     rows: Vec<SummaryRow>,
 ) -> AppResult<Vec<ChatSummary>> {
-    let peer = |row: &SummaryRow| -> Option<UserId> {
-        let (a, b) = row.direct_key.as_deref()?.split_once(':')?;
-        let (a, b) = (UserId(a.parse().ok()?), UserId(b.parse().ok()?));
-        Some(if a == caller.user_id { b } else { a })
-    };
+    let peer = |row: &SummaryRow| direct_peer(row.direct_key.as_deref(), caller.user_id);
     let peers: Vec<UserId> = rows.iter().filter_map(peer).collect();
     let people = people(conn, caller, &peers).await?;
     Ok(rows
