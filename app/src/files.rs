@@ -200,13 +200,13 @@ async fn store(
     purpose: Purpose,
 ) -> AppResult<i64> {
     let portal = caller.portal_id();
-    crate::portal::ssr::reserve_storage(&state.db.pool, portal, size as i64).await?;
+    crate::portal::ssr::reserve_storage(&state.db.writer, portal, size as i64).await?;
     let key = new_key("f");
     if let Err(e) = state.storage.put_file(portal, &key, path).await {
-        crate::portal::ssr::release_storage(&state.db.pool, portal, size as i64).await?;
+        crate::portal::ssr::release_storage(&state.db.writer, portal, size as i64).await?;
         return Err(e.into());
     }
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.write().await?;
     let id = crate::ssr::db::insert_id(&mut conn, sqlx::query(
         "INSERT INTO files (portal_id, owner_id, storage_key, file_name, content_type, size_bytes, purpose, created_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -258,7 +258,7 @@ async fn store_preview(
     .bind(thumb)
     .bind(i64::from(width))
     .bind(i64::from(height))
-    .execute(&state.db.pool)
+    .execute(&state.db.writer)
     .await?;
     Ok((thumb, width, height))
 }
@@ -378,14 +378,14 @@ pub async fn delete_files(
         sqlx::query("DELETE FROM files WHERE id = ? AND portal_id = ?")
             .bind(id)
             .bind(portal)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await?;
         sqlx::query("DELETE FROM file_previews WHERE file_id = ? AND portal_id = ?")
             .bind(id)
             .bind(portal)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await?;
-        crate::portal::ssr::release_storage(&state.db.pool, portal, size).await?;
+        crate::portal::ssr::release_storage(&state.db.writer, portal, size).await?;
         if let Err(e) = state.storage.delete(portal, &key).await {
             tracing::warn!(error = %e, "stored object not deleted; its record is gone");
         }

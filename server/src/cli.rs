@@ -221,7 +221,7 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
     let smtp = config.smtp.clone();
     let state = AppState::build(config).await?;
     if let Some(smtp) = smtp {
-        tokio::spawn(app::ssr::mailer::run_worker(state.db.pool.clone(), smtp));
+        tokio::spawn(app::ssr::mailer::run_worker(state.db.writer.clone(), smtp));
     }
     tokio::spawn(crate::router::housekeeping(state.clone()));
     // Recurring tasks: every node runs it; each due time is claimed once in the database.

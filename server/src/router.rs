@@ -225,7 +225,7 @@ pub async fn housekeeping(state: AppState) {
             "DELETE FROM login_handoffs WHERE expires_at < ?",
             "DELETE FROM login_attempts WHERE created_at < ? - 86400000",
         ] {
-            if let Err(e) = sqlx::query(sql).bind(now).execute(&state.db.pool).await {
+            if let Err(e) = sqlx::query(sql).bind(now).execute(&state.db.writer).await {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
         }

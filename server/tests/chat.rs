@@ -377,6 +377,27 @@ both_backends!(
         let list = bob.ok_json("chats", json!({})).await;
         assert_eq!(list["chats"][0]["id"], chat);
         assert_eq!(list["unread_total"], 1, "{list}");
+        // A mention rings the bell of a person in the chat, linking to the message; a
+        // mentioned outsider hears nothing (they could not open it).
+        let guest_bell = guest.ok("notifications", &[]).await;
+        let message = send(
+            &eve,
+            chat,
+            &format!("@[Bob](user:{bob_id}) and @[Guest](user:{guest_id}), see the plan"),
+            "e-mention",
+        )
+        .await;
+        let bell = bob.ok("notifications", &[]).await;
+        assert_eq!(
+            bell[0]["title"],
+            "Eve mentioned you in \u{201c}Launch v2\u{201d}: @Bob and @Guest, see the plan",
+            "{bell}"
+        );
+        assert_eq!(
+            bell[0]["link"],
+            format!("/chat/{chat}?at={}", message["seq"])
+        );
+        assert_eq!(guest.ok("notifications", &[]).await, guest_bell);
         // Guests cannot open one-to-one chats.
         guest
             .refused_json("open_direct_chat", json!({ "with": eve_id }), "Forbidden")
@@ -628,6 +649,8 @@ both_backends!(search_files_and_presence, |server: TestServer| async move {
             .clone()
     };
     assert_eq!(eve_presence(&view)["status"], "offline");
+    // Bob shares no chat with Eve: her comings and goings are none of his screens' business.
+    let mut bob_socket = common::websocket(&bob).await.unwrap();
     let mut eve_socket = common::websocket(&eve).await.unwrap();
     let online = presence_of(&mut ann_socket, eve_id).await;
     assert_eq!(online["presence"]["status"], "online");
@@ -648,7 +671,26 @@ both_backends!(search_files_and_presence, |server: TestServer| async move {
     let offline = presence_of(&mut ann_socket, eve_id).await;
     assert_eq!(offline["presence"]["status"], "offline");
     assert!(offline["presence"]["last_seen_at"].as_i64().unwrap() > 0);
+    let bob_heard = drain(&mut bob_socket, std::time::Duration::from_millis(500)).await;
+    assert!(
+        !bob_heard
+            .iter()
+            .any(|e| e["type"] == "presence" && e["user_id"] == eve_id),
+        "{bob_heard:?}"
+    );
 });
+
+/// Every event that arrives on the socket within `quiet`.
+async fn drain(socket: &mut Socket, quiet: std::time::Duration) -> Vec<Value> {
+    use futures::StreamExt;
+    let mut heard = Vec::new();
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(quiet, socket.next()).await {
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
+            heard.push(serde_json::from_str(&text).unwrap());
+        }
+    }
+    heard
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_absent_get_one_email_about_unread_messages_sqlite() {

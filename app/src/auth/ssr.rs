@@ -134,7 +134,7 @@ pub async fn create_session(
     .bind(i64::from(remember))
     .bind(now)
     .bind(now + lifetime)
-    .execute(&state.db.pool)
+    .execute(&state.db.writer)
     .await?;
     let max_age = if remember {
         format!("; Max-Age={}", REMEMBER_MS / 1000)
@@ -236,7 +236,7 @@ pub async fn logout(state: &AppState) -> AppResult<()> {
     if let Some(token) = session_token(&parts.headers) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(hash_token(&token))
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await?;
     }
     set_cookie(clear_cookie(state));
@@ -640,7 +640,7 @@ pub async fn handoff(
         let Some((id, user)) = row else { return Ok(None) };
         let deleted = sqlx::query("DELETE FROM login_handoffs WHERE id = ?")
             .bind(id)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await?;
         Ok((deleted.rows_affected() == 1).then_some(user))
     }

@@ -310,7 +310,7 @@ pub async fn update_settings(
         .bind(time_zone)
         .bind(language)
         .bind(caller.portal_id())
-        .execute(&state.db.pool)
+        .execute(&state.db.writer)
         .await?;
     Ok(())
 }
@@ -320,7 +320,7 @@ pub async fn set_logo(state: &AppState, caller: &Caller, file_id: i64) -> AppRes
     sqlx::query("UPDATE portals SET logo_file_id = ? WHERE id = ?")
         .bind(file_id)
         .bind(caller.portal_id())
-        .execute(&state.db.pool)
+        .execute(&state.db.writer)
         .await?;
     Ok(())
 }

@@ -17,7 +17,13 @@ pub enum Backend {
 
 #[derive(Clone, Debug)]
 pub struct Db {
+    /// Reads, and on MySQL writes too.
     pub pool: AnyPool,
+    /// Writes. On SQLite a pool of one connection: SQLite lets one writer in at a time, and
+    /// writers queued here are served in turn, where writers racing for the file lock sleep in
+    /// SQLite's busy handler (up to 100 ms a nap) and can be overtaken again and again. On
+    /// MySQL the same pool as `pool`.
+    pub writer: AnyPool,
     pub backend: Backend,
 }
 
@@ -35,7 +41,7 @@ impl Db {
             ));
         };
         let url = url.replacen("mariadb:", "mysql:", 1);
-        let pool = match backend {
+        let (pool, writer) = match backend {
             Backend::Sqlite => {
                 create_sqlite_parent(&url);
                 let url = if url.contains('?') {
@@ -43,31 +49,25 @@ impl Db {
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(&url)
-                    .await?
+                let pool = sqlite_pool(8).connect(&url).await?;
+                let writer = sqlite_pool(1).connect(&url).await?;
+                (pool, writer)
             }
             Backend::MySql => {
                 create_mysql_database(&url).await?;
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(32)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(&url)
-                    .await?
+                    .await?;
+                (pool.clone(), pool)
             }
         };
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            writer,
+            backend,
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -82,9 +82,14 @@ impl Db {
     /// "database is locked" when another writer got in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::MySql => self.pool.begin().await,
+            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.writer.begin().await,
         }
+    }
+
+    /// A connection for a few writes outside a transaction (see `writer`).
+    pub async fn write(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.writer.acquire().await
     }
 
     /// Whether the error is a unique-key violation (a taken address, a duplicate e-mail).
@@ -109,6 +114,23 @@ impl Db {
             .replace('_', "!_");
         format!("%{}%", escaped.to_lowercase())
     }
+}
+
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        // Writers wait in the writer pool's queue, which is fair, rather than in the busy handler.
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
 }
 
 fn create_sqlite_parent(url: &str) {

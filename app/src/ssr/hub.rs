@@ -22,8 +22,6 @@ pub enum Audience {
     /// Admins and employees, and these people whatever their role.
     EmployeesAnd(Vec<UserId>),
     Admins,
-    /// Admins and employees but this person (their own presence, say).
-    EmployeesBut(UserId),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -220,11 +218,6 @@ impl Hub {
                 for (user, conns) in users.iter() {
                     let named = ids.contains(user);
                     send(conns, &|r| named || r != Role::Extranet);
-                }
-            }
-            Audience::EmployeesBut(id) => {
-                for (_, conns) in users.iter().filter(|(user, _)| *user != id) {
-                    send(conns, &|r| r != Role::Extranet);
                 }
             }
             Audience::Admins => {

@@ -90,7 +90,7 @@ async fn current(
 /// A socket opened.
 pub async fn connected(state: &AppState, portal: PortalId, user: UserId) -> AppResult<()> {
     let now = now_ms();
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.write().await?;
     let before = current(&mut conn, portal, user)
         .await?
         .map(|r| r.presence(now))
@@ -140,6 +140,8 @@ pub async fn connected(state: &AppState, portal: PortalId, user: UserId) -> AppR
     }
     if before.status == PresenceStatus::Offline {
         let after = current(&mut conn, portal, user).await?;
+        // The writer connection goes back before the event goes out.
+        drop(conn);
         if let Some(row) = after {
             announce(state, portal, user, row.presence(now)).await;
         }
@@ -150,7 +152,7 @@ pub async fn connected(state: &AppState, portal: PortalId, user: UserId) -> AppR
 /// A socket closed.
 pub async fn disconnected(state: &AppState, portal: PortalId, user: UserId) -> AppResult<()> {
     let now = now_ms();
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.write().await?;
     sqlx::query(
         "UPDATE user_presence SET connections = CASE WHEN connections > 0 THEN connections - 1 ELSE 0 END, \
          last_seen_at = ? WHERE portal_id = ? AND user_id = ?",
@@ -160,7 +162,9 @@ pub async fn disconnected(state: &AppState, portal: PortalId, user: UserId) -> A
     .bind(user)
     .execute(&mut *conn)
     .await?;
-    if let Some(row) = current(&mut conn, portal, user).await?
+    let after = current(&mut conn, portal, user).await?;
+    drop(conn);
+    if let Some(row) = after
         && row.connections == 0
     {
         announce(state, portal, user, row.presence(now)).await;
@@ -176,7 +180,7 @@ pub async fn set_away(
     away: bool,
 ) -> AppResult<()> {
     let now = now_ms();
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.write().await?;
     let changed = sqlx::query(
         "UPDATE user_presence SET away = ?, last_seen_at = ? WHERE portal_id = ? AND user_id = ? AND away <> ?",
     )
@@ -187,20 +191,40 @@ pub async fn set_away(
     .bind(away as i64)
     .execute(&mut *conn)
     .await?;
-    if changed.rows_affected() > 0
-        && let Some(row) = current(&mut conn, portal, user).await?
-    {
+    if changed.rows_affected() == 0 {
+        return Ok(());
+    }
+    let after = current(&mut conn, portal, user).await?;
+    drop(conn);
+    if let Some(row) = after {
         announce(state, portal, user, row.presence(now)).await;
     }
     Ok(())
 }
 
+/// Tells the people who share a chat with `user` (presence shows only in chats): everyone in
+/// the portal would make each sign-in cost as many events as the portal has people online.
 async fn announce(state: &AppState, portal: PortalId, user: UserId, presence: Presence) {
+    let contacts: Result<Vec<UserId>, sqlx::Error> = sqlx::query_scalar(
+        "SELECT DISTINCT o.user_id FROM chat_members m \
+         JOIN chat_members o ON o.chat_id = m.chat_id \
+         WHERE m.portal_id = ? AND m.user_id = ? AND o.user_id <> ?",
+    )
+    .bind(portal)
+    .bind(user)
+    .bind(user)
+    .fetch_all(&state.db.pool)
+    .await;
+    let contacts = match contacts {
+        Ok(c) if c.is_empty() => return,
+        Ok(c) => c,
+        Err(e) => return tracing::warn!(error = %e, "presence audience unknown"),
+    };
     state
         .hub
         .publish(
             portal,
-            Audience::EmployeesBut(user),
+            Audience::Users(contacts),
             RealtimeEvent::Presence {
                 user_id: user,
                 presence,
@@ -228,7 +252,7 @@ pub async fn keep_alive(state: AppState) {
                     list.push_bind(*id);
                 }
                 qb.push(")");
-                if let Err(e) = qb.build().execute(&state.db.pool).await {
+                if let Err(e) = qb.build().execute(&state.db.writer).await {
                     tracing::warn!(error = %e, "presence refresh failed");
                 }
             }

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 /// Results one search answers with, newest first.
 const MAX_HITS: i64 = 40;
 
-/// Indexes a message's text (empty text takes it out). On MySQL the index keeps itself.
+/// Indexes a changed message's text (empty text takes it out). On MySQL the index keeps
+/// itself.
 pub async fn index(
     conn: &mut AnyConnection,
     backend: Backend,
@@ -29,14 +30,26 @@ pub async fn index(
         .bind(id)
         .execute(&mut *conn)
         .await?;
-    if !text.trim().is_empty() {
-        sqlx::query("INSERT INTO chat_search (rowid, body, portal) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(text)
-            .bind(format!("p{portal}"))
-            .execute(&mut *conn)
-            .await?;
+    add(conn, backend, portal, id, text).await
+}
+
+/// Indexes a new message's text.
+pub async fn add(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    portal: PortalId,
+    id: MessageId,
+    text: &str,
+) -> AppResult<()> {
+    if backend != Backend::Sqlite || text.trim().is_empty() {
+        return Ok(());
     }
+    sqlx::query("INSERT INTO chat_search (rowid, body, portal) VALUES (?, ?, ?)")
+        .bind(id)
+        .bind(text)
+        .bind(format!("p{portal}"))
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 

@@ -3,11 +3,15 @@
 
 use super::access::{ChatAccess, member_ids, sync_members};
 use super::{messages, search};
-use crate::chat::types::{ChatMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MessageForm};
+use crate::chat::types::{
+    ChatKind, ChatMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MessageForm,
+};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Reaction;
 use crate::ids::{ChatId, FileId, MessageId, UserId};
+use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
+use crate::rich;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
 use crate::ssr::hub::Audience;
@@ -66,18 +70,15 @@ pub async fn send(
     if let Some(done) = replayed(state, caller, chat, form, &text).await? {
         return Ok(done);
     }
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let access = ChatAccess::load(&mut tx, caller, chat).await?;
-    sync_members(&mut tx, portal, &access.chat, now).await?;
     if let Some(reply) = form.reply_to {
+        // Messages never move between chats, so this needs no lock.
         let same_chat: Option<i64> = sqlx::query_scalar(
             "SELECT 1 FROM chat_messages WHERE id = ? AND chat_id = ? AND portal_id = ?",
         )
         .bind(reply)
         .bind(chat)
         .bind(portal)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&state.db.pool)
         .await?;
         if same_chat.is_none() {
             return Err(AppError::invalid(
@@ -85,6 +86,12 @@ pub async fn send(
             ));
         }
     }
+    let now = now_ms();
+    // Only what must be atomic happens in the transaction: on SQLite every writer of the
+    // portal waits for it. Reading the stored message and its audience comes after.
+    let mut tx = state.db.begin().await?;
+    let access = ChatAccess::load(&mut tx, caller, chat).await?;
+    sync_members(&mut tx, portal, &access.chat, now).await?;
     let stored = insert(
         &mut tx,
         state,
@@ -111,13 +118,64 @@ pub async fn send(
         Err(Failure::App(e)) => return Err(e),
     };
     attach(&mut tx, caller, id, &form.files).await?;
-    let message = messages::one(&mut tx, portal, id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let members = member_ids(&mut tx, chat).await?;
+    let bell = ring_mentioned(&mut tx, caller, &access, &text).await?;
     tx.commit().await?;
+    bell.publish(&state.hub).await;
+    let (message, members) = stored_with_audience(state, caller, chat, id).await?;
     announce_new(state, caller, &message, members).await;
     Ok(message)
+}
+
+/// Rings the bell of the chat's people mentioned in a message (the others could not open it),
+/// linking to the message.
+async fn ring_mentioned(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    caller: &Caller,
+    access: &ChatAccess,
+    text: &str,
+) -> AppResult<Outgoing> {
+    let mut bell = Outgoing::new(caller.portal_id());
+    let blocks = rich::parse(text);
+    let mut mentioned = rich::mentions(&blocks);
+    mentioned.retain(|person| *person != caller.user_id);
+    if mentioned.is_empty() {
+        return Ok(bell);
+    }
+    let members = member_ids(tx, access.chat.id).await?;
+    let preview = rich::plain_text(&blocks, 80);
+    let title = if access.chat.kind() == ChatKind::Direct || access.chat.title.is_empty() {
+        format!("{} mentioned you in a message: {preview}", caller.name)
+    } else {
+        format!(
+            "{} mentioned you in “{}”: {preview}",
+            caller.name, access.chat.title
+        )
+    };
+    // The sequence number the message just took is the chat's last.
+    let seq: i64 = sqlx::query_scalar("SELECT last_seq FROM chats WHERE id = ?")
+        .bind(access.chat.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let link = format!("/chat/{}?at={seq}", access.chat.id);
+    for person in mentioned.iter().filter(|p| members.contains(p)) {
+        bell.add(tx, *person, "chat", &title, &link).await?;
+    }
+    Ok(bell)
+}
+
+/// A message as committed, and the chat's people to push it to.
+async fn stored_with_audience(
+    state: &AppState,
+    caller: &Caller,
+    chat: ChatId,
+    id: MessageId,
+) -> AppResult<(ChatMessage, Vec<UserId>)> {
+    let mut conn = state.db.pool.acquire().await?;
+    let message = messages::one(&mut conn, caller.portal_id(), id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let members = member_ids(&mut conn, chat).await?;
+    Ok((message, members))
 }
 
 /// The stored message of an earlier send with this key, if there was one; a key used for
@@ -234,7 +292,7 @@ pub async fn insert(
     .execute(&mut *conn)
     .await?;
     if new.kind == "text" {
-        search::index(conn, state.db.backend, portal, id, new.body).await?;
+        search::add(conn, state.db.backend, portal, id, new.body).await?;
     }
     Ok(id)
 }
@@ -441,15 +499,12 @@ pub async fn react(
 async fn finish_change(
     state: &AppState,
     caller: &Caller,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: sqlx::Transaction<'static, sqlx::Any>,
     chat: ChatId,
     id: MessageId,
 ) -> AppResult<ChatMessage> {
-    let message = messages::one(&mut tx, caller.portal_id(), id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let members = member_ids(&mut tx, chat).await?;
     tx.commit().await?;
+    let (message, members) = stored_with_audience(state, caller, chat, id).await?;
     state
         .hub
         .publish(

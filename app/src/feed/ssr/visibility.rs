@@ -271,6 +271,6 @@ pub async fn post_readers(
             users.dedup();
             Ok(users)
         }
-        Audience::Employees | Audience::Admins | Audience::EmployeesBut(_) => Ok(Vec::new()),
+        Audience::Employees | Audience::Admins => Ok(Vec::new()),
     }
 }

@@ -528,7 +528,7 @@ pub async fn set_pinned(
         .bind(pinned.then(now_ms))
         .bind(post)
         .bind(viewer.portal())
-        .execute(&state.db.pool)
+        .execute(&state.db.writer)
         .await?;
     announce_change(state, viewer, post).await
 }

@@ -288,7 +288,7 @@ async fn run_one(
         sqlx::query("UPDATE task_templates SET next_run_at = NULL WHERE id = ? AND portal_id = ?")
             .bind(id)
             .bind(portal)
-            .execute(&state.db.pool)
+            .execute(&state.db.writer)
             .await?;
         return Ok(false);
     };
