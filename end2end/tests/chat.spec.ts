@@ -120,6 +120,7 @@ test.describe.serial('chat', () => {
     const picker = ann.getByTestId('chat-people').locator('select');
     await picker.selectOption({ label: eveName });
     await picker.selectOption({ label: bobName });
+    await shot(ann, 'desktop-chat-new');
     await ann.getByRole('button', { name: 'Create chat' }).click();
     await expect(ann.getByTestId('chat-title')).toHaveText(groupName);
     groupChatUrl = ann.url();
@@ -155,6 +156,19 @@ test.describe.serial('chat', () => {
     const src = await thread(bob).locator('.album img').getAttribute('src');
     expect(await bob.evaluate(async (url) => (await fetch(url!)).status, src)).toBe(200);
     await shot(bob, 'desktop-chat-group');
+
+    // The owner gives the chat a picture from the people panel; the others see it live.
+    await ann.getByRole('button', { name: 'People' }).click();
+    const panel = ann.getByRole('complementary', { name: 'People in this chat' });
+    await panel.locator('input[type=file]').setInputFiles({
+      name: 'team.png',
+      mimeType: 'image/png',
+      buffer: makePng(200, 200),
+    });
+    await expect(ann.locator('.chat-head img')).toBeVisible();
+    await expect(bob.locator('.chat-head img')).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Remove picture' })).toBeVisible();
+    await shot(ann, 'desktop-chat-people');
   });
 
   test('a cut socket: what was said meanwhile arrives once, after the reconnection', async () => {
@@ -179,5 +193,19 @@ test.describe.serial('chat', () => {
     // And live again afterwards.
     await send(ann, 'Back again');
     await expect(thread(eve).getByText('Back again')).toHaveCount(1);
+  });
+
+  test('on a phone: the list, then the conversation full width with a way back', async () => {
+    await bob.setViewportSize({ width: 390, height: 844 });
+    await openPage(bob, `${origin}/chat`);
+    const row = bob.getByTestId('chat-list').locator('.chat-row', { hasText: groupName });
+    await expect(row).toBeVisible();
+    await shot(bob, 'phone-chat-list');
+    await row.click();
+    await expect(thread(bob).getByText('Back again')).toBeVisible();
+    await expect(bob.getByTestId('chat-list')).toBeHidden();
+    await shot(bob, 'phone-chat-thread');
+    await bob.getByRole('link', { name: 'All chats' }).click();
+    await expect(row).toBeVisible();
   });
 });

@@ -5,8 +5,10 @@ use super::conversation::Thread;
 use super::{presence_class, presence_label};
 use crate::chat::api::{add_chat_members, leave_chat, remove_chat_member, update_chat};
 use crate::error::AppError;
+use crate::feed::types::Attachment;
+use crate::feed::ui::attachments::AttachButton;
 use crate::hr::api::people_options;
-use crate::ids::UserId;
+use crate::ids::{FileId, UserId};
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -25,20 +27,36 @@ pub fn MembersPanel() -> impl IntoView {
             });
         }
     });
-    let rename = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let avatar = thread
+    // The picture as it is now: renaming keeps it.
+    let current_avatar = move || -> Option<FileId> {
+        thread
             .summary
             .get_untracked()
             .avatar_url
-            .and_then(|u| u.trim_start_matches("/files/").parse().ok());
+            .and_then(|u| u.trim_start_matches("/files/").parse().ok())
+    };
+    let save = move |title: String, avatar: Option<FileId>| {
         leptos::task::spawn_local(async move {
-            match update_chat(thread.chat, title.get_untracked(), avatar).await {
+            match update_chat(thread.chat, title, avatar).await {
                 Ok(()) => error.set(None),
                 Err(e) => error.set(Some(e)),
             }
         });
     };
+    let rename = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save(title.get_untracked(), current_avatar());
+    };
+    // A new picture is saved as soon as it is uploaded.
+    let picture = RwSignal::new(Vec::<Attachment>::new());
+    let uploading = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if let Some(file) = picture.with(|p| p.first().map(|f| f.file_id)) {
+            picture.set(Vec::new());
+            save(thread.summary.get_untracked().title, Some(file));
+        }
+    });
+    let has_picture = move || thread.summary.with(|s| s.avatar_url.is_some());
     let add = move |ev: leptos::ev::Event| {
         let Ok(id) = event_target_value(&ev).parse::<UserId>() else {
             return;
@@ -68,6 +86,20 @@ pub fn MembersPanel() -> impl IntoView {
                         on:input=move |ev| title.set(event_target_value(&ev))/>
                     <button class="btn btn-small" type="submit">"Rename"</button>
                 </form>
+                <div class="chat-picture">
+                    {move || if uploading.get() > 0 {
+                        view! { <span class="muted small">"Uploading…"</span> }.into_any()
+                    } else {
+                        let label = if has_picture() { "Change picture" } else { "Add a picture" };
+                        view! { <AttachButton files=picture uploading error max=1 label/> }.into_any()
+                    }}
+                    <Show when=has_picture>
+                        <button type="button" class="tool"
+                            on:click=move |_| save(thread.summary.get_untracked().title, None)>
+                            "Remove picture"
+                        </button>
+                    </Show>
+                </div>
                 <select aria-label="Add someone to the chat" prop:value="" on:change=add>
                     <option value="">"+ Add someone"</option>
                     {move || {

@@ -63,21 +63,21 @@ fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
             {move || error.get().map(|error| view! { <ErrorBox error/> })}
             <label>
                 "Name"
-                <input name="title" required maxlength="120" placeholder="e.g. Product launch"
+                <input type="text" name="title" required maxlength="120" placeholder="e.g. Product launch"
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
             </label>
             <PeoplePicker label="People" chosen options=people testid="chat-people"/>
             <div class="field">
-                <span class="label">"Picture (optional)"</span>
+                <span class="field-label">"Picture (optional)"</span>
                 <PendingFiles files=picture uploading/>
                 <Show when=move || picture.with(Vec::is_empty)>
                     <AttachButton files=picture uploading error max=1 label="Choose a picture"/>
                 </Show>
             </div>
             <p class="muted small">"You own the chat: you can rename it and add or remove people later."</p>
-            <div class="form-actions">
-                <a class="btn btn-ghost" href="/chat">"Cancel"</a>
+            <div class="row gap">
                 <button class="btn btn-primary" type="submit" disabled=move || { busy.get() || uploading.get() > 0 }>"Create chat"</button>
+                <a class="btn" href="/chat">"Cancel"</a>
             </div>
         </form>
     }
