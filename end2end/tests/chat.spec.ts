@@ -1,10 +1,9 @@
 import {
-  PASSWORD,
   expect,
+  inviteColleague,
   makePng,
   newBrowserContext,
   openPage,
-  settle,
   shot,
   signUpPortal,
   test,
@@ -49,20 +48,6 @@ test.describe.serial('chat', () => {
     await Promise.all(contexts.map((c) => c.close()));
   });
 
-  async function invite(member: Page, name: string): Promise<void> {
-    await openPage(ann, `${origin}/admin/people`);
-    await ann.getByTestId('invite-email').fill(`${name.split(' ')[0].toLowerCase()}-${uid()}@example.com`);
-    await ann.locator('select[name=role]').selectOption('employee');
-    await ann.getByRole('button', { name: 'Send invitation' }).click();
-    const link = await ann.getByTestId('invite-link').inputValue();
-    await openPage(member, link, { live: false });
-    await member.locator('input[name=name]').fill(name);
-    await member.locator('input[name=password]').fill(PASSWORD);
-    await member.getByRole('button', { name: 'Join' }).click();
-    await expect(member.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
-    await settle(member);
-  }
-
   async function send(page: Page, text: string): Promise<void> {
     const box = page.getByTestId('chat-composer').getByRole('textbox', { name: 'Message' });
     await box.fill(text);
@@ -74,8 +59,8 @@ test.describe.serial('chat', () => {
   test('three colleagues', async () => {
     const portal = await signUpPortal(ann);
     origin = portal.origin;
-    await invite(eve, eveName);
-    await invite(bob, bobName);
+    await inviteColleague(ann, origin, eve, eveName);
+    await inviteColleague(ann, origin, bob, bobName);
   });
 
   test('one-to-one: live both ways, typing, unread and "seen"', async () => {

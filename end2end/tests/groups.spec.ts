@@ -1,9 +1,8 @@
 import {
-  PASSWORD,
   expect,
+  inviteColleague,
   newBrowserContext,
   openPage,
-  settle,
   shot,
   signUpPortal,
   test,
@@ -39,17 +38,7 @@ test.describe.serial('groups', () => {
   test('a closed project is created, and the colleague does not see it', async () => {
     const portal = await signUpPortal(owner);
     origin = portal.origin;
-    await openPage(owner, `${origin}/admin/people`);
-    await owner.getByTestId('invite-email').fill(`gus-${uid()}@example.com`);
-    await owner.locator('select[name=role]').selectOption('employee');
-    await owner.getByRole('button', { name: 'Send invitation' }).click();
-    const link = await owner.getByTestId('invite-link').inputValue();
-    await openPage(colleague, link, { live: false });
-    await colleague.locator('input[name=name]').fill(colleagueName);
-    await colleague.locator('input[name=password]').fill(PASSWORD);
-    await colleague.getByRole('button', { name: 'Join' }).click();
-    await expect(colleague.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
-    await settle(colleague);
+    await inviteColleague(owner, origin, colleague, colleagueName);
 
     await openPage(owner, `${origin}/groups`);
     await expect(owner.getByText("You're not in any group yet")).toBeVisible();

@@ -167,6 +167,24 @@ export async function signUpPortal(page: Page, overrides: Partial<SignUpInput> =
   };
 }
 
+/**
+ * The administrator invites a colleague as an employee, and the colleague joins in `member`
+ * under `name`; returns once the colleague sees the Feed, signed in and live.
+ */
+export async function inviteColleague(admin: Page, origin: string, member: Page, name: string): Promise<void> {
+  await openPage(admin, `${origin}/admin/people`);
+  await admin.getByTestId('invite-email').fill(`${name.split(' ')[0].toLowerCase()}-${uid()}@example.com`);
+  await admin.locator('select[name=role]').selectOption('employee');
+  await admin.getByRole('button', { name: 'Send invitation' }).click();
+  const link = await admin.getByTestId('invite-link').inputValue();
+  await openPage(member, link, { live: false });
+  await member.locator('input[name=name]').fill(name);
+  await member.locator('input[name=password]').fill(PASSWORD);
+  await member.getByRole('button', { name: 'Join' }).click();
+  await expect(member.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
+  await settle(member);
+}
+
 /** A real PNG picture (a colour gradient), made here so the tests carry no binary files. */
 export function makePng(width: number, height: number): Buffer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,9 +1,8 @@
 import {
-  PASSWORD,
   expect,
+  inviteColleague,
   newBrowserContext,
   openPage,
-  settle,
   shot,
   signUpPortal,
   test,
@@ -43,17 +42,7 @@ test.describe.serial('tasks', () => {
   test('a project with a member', async () => {
     const portal = await signUpPortal(owner);
     origin = portal.origin;
-    await openPage(owner, `${origin}/admin/people`);
-    await owner.getByTestId('invite-email').fill(`mia-${uid()}@example.com`);
-    await owner.locator('select[name=role]').selectOption('employee');
-    await owner.getByRole('button', { name: 'Send invitation' }).click();
-    const link = await owner.getByTestId('invite-link').inputValue();
-    await openPage(member, link, { live: false });
-    await member.locator('input[name=name]').fill(memberName);
-    await member.locator('input[name=password]').fill(PASSWORD);
-    await member.getByRole('button', { name: 'Join' }).click();
-    await expect(member.getByRole('heading', { name: 'Feed', level: 1 })).toBeVisible();
-    await settle(member);
+    await inviteColleague(owner, origin, member, memberName);
 
     await openPage(owner, `${origin}/groups`);
     await owner.getByLabel('Name').fill(projectName);
