@@ -1,7 +1,12 @@
 //! The browser side of `/ws`: one connection per tab, reconnecting with back-off.
 
 use super::{ClientMessage, RealtimeEvent};
+use leptos::prelude::*;
 use std::cell::RefCell;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 thread_local! {
     /// The tab's open socket, for the little it sends (presence).
@@ -29,11 +34,6 @@ pub fn tab_hidden() -> bool {
         .map(|d| d.hidden())
         .unwrap_or(false)
 }
-use leptos::prelude::*;
-use std::time::Duration;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// Connects and keeps the connection alive; `on_event` runs for each event received.
 pub fn connect(on_event: impl Fn(RealtimeEvent) + Clone + 'static, connected: RwSignal<bool>) {

@@ -106,8 +106,8 @@ pub async fn send(
         },
     )
     .await;
-    let id = match stored {
-        Ok(id) => id,
+    let (id, seq) = match stored {
+        Ok(stored) => stored,
         Err(Failure::Duplicate) => {
             // The same send raced itself: the first one stored it.
             drop(tx);
@@ -118,7 +118,7 @@ pub async fn send(
         Err(Failure::App(e)) => return Err(e),
     };
     attach(&mut tx, caller, id, &form.files).await?;
-    let bell = ring_mentioned(&mut tx, caller, &access, &text).await?;
+    let bell = ring_mentioned(&mut tx, caller, &access, &text, seq).await?;
     tx.commit().await?;
     bell.publish(&state.hub).await;
     let (message, members) = stored_with_audience(state, caller, chat, id).await?;
@@ -126,13 +126,14 @@ pub async fn send(
     Ok(message)
 }
 
-/// Rings the bell of the chat's people mentioned in a message (the others could not open it),
-/// linking to the message.
+/// Rings the bell of the chat's people mentioned in message `seq` (the others could not open
+/// it), linking to the message.
 async fn ring_mentioned(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     caller: &Caller,
     access: &ChatAccess,
     text: &str,
+    seq: i64,
 ) -> AppResult<Outgoing> {
     let mut bell = Outgoing::new(caller.portal_id());
     let blocks = rich::parse(text);
@@ -151,11 +152,6 @@ async fn ring_mentioned(
             caller.name, access.chat.title
         )
     };
-    // The sequence number the message just took is the chat's last.
-    let seq: i64 = sqlx::query_scalar("SELECT last_seq FROM chats WHERE id = ?")
-        .bind(access.chat.id)
-        .fetch_one(&mut **tx)
-        .await?;
     let link = format!("/chat/{}?at={seq}", access.chat.id);
     for person in mentioned.iter().filter(|p| members.contains(p)) {
         bell.add(tx, *person, "chat", &title, &link).await?;
@@ -231,14 +227,15 @@ impl<E: Into<AppError>> From<E> for Failure {
 }
 
 /// Stores a message as the chat's next in sequence: the UPDATE takes the chat row's lock
-/// until commit, so sequence numbers are given in commit order, without gaps.
+/// until commit, so sequence numbers are given in commit order, without gaps. Returns the
+/// message's id and its number in the chat.
 pub async fn insert(
     conn: &mut AnyConnection,
     state: &AppState,
     caller: &Caller,
     access: &ChatAccess,
     new: Insert<'_>,
-) -> Result<MessageId, Failure> {
+) -> Result<(MessageId, i64), Failure> {
     let portal = caller.portal_id();
     let chat = access.chat.id;
     sqlx::query(
@@ -294,7 +291,7 @@ pub async fn insert(
     if new.kind == "text" {
         search::add(conn, state.db.backend, portal, id, new.body).await?;
     }
-    Ok(id)
+    Ok((id, seq))
 }
 
 /// Attaches the sender's fresh uploads (not on any post, task or message yet).

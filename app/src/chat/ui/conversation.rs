@@ -187,10 +187,7 @@ impl Thread {
 fn tab_visible() -> bool {
     #[cfg(feature = "hydrate")]
     {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .map(|d| !d.hidden())
-            .unwrap_or(true)
+        !crate::realtime::client::tab_hidden()
     }
     #[cfg(not(feature = "hydrate"))]
     {
