@@ -111,3 +111,29 @@ pub fn session_cookie(resp: &reqwest::Response) -> Option<String> {
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
+
+/// Calls a JSON server function as the person with `cookie` and returns its answer; any status
+/// but 200 is an error carrying the start of the body.
+pub async fn post_json(
+    client: &Client,
+    url: &Url,
+    cookie: &str,
+    body: &str,
+) -> Result<serde_json::Value, BoxError> {
+    use reqwest::header::{CONTENT_TYPE, COOKIE};
+    let resp = client
+        .post(url.clone())
+        .header(COOKIE, cookie)
+        .header(CONTENT_TYPE, "application/json")
+        .header(ACCEPT, "application/json")
+        .body(body.to_owned())
+        .send()
+        .await?;
+    let status = resp.status();
+    let text = resp.text().await?;
+    if status != reqwest::StatusCode::OK {
+        let text: String = text.chars().take(300).collect();
+        return Err(format!("POST {url} answered {status}: {text}").into());
+    }
+    Ok(serde_json::from_str(&text)?)
+}

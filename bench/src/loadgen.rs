@@ -16,7 +16,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bench::{
-    BoxError, SignedUp, client_for, parse_duration, session_cookie, sign_in, unique_suffix,
+    BoxError, SignedUp, client_for, parse_duration, post_json, session_cookie, sign_in,
+    unique_suffix,
 };
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
@@ -500,33 +501,6 @@ async fn check_shell(client: &Client, page_url: &Url, signed: &SignedUp) -> Resu
         .into());
     }
     Ok(())
-}
-
-/// Calls a JSON server function and returns its answer.
-async fn post_json(
-    client: &Client,
-    url: &Url,
-    cookie: &str,
-    body: &str,
-) -> Result<serde_json::Value, BoxError> {
-    let resp = client
-        .post(url.clone())
-        .header(COOKIE, cookie)
-        .header(CONTENT_TYPE, "application/json")
-        .header(ACCEPT, "application/json")
-        .body(body.to_owned())
-        .send()
-        .await?;
-    let status = resp.status();
-    let text = resp.text().await?;
-    if status != StatusCode::OK {
-        return Err(format!(
-            "POST {url} answered {status}: {}",
-            text.chars().take(300).collect::<String>()
-        )
-        .into());
-    }
-    Ok(serde_json::from_str(&text)?)
 }
 
 async fn shell(args: ShellArgs) -> Result<(), BoxError> {

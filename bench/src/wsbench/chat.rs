@@ -16,12 +16,11 @@
 //! server's resident memory is read before the sockets open and once they are idle.
 
 use super::{Common, Pick, open_sockets, rss_kib, sign_in_people};
-use bench::{BoxError, SignedUp, parse_duration, target_addr, unique_suffix};
+use bench::{BoxError, SignedUp, parse_duration, post_json, target_addr, unique_suffix};
 use clap::Args;
 use futures::StreamExt;
 use hdrhistogram::Histogram;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE};
-use reqwest::{Client, StatusCode, Url, redirect};
+use reqwest::{Client, Url, redirect};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -397,32 +396,9 @@ fn shared_client(url: &Url, host: &str) -> Result<Client, BoxError> {
         .build()?)
 }
 
-async fn post_json(
-    client: &Client,
-    url: &Url,
-    cookie: &str,
-    body: String,
-) -> Result<serde_json::Value, BoxError> {
-    let resp = client
-        .post(url.clone())
-        .header(COOKIE, cookie)
-        .header(CONTENT_TYPE, "application/json")
-        .header(ACCEPT, "application/json")
-        .body(body)
-        .send()
-        .await?;
-    let status = resp.status();
-    let text = resp.text().await?;
-    if status != StatusCode::OK {
-        let text: String = text.chars().take(300).collect();
-        return Err(format!("POST {url} answered {status}: {text}").into());
-    }
-    Ok(serde_json::from_str(&text)?)
-}
-
 async fn send(client: &Client, url: &Url, cookie: &str, body: String) -> Sent {
     let at = Instant::now();
-    let ok = post_json(client, url, cookie, body).await.is_ok();
+    let ok = post_json(client, url, cookie, &body).await.is_ok();
     Sent {
         at,
         took: at.elapsed(),
@@ -441,12 +417,7 @@ async fn find_chats(
     let answers: Vec<_> = futures::stream::iter(people.iter().enumerate())
         .map(|(i, person)| {
             let url = url.clone();
-            async move {
-                (
-                    i,
-                    post_json(client, &url, &person.cookie, "{}".into()).await,
-                )
-            }
+            async move { (i, post_json(client, &url, &person.cookie, "{}").await) }
         })
         .buffer_unordered(8)
         .collect()
