@@ -38,14 +38,22 @@ const HYDRATION_PROBE = `(() => {
  * been hydrated yet never reacts again.
  */
 const panics = new WeakMap<Page, string[]>();
+/** Every console error and page error of every open page, newest last, for failure reports. */
+const errorLog = new Map<Page, string[]>();
 
 function watchPage(page: Page): void {
   const seen: string[] = [];
+  const errors: string[] = [];
   panics.set(page, seen);
+  errorLog.set(page, errors);
+  page.on('close', () => errorLog.delete(page));
   page.on('console', (m) => {
-    if (m.type() === 'error' && m.text().includes('panicked at')) seen.push(m.text().split('\n').slice(0, 2).join(' '));
+    if (m.type() !== 'error') return;
+    errors.push(`${new Date().toISOString()} console: ${m.text().split('\n').slice(0, 3).join(' ')}`);
+    if (m.text().includes('panicked at')) seen.push(m.text().split('\n').slice(0, 2).join(' '));
   });
   page.on('pageerror', (e) => {
+    errors.push(`${new Date().toISOString()} page error: ${e.message.split('\n')[0]}`);
     if (/unreachable|RuntimeError/.test(e.message)) seen.push(`page error: ${e.message.split('\n')[0]}`);
   });
 }
@@ -62,12 +70,25 @@ async function prepareContext(context: BrowserContext): Promise<void> {
   context.on('page', watchPage);
 }
 
-/** Every page of the test's own context gets the hydration probe and the panic watch. */
-export const test = base.extend({
+/**
+ * Every page of the test's own context gets the hydration probe and the panic watch; when a
+ * test fails, the console errors of every open page (any context) are printed, since a wasm
+ * panic mid-test shows only as a page that stopped reacting.
+ */
+export const test = base.extend<{ context: BrowserContext; errorReport: void }>({
   context: async ({ context }, use) => {
     await prepareContext(context);
     await use(context);
   },
+  errorReport: [
+    async ({}, use, testInfo) => {
+      await use();
+      if (testInfo.status === testInfo.expectedStatus) return;
+      const lines = [...errorLog.entries()].flatMap(([page, errors]) => errors.map((e) => `${page.url()} ${e}`));
+      if (lines.length > 0) console.log(`browser errors during "${testInfo.title}":\n  ${lines.join('\n  ')}`);
+    },
+    { auto: true },
+  ],
 });
 export { expect };
 

@@ -143,9 +143,10 @@ pub fn AttachmentView(files: Vec<Attachment>) -> impl IntoView {
     let open = RwSignal::new(None::<usize>);
     let count = pictures.len();
     // While the viewer is open, Escape closes it and the arrow keys move through the album,
-    // wherever the focus is.
+    // wherever the focus is. Every album on the page hears every key: one whose post is gone
+    // must stay quiet rather than read its disposed state (a panic stops the whole page).
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let Some(i) = open.get_untracked() else {
+        let Some(Some(i)) = open.try_get_untracked() else {
             return;
         };
         match ev.key().as_str() {
