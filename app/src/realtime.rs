@@ -55,6 +55,31 @@ pub enum RealtimeEvent {
         user_id: crate::ids::UserId,
         presence: crate::chat::types::Presence,
     },
+    /// A call in a chat started, someone joined or left it, or it ended (`call` is None).
+    ChatCall {
+        chat_id: crate::ids::ChatId,
+        call: Option<crate::chat::types::CallSummary>,
+        /// When the call has just started in a direct or group chat: the people to ring.
+        ring: Option<crate::chat::types::CallRing>,
+    },
+    /// To the tab that asked to join: it is in the call; it connects to `peers`, who were
+    /// there before it.
+    CallJoined {
+        chat_id: crate::ids::ChatId,
+        peers: Vec<crate::ids::UserId>,
+        ice_servers: Vec<crate::chat::types::IceServer>,
+    },
+    /// To the tab that asked: joining, or a handshake message, was refused.
+    CallRefused {
+        chat_id: crate::ids::ChatId,
+        error: crate::error::AppError,
+    },
+    /// A handshake message from someone in the same call.
+    CallSignal {
+        chat_id: crate::ids::ChatId,
+        from: crate::ids::UserId,
+        signal: crate::chat::types::CallSignal,
+    },
 }
 
 /// What a tab sends on its socket (everything else goes through server functions).
@@ -63,6 +88,16 @@ pub enum RealtimeEvent {
 pub enum ClientMessage {
     /// The tab's person is idle or looking elsewhere (`away`), or back.
     Presence { away: bool },
+    /// This tab joins (or starts) the call in a chat; it leaves any other call it is in.
+    CallJoin { chat_id: crate::ids::ChatId },
+    /// This tab leaves the call.
+    CallLeave { chat_id: crate::ids::ChatId },
+    /// A handshake message for someone in the same call.
+    CallSignal {
+        chat_id: crate::ids::ChatId,
+        to: crate::ids::UserId,
+        signal: crate::chat::types::CallSignal,
+    },
 }
 
 #[cfg(feature = "hydrate")]

@@ -1,5 +1,6 @@
 //! Command line: `agora serve` (default), `agora migrate`.
 
+use app::chat::types::IceServer;
 use app::ssr::config::{Config, FilesConfig, S3Config, SmtpConfig};
 use app::ssr::state::AppState;
 use clap::{Args, Parser, Subcommand};
@@ -132,6 +133,20 @@ struct Settings {
         global = true
     )]
     chat_email_after: u64,
+    /// STUN and TURN servers for calls, comma-separated (`stun:stun.example.com:3478,turn:turn.example.com`).
+    /// Without any, calls connect browsers that can reach each other directly (the same network).
+    #[arg(long, env = "AGORA_ICE_SERVERS", value_delimiter = ',', global = true)]
+    ice_servers: Vec<String>,
+    /// The user name and password for the TURN servers above.
+    #[arg(long, env = "AGORA_TURN_USERNAME", global = true)]
+    turn_username: Option<String>,
+    #[arg(
+        long,
+        env = "AGORA_TURN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
+    turn_password: Option<String>,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "AGORA_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -196,7 +211,37 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             site_root: self.site_root.clone(),
             chat_email_after: std::time::Duration::from_secs(self.chat_email_after),
+            ice_servers: self.ice_servers(),
         })
+    }
+
+    /// One `RTCIceServer` for the STUN servers and one for the TURN servers (with the
+    /// credentials, which STUN servers must not get).
+    fn ice_servers(&self) -> Vec<IceServer> {
+        let urls: Vec<String> = self
+            .ice_servers
+            .iter()
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        let (turn, stun): (Vec<String>, Vec<String>) =
+            urls.into_iter().partition(|u| u.starts_with("turn"));
+        let mut servers = Vec::new();
+        if !stun.is_empty() {
+            servers.push(IceServer {
+                urls: stun,
+                username: None,
+                credential: None,
+            });
+        }
+        if !turn.is_empty() {
+            servers.push(IceServer {
+                urls: turn,
+                username: self.turn_username.clone(),
+                credential: self.turn_password.clone(),
+            });
+        }
+        servers
     }
 }
 

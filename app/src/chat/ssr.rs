@@ -1,6 +1,7 @@
 //! The rules of the messenger and their SQL (server only), always scoped by the caller's portal.
 
 pub mod access;
+pub mod calls;
 pub mod chats;
 pub mod digest;
 pub mod files;

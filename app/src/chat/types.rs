@@ -143,6 +143,8 @@ pub struct ChatView {
     pub can_manage: bool,
     /// Leave (group chats; the others follow their workgroup or task).
     pub can_leave: bool,
+    /// The call going on in the chat, if any.
+    pub call: Option<CallSummary>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,4 +250,51 @@ pub struct NewChat {
     pub members: Vec<UserId>,
     #[serde(default)]
     pub avatar: Option<FileId>,
+}
+
+/// People in one call: the media goes browser to browser, each to each.
+pub const MAX_CALL_PEOPLE: usize = 4;
+
+/// A call going on in a chat.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallSummary {
+    pub started_at: i64,
+    pub started_by: Author,
+    /// Who is in it now, in the order they joined.
+    pub people: Vec<Author>,
+}
+
+/// An incoming call, as the people it rings are told: direct and group chats ring, the chats
+/// of workgroups and tasks (often many people) do not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallRing {
+    /// "Ada Lovelace is calling you", "Ada Lovelace started a call in “Design”".
+    pub text: String,
+    /// The call window's title: the chat's name, or the caller's in a direct chat.
+    pub title: String,
+}
+
+/// One step of the WebRTC handshake between two people in a call, relayed by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CallSignal {
+    Offer {
+        sdp: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    Candidate {
+        candidate: String,
+        sdp_mid: Option<String>,
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// How browsers find a way to each other: STUN/TURN servers, as `RTCIceServer` wants them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    pub username: Option<String>,
+    pub credential: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The messenger's pages: the chat list beside the open conversation (`/chat`, `/chat/:id`),
 //! a new group chat (`/chat/new`), and the buttons that open a chat from elsewhere.
 
+pub mod call;
 mod composer;
 mod conversation;
 mod list;

@@ -13,18 +13,18 @@ thread_local! {
     static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
 }
 
-/// Sends a message on the socket if it is open (presence is sent again on every connect).
-pub fn send(message: &ClientMessage) {
+/// Sends a message on the socket if it is open (presence is sent again on every connect);
+/// false if it could not be sent.
+pub fn send(message: &ClientMessage) -> bool {
     let Ok(text) = serde_json::to_string(message) else {
-        return;
+        return false;
     };
-    SOCKET.with(|s| {
-        if let Some(socket) = s.borrow().as_ref()
-            && socket.ready_state() == WebSocket::OPEN
-        {
-            let _ = socket.send_with_str(&text);
+    SOCKET.with(|s| match s.borrow().as_ref() {
+        Some(socket) if socket.ready_state() == WebSocket::OPEN => {
+            socket.send_with_str(&text).is_ok()
         }
-    });
+        _ => false,
+    })
 }
 
 /// Whether the tab is hidden (another tab in front, the window minimised).

@@ -2,6 +2,7 @@ use super::menu::Menu;
 use super::topbar::TopBar;
 use crate::auth::page_session::page_session;
 use crate::auth::types::{Me, Session};
+use crate::chat::ui::call::{CallDock, Calls, Phase};
 use crate::error::AppError;
 use crate::realtime::RealtimeEvent;
 use crate::tasks::types::TaskCounters;
@@ -76,8 +77,10 @@ fn SignedIn(me: Me) -> impl IntoView {
     };
     provide_context(live);
     provide_context(me.clone());
+    let calls = Calls::new(me.user_id);
+    provide_context(calls);
     let menu_open = RwSignal::new(false);
-    start_realtime(live, me.user_id);
+    start_realtime(live, calls, me.user_id);
     view! {
         <div class="app" class:menu-open=move || menu_open.get()>
             {view! { <Menu me=me.clone() open=menu_open/> }.into_any()}
@@ -87,12 +90,13 @@ fn SignedIn(me: Me) -> impl IntoView {
                     <Outlet/>
                 </main>
             </div>
+            <CallDock/>
         </div>
     }
 }
 
 /// Opens the tab's realtime connection (in the browser only) and applies incoming events.
-fn start_realtime(live: Live, me: crate::ids::UserId) {
+fn start_realtime(live: Live, calls: Calls, me: crate::ids::UserId) {
     let apply = move |event: RealtimeEvent| match event {
         RealtimeEvent::Notification { unread, .. } => live.unread.set(unread),
         RealtimeEvent::DirectoryChanged => live.directory_version.update(|v| *v += 1),
@@ -129,7 +133,17 @@ fn start_realtime(live: Live, me: crate::ids::UserId) {
         RealtimeEvent::ChatMessageChanged { .. }
         | RealtimeEvent::ChatTyping { .. }
         | RealtimeEvent::Presence { .. } => queue_chat_event(live, event),
+        RealtimeEvent::ChatCall { .. }
+        | RealtimeEvent::CallJoined { .. }
+        | RealtimeEvent::CallRefused { .. }
+        | RealtimeEvent::CallSignal { .. } => calls.on_event(event),
     };
+    // The server takes a tab out of its call when its socket closes.
+    Effect::new(move |_| {
+        if !live.connected.get() && calls.phase.get_untracked() != Phase::Idle {
+            calls.fail("The connection to the server was lost, so you left the call.");
+        }
+    });
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         crate::realtime::client::connect(apply, live.connected);

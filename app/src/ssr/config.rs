@@ -22,6 +22,8 @@ pub struct Config {
     pub site_root: String,
     /// Someone offline this long with unread chat messages gets one e-mail about them.
     pub chat_email_after: std::time::Duration,
+    /// STUN/TURN servers for calls; none lets browsers on the same network reach each other.
+    pub ice_servers: Vec<crate::chat::types::IceServer>,
 }
 
 #[derive(Clone)]
@@ -105,6 +107,7 @@ impl Config {
             secure_cookies: false,
             site_root: "target/site".into(),
             chat_email_after: std::time::Duration::from_secs(15 * 60),
+            ice_servers: Vec::new(),
         }
     }
 

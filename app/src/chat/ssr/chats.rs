@@ -8,7 +8,7 @@ use crate::auth::types::Role;
 use crate::chat::types::{ChatKind, ChatMember, ChatView, MAX_CHAT_MEMBERS, NewChat, Presence};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
-use crate::ids::{ChatId, FileId, GroupId, TaskId, UserId};
+use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
 use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::{Db, insert_id};
@@ -61,6 +61,7 @@ pub async fn view(state: &AppState, caller: &Caller, id: ChatId) -> AppResult<Ch
         member_count,
         can_manage: access.can_manage(),
         can_leave: access.chat.kind() == ChatKind::Group,
+        call: super::calls::summary(&mut conn, caller.portal_id(), id).await?,
     })
 }
 
@@ -470,15 +471,15 @@ async fn add_rows(
     Ok(())
 }
 
-/// A line told by the system in the chat's history (and pushed like any message).
-async fn system(
+/// A line told by the system in the chat's history: its id, to push it once committed.
+pub(super) async fn system(
     conn: &mut AnyConnection,
     state: &AppState,
     caller: &Caller,
     access: &ChatAccess,
     text: &str,
     now: i64,
-) -> AppResult<()> {
+) -> AppResult<MessageId> {
     let key = format!("system-{}", crate::ssr::tokens::new_token());
     let key: String = key.chars().take(64).collect();
     match insert(
@@ -496,7 +497,7 @@ async fn system(
     )
     .await
     {
-        Ok(_) => Ok(()),
+        Ok((id, _)) => Ok(id),
         Err(Failure::Duplicate) => Err(AppError::Internal),
         Err(Failure::App(e)) => Err(e),
     }

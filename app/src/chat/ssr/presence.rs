@@ -233,10 +233,14 @@ async fn announce(state: &AppState, portal: PortalId, user: UserId, presence: Pr
         .await;
 }
 
-/// Renews the lease of every socket open on this node, every 30 s, until the process stops.
+/// Renews the lease of every socket open on this node, every 30 s, until the process stops;
+/// and takes people whose node died out of calls.
 pub async fn keep_alive(state: AppState) {
     loop {
         tokio::time::sleep(REFRESH).await;
+        if let Err(e) = super::calls::sweep(&state).await {
+            tracing::warn!(error = ?e, "calls not swept");
+        }
         let now = now_ms();
         for (portal, users) in state.hub.connected_users() {
             for chunk in users.chunks(500) {

@@ -160,7 +160,7 @@ async fn ring_mentioned(
 }
 
 /// A message as committed, and the chat's people to push it to.
-async fn stored_with_audience(
+pub(super) async fn stored_with_audience(
     state: &AppState,
     caller: &Caller,
     chat: ChatId,

@@ -2,6 +2,7 @@
 //! on screen), live messages, edits, reactions, typing, "seen by", the unread marker, and
 //! catching up after the socket comes back.
 
+use super::call::CallButton;
 use super::composer::Composer;
 use super::members::MembersPanel;
 use super::message::MessageItem;
@@ -470,6 +471,7 @@ fn Loaded(view: ChatView, page: HistoryPage, at: Option<i64>) -> impl IntoView {
                             </button>
                         </Show>
                     })}
+                    <CallButton chat=thread.chat title=Signal::derive(move || thread.summary.get().title) initial=view.call.clone()/>
                     {link.map(|(href, label)| view! { <a class="btn btn-small btn-ghost" href=href>{label}</a> })}
                     {(kind != ChatKind::Direct).then(|| view! {
                         <button type="button" class="btn btn-small btn-ghost" aria-expanded=move || show_members.get().to_string()
