@@ -231,11 +231,21 @@ both_backends!(
             .await
             .as_i64()
             .unwrap();
+        let ann_id = ann.me_id().await;
         let mut ann_ws = common::websocket(&ann).await.unwrap();
+        let mut eve_ws = common::websocket(&others[0]).await.unwrap();
         join(&mut ann_ws, chat).await;
         common::next_event_of(&mut ann_ws, "call_joined", 5).await;
         // The group's people are rung with the chat's name.
-        let mut eve_ws = common::websocket(&others[0]).await.unwrap();
+        let ringing = call_event(&mut eve_ws, chat, &[ann_id]).await;
+        assert_eq!(ringing["ring"]["title"], "Design");
+        assert!(
+            ringing["ring"]["text"]
+                .as_str()
+                .unwrap()
+                .ends_with("started a call in \u{201c}Design\u{201d}"),
+            "{ringing}"
+        );
         let mut sockets = Vec::new();
         for other in &others[1..3] {
             let mut ws = common::websocket(other).await.unwrap();
@@ -275,7 +285,6 @@ both_backends!(
             ))
             .await;
         app::chat::ssr::calls::sweep(&server.state).await.unwrap();
-        let ann_id = ann.me_id().await;
         call_event(&mut ann_ws, chat, &[ann_id, ids[1], ids[2]]).await;
         // Now Dan fits.
         join(&mut dan_ws, chat).await;

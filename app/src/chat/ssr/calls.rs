@@ -139,20 +139,7 @@ pub async fn join(state: &AppState, caller: &Caller, chat: ChatId) -> AppResult<
             .await?;
             let text = format!("{} started a call", caller.name);
             started = Some(system(&mut tx, state, caller, &access, &text, now).await?);
-            ring = match access.chat.kind() {
-                ChatKind::Direct => Some(CallRing {
-                    text: format!("{} is calling you", caller.name),
-                    title: caller.name.clone(),
-                }),
-                ChatKind::Group => Some(CallRing {
-                    text: format!(
-                        "{} started a call in \u{201c}{}\u{201d}",
-                        caller.name, access.chat.title
-                    ),
-                    title: access.chat.title.clone(),
-                }),
-                ChatKind::Workgroup | ChatKind::Task => None,
-            };
+            ring = ring_for(caller, &access);
             id
         }
     };
@@ -181,6 +168,25 @@ pub async fn join(state: &AppState, caller: &Caller, chat: ChatId) -> AppResult<
     tx.commit().await?;
     tell(state, caller, chat, started, ring).await?;
     Ok(peers)
+}
+
+/// Who a new call rings, and with what words: the people of a direct or group chat; not those
+/// of a workgroup's or task's chat, who may be many and see the call in the chat instead.
+fn ring_for(caller: &Caller, access: &ChatAccess) -> Option<CallRing> {
+    match access.chat.kind() {
+        ChatKind::Direct => Some(CallRing {
+            text: format!("{} is calling you", caller.name),
+            title: caller.name.clone(),
+        }),
+        ChatKind::Group => Some(CallRing {
+            text: format!(
+                "{} started a call in \u{201c}{}\u{201d}",
+                caller.name, access.chat.title
+            ),
+            title: access.chat.title.clone(),
+        }),
+        ChatKind::Workgroup | ChatKind::Task => None,
+    }
 }
 
 /// Takes the caller out of the chat's call; the last one out ends it. Nothing happens if they
