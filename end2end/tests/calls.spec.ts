@@ -85,6 +85,14 @@ test.describe.serial('calls', () => {
     await expectVideo(eve, adminName);
     // The call's clock runs.
     await expect(eveWindow.locator('.call-status')).toHaveText(/^00:(0[1-9]|[1-5]\d)$/, { timeout: 5_000 });
+
+    // On a phone the window spans the screen's width, above the bottom edge.
+    await eve.setViewportSize({ width: 390, height: 844 });
+    const box = await eveWindow.boundingBox();
+    expect(box!.width).toBeGreaterThan(360);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    await shot(eve, 'phone-call');
+    await eve.setViewportSize({ width: 1280, height: 800 });
   });
 
   test('leaving ends the call for both, and the history says so', async () => {
