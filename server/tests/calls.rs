@@ -49,18 +49,6 @@ fn people(event: &Value) -> Vec<i64> {
         .collect()
 }
 
-/// Every event within `quiet`; fails if one of type `kind` arrives.
-async fn assert_quiet(socket: &mut Socket, kind: &str) {
-    use futures::StreamExt;
-    let quiet = std::time::Duration::from_millis(600);
-    while let Ok(Some(Ok(frame))) = tokio::time::timeout(quiet, socket.next()).await {
-        if let tokio_tungstenite::tungstenite::Message::Text(text) = frame {
-            let event: Value = serde_json::from_str(&text).unwrap();
-            assert_ne!(event["type"], kind, "unexpected {event}");
-        }
-    }
-}
-
 async fn colleague(server: &TestServer, admin: &Client, name: &str) -> Client {
     let email = format!("{}@acme.test", name.to_lowercase());
     common::accept(
@@ -159,7 +147,7 @@ both_backends!(
         .await;
         let refused = common::next_event_of(&mut bob_ws, "call_refused", 5).await;
         assert_eq!(refused["error"]["error"], "NotFound");
-        assert_quiet(&mut ann_ws, "call_signal").await;
+        common::assert_no_event(&mut ann_ws, "call_signal").await;
         // Nor can Eve reach him through the call.
         say(
             &mut eve_ws,
@@ -168,7 +156,7 @@ both_backends!(
         .await;
         let refused = common::next_event_of(&mut eve_ws, "call_refused", 5).await;
         assert_eq!(refused["error"]["error"], "NotFound");
-        assert_quiet(&mut bob_ws, "call_signal").await;
+        common::assert_no_event(&mut bob_ws, "call_signal").await;
         // Nor can anyone of another portal, with the same chat id.
         let other = server.sign_up("globex", "gus@globex.test").await;
         let mut other_ws = common::websocket(&other).await.unwrap();

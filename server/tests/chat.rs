@@ -49,18 +49,6 @@ async fn presence_of(socket: &mut Socket, user: i64) -> Value {
     }
 }
 
-/// Waits until nothing arrives for a moment; fails if `kind` does.
-async fn assert_no_event(socket: &mut Socket, kind: &str) {
-    use futures::StreamExt;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(600);
-    while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline.into(), socket.next()).await {
-        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
-            let event: Value = serde_json::from_str(&text).unwrap();
-            assert_ne!(event["type"], kind, "unexpected {event}");
-        }
-    }
-}
-
 both_backends!(
     one_to_one_chat_live_with_receipts_unread_and_idempotent_sends,
     |server: TestServer| async move {
@@ -254,7 +242,7 @@ both_backends!(
             bob.refused_json(endpoint, args, "NotFound").await;
         }
         assert_eq!(bob.ok_json("chats", json!({})).await["chats"], json!([]));
-        assert_no_event(&mut bob_socket, "chat_message").await;
+        common::assert_no_event(&mut bob_socket, "chat_message").await;
     }
 );
 
@@ -344,7 +332,7 @@ both_backends!(
             before
         );
         send(&ann, chat, "Bob is gone", "a-1").await;
-        assert_no_event(&mut bob_socket, "chat_message").await;
+        common::assert_no_event(&mut bob_socket, "chat_message").await;
 
         // The owner leaves: Eve, the longest-standing member, takes over.
         ann.ok_json("leave_chat", json!({ "id": chat })).await;

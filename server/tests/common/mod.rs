@@ -473,3 +473,20 @@ pub async fn next_event_of(
         );
     }
 }
+
+/// Waits until nothing arrives for a moment; fails if `kind` does.
+pub async fn assert_no_event(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    kind: &str,
+) {
+    use futures::StreamExt;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(600);
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout_at(deadline.into(), socket.next()).await {
+        if let tokio_tungstenite::tungstenite::Message::Text(text) = msg {
+            let event: Value = serde_json::from_str(&text).unwrap();
+            assert_ne!(event["type"], kind, "unexpected {event}");
+        }
+    }
+}
