@@ -60,12 +60,15 @@ mkdir -p "$WORK/files"
 URL="http://localhost:$PORT"
 
 # A clean environment for the server: no mail server (invitation links are shown to the admin),
-# no S3, no Redis, the default base domain `localhost`.
+# no S3, no Redis, the default base domain `localhost`. Every test signs up and in from the same
+# address, so the per-address limits are raised (server tests cover them).
 env -u SMTP_HOST -u S3_BUCKET_PREFIX -u S3_ENDPOINT -u REDIS_URL -u AGORA_BASE_DOMAIN -u AGORA_PUBLIC_PORT \
   -u AGORA_SECURE_COOKIES \
   DATABASE_URL="sqlite://$WORK/agora.db" \
   AGORA_FILES_DIR="$WORK/files" \
   AGORA_LISTEN="127.0.0.1:$PORT" \
+  AGORA_AUTH_PER_MINUTE=100000 \
+  AGORA_SIGNUPS_PER_HOUR=100000 \
   LEPTOS_SITE_ROOT="$SITE" \
   RUST_LOG="${RUST_LOG:-info}" \
   "$BIN" serve >"$WORK/server.log" 2>&1 &

@@ -28,6 +28,11 @@ export AGORA_TEST_REDIS_URL="${AGORA_TEST_REDIS_URL:-redis://127.0.0.1:6379}"
 mariadb -uroot -h127.0.0.1 -e 'SET GLOBAL auto_increment_increment = 2, GLOBAL auto_increment_offset = 2'
 trap "mariadb -uroot -h127.0.0.1 -e 'SET GLOBAL auto_increment_increment = 1, GLOBAL auto_increment_offset = 1' || true" EXIT
 
+echo "==> hygiene: rustfmt, clippy (server and wasm builds)"
+cargo fmt --all --check
+cargo clippy -p app -p server -p bench --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
 echo "==> cargo test"
 # Not --workspace: that would build `app` with both its `ssr` and `hydrate` features at once
 # (the wasm crate `frontend` wants hydrate); the browser side is tested by Playwright.

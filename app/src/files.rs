@@ -156,6 +156,12 @@ pub async fn receive(
         // The thumbnail is made first: storing may move the spool file away.
         let thumb = if purpose == Purpose::Attachment && content_type.starts_with("image/") {
             let source = spool.clone();
+            // On top of the pixel limit, only a few pictures are decoded at once.
+            let _permit = state
+                .decoders
+                .acquire()
+                .await
+                .map_err(|_| AppError::Internal)?;
             tokio::task::spawn_blocking(move || thumbnail(&source))
                 .await
                 .map_err(|_| AppError::Internal)?
@@ -404,7 +410,7 @@ fn respond(parts: &Parts, result: AppResult<String>) -> Response {
             let page = format!(
                 "<!doctype html><meta charset=utf-8><title>Upload failed</title>\
                  <body style=\"font-family:system-ui;max-width:32rem;margin:4rem auto\">\
-                 <h1>Upload failed</h1><p>{}</p><p><a href=\"javascript:history.back()\">Go back</a></p>",
+                 <h1>Upload failed</h1><p>{}</p><p>Use your browser’s back button to try again, or <a href=\"/\">go to the start page</a>.</p>",
                 html_escape(&e.to_string())
             );
             (
@@ -425,6 +431,31 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// An outside partner sees the portal's logo, their own photo and the photos of people who
+/// share a workgroup with them; other pictures are NotFound (no walking the ids for faces).
+async fn picture_visible_to_guest(
+    pool: &sqlx::AnyPool,
+    caller: &crate::ssr::caller::Caller,
+    file: i64,
+) -> AppResult<()> {
+    if caller.portal.logo_file_id == Some(file) {
+        return Ok(());
+    }
+    let visible: Option<i64> = sqlx::query_scalar(
+        "SELECT u.id FROM users u WHERE u.portal_id = ? AND u.photo_file_id = ? AND (u.id = ? \
+         OR EXISTS (SELECT 1 FROM workgroup_members a JOIN workgroup_members b \
+         ON b.group_id = a.group_id AND b.portal_id = a.portal_id \
+         WHERE a.portal_id = u.portal_id AND a.user_id = ? AND b.user_id = u.id)) LIMIT 1",
+    )
+    .bind(caller.portal_id())
+    .bind(file)
+    .bind(caller.user_id)
+    .bind(caller.user_id)
+    .fetch_optional(pool)
+    .await?;
+    visible.map(|_| ()).ok_or(AppError::NotFound)
+}
+
 /// `GET /files/{id}`: a file of the caller's portal, with a safe type and disposition.
 pub async fn download(
     State(state): State<AppState>,
@@ -441,7 +472,10 @@ pub async fn download(
         .fetch_optional(&state.db.pool)
         .await?;
         let (key, name, content_type, purpose, owner) = row.ok_or(AppError::NotFound)?;
-        if purpose == Purpose::Attachment.as_str() {
+        if purpose == Purpose::Picture.as_str() && caller.role == crate::auth::types::Role::Extranet
+        {
+            picture_visible_to_guest(&state.db.pool, &caller, id).await?;
+        } else if purpose == Purpose::Attachment.as_str() {
             // A task's file goes to whoever sees the task; a post's to whoever sees the post;
             // A chat's file to whoever is in the chat.
             let pool = &state.db.pool;

@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod portal;
 pub mod realtime;
 pub mod rich;
+pub mod search_terms;
 pub mod shell;
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -7,6 +7,8 @@
 
 pub mod editor;
 #[cfg(feature = "ssr")]
+pub mod names;
+#[cfg(feature = "parse")]
 mod parse;
 mod view;
 
@@ -14,8 +16,8 @@ use crate::ids::UserId;
 use serde::{Deserialize, Serialize};
 
 pub use editor::RichEditor;
-#[cfg(feature = "ssr")]
-pub use parse::parse;
+#[cfg(feature = "parse")]
+pub use parse::{is_safe_href, parse};
 pub use view::RichText;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,7 +51,7 @@ pub fn mentions(blocks: &[Block]) -> Vec<UserId> {
     fn inlines(items: &[Inline], out: &mut Vec<UserId>) {
         for item in items {
             match item {
-                Inline::Mention { user, .. } if !out.contains(user) => out.push(*user),
+                Inline::Mention { user, .. } => out.push(*user),
                 Inline::Strong(c) | Inline::Emphasis(c) | Inline::Strike(c) => inlines(c, out),
                 Inline::Link { children, .. } => inlines(children, out),
                 _ => {}
@@ -68,6 +70,9 @@ pub fn mentions(blocks: &[Block]) -> Vec<UserId> {
     }
     let mut out = Vec::new();
     blocks_into(blocks, &mut out);
+    // First mentions only, in order, without a quadratic scan.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|user| seen.insert(*user));
     out
 }
 

@@ -23,6 +23,12 @@ pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
     use leptos_meta::MetaTags;
     let assets = state.assets.clone();
     let session = page_session().map(|s| to_script_json(&s));
+    // Every inline script carries the request's nonce (leptos_axum makes one per request and
+    // Leptos adds it to the scripts it writes); nothing else inline runs.
+    let nonce = leptos::nonce::use_nonce();
+    if let Some(nonce) = &nonce {
+        crate::ssr::headers::set_page_policy(&nonce.to_string());
+    }
     // The `agora-hydrated` mark is when the page became interactive (read by the benchmarks).
     let boot = format!(
         "import('{js}').then(m=>m.default({{module_or_path:'{wasm}'}}).then(()=>{{m.hydrate();performance.mark('agora-hydrated')}}));\
@@ -44,7 +50,7 @@ pub fn document(state: crate::ssr::state::AppState) -> impl IntoView {
                 <link rel="modulepreload" href=assets.js.clone()/>
                 <link rel="preload" href=assets.wasm.clone() r#as="fetch" r#type="application/wasm" crossorigin=""/>
                 {session.map(|json| view! { <script type="application/json" id=ELEMENT_ID inner_html=json></script> })}
-                <script type="module">{boot}</script>
+                <script type="module" nonce=nonce>{boot}</script>
                 <MetaTags/>
             </head>
             <body>

@@ -3,7 +3,9 @@
 pub mod caller;
 pub mod config;
 pub mod db;
+pub mod headers;
 pub mod hub;
+pub mod limits;
 pub mod mailer;
 pub mod search;
 pub mod state;

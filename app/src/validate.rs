@@ -3,6 +3,8 @@
 use crate::error::AppError;
 
 pub const MAX_NAME: usize = 100;
+/// The longest password accepted anywhere (hashing cost must not grow with what anyone sends).
+pub const MAX_PASSWORD_BYTES: usize = 256;
 
 /// Trims and checks a required short text field.
 pub fn required(field: &str, value: &str, max: usize) -> Result<String, AppError> {
@@ -102,7 +104,7 @@ pub fn password(value: &str) -> Result<(), AppError> {
             "The password needs at least 10 characters.",
         ));
     }
-    if value.len() > 256 {
+    if value.len() > MAX_PASSWORD_BYTES {
         return Err(AppError::invalid(
             "The password is too long (at most 256 characters).",
         ));

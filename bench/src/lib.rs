@@ -5,7 +5,7 @@
 
 pub mod fill;
 
-use reqwest::header::{ACCEPT, SET_COOKIE};
+use reqwest::header::{ACCEPT, LOCATION, SET_COOKIE};
 use reqwest::{Client, Url, redirect};
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -136,4 +136,64 @@ pub async fn post_json(
         return Err(format!("POST {url} answered {status}: {text}").into());
     }
     Ok(serde_json::from_str(&text)?)
+}
+
+/// Signs up one portal and returns the hand-off URL from the `location` header.
+pub async fn sign_up(client: &Client, url: &Url, slug: &str, name: &str) -> Result<Url, BoxError> {
+    let form = [
+        ("company", format!("Bench {slug}")),
+        ("slug", slug.to_owned()),
+        ("name", name.to_owned()),
+        ("email", format!("admin@{slug}.example.com")),
+        ("password", "correct-horse-1".to_owned()),
+    ];
+    let resp = client
+        .post(url.join("/api/sign_up")?)
+        .form(&form)
+        .send()
+        .await?;
+    let status = resp.status();
+    let location = resp
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match location {
+        Some(loc) if status.is_success() || status.is_redirection() => Ok(Url::parse(&loc)?),
+        _ => {
+            let body = resp.text().await.unwrap_or_default();
+            Err(format!(
+                "sign_up {slug}: HTTP {status}: {}",
+                body.chars().take(300).collect::<String>()
+            )
+            .into())
+        }
+    }
+}
+
+/// Signs up a new portal named `<prefix>-<unique>` and signs its administrator in.
+pub async fn sign_in_fresh_portal(url: &Url, prefix: &str) -> Result<SignedUp, BoxError> {
+    let slug = format!("{prefix}-{}", unique_suffix());
+    let name = format!("Bench User {slug}");
+    let client = client_for(url, Some(&format!("{slug}.localhost")))?;
+    let handoff = sign_up(&client, url, &slug, &name).await?;
+    let host = handoff
+        .host_str()
+        .ok_or("hand-off URL without host")?
+        .to_owned();
+    let client = client_for(url, Some(&host))?;
+    let resp = client.get(handoff.clone()).send().await?;
+    if !resp.status().is_redirection() {
+        return Err(format!("hand-off answered {}", resp.status()).into());
+    }
+    let cookie = session_cookie(&resp).ok_or("hand-off set no agora_session cookie")?;
+    let mut base = handoff;
+    base.set_path("/");
+    base.set_query(None);
+    Ok(SignedUp {
+        base,
+        host,
+        cookie,
+        name,
+    })
 }

@@ -16,12 +16,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use bench::{
-    BoxError, SignedUp, client_for, parse_duration, post_json, session_cookie, sign_in,
+    BoxError, SignedUp, client_for, parse_duration, post_json, sign_in, sign_in_fresh_portal,
     unique_suffix,
 };
 use clap::{Args, Parser, Subcommand};
 use hdrhistogram::Histogram;
-use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE, COOKIE, LOCATION};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE, COOKIE};
 use reqwest::{Client, StatusCode, Url};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -246,65 +246,6 @@ async fn coldstart(args: ColdstartArgs) -> Result<(), BoxError> {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Signs up one portal and returns the hand-off URL from the `location` header.
-async fn sign_up(client: &Client, url: &Url, slug: &str, name: &str) -> Result<Url, BoxError> {
-    let form = [
-        ("company", format!("Bench {slug}")),
-        ("slug", slug.to_owned()),
-        ("name", name.to_owned()),
-        ("email", format!("admin@{slug}.example.com")),
-        ("password", "correct-horse-1".to_owned()),
-    ];
-    let resp = client
-        .post(url.join("/api/sign_up")?)
-        .form(&form)
-        .send()
-        .await?;
-    let status = resp.status();
-    let location = resp
-        .headers()
-        .get(LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    match location {
-        Some(loc) if status.is_success() || status.is_redirection() => Ok(Url::parse(&loc)?),
-        _ => {
-            let body = resp.text().await.unwrap_or_default();
-            Err(format!(
-                "sign_up {slug}: HTTP {status}: {}",
-                body.chars().take(300).collect::<String>()
-            )
-            .into())
-        }
-    }
-}
-
-async fn sign_in_fresh_portal(url: &Url) -> Result<SignedUp, BoxError> {
-    let slug = format!("shell-{}", unique_suffix());
-    let name = format!("Bench User {slug}");
-    let client = client_for(url, Some(&format!("{slug}.localhost")))?;
-    let handoff = sign_up(&client, url, &slug, &name).await?;
-    let host = handoff
-        .host_str()
-        .ok_or("hand-off URL without host")?
-        .to_owned();
-    let client = client_for(url, Some(&host))?;
-    let resp = client.get(handoff.clone()).send().await?;
-    if !resp.status().is_redirection() {
-        return Err(format!("hand-off answered {}", resp.status()).into());
-    }
-    let cookie = session_cookie(&resp).ok_or("hand-off set no agora_session cookie")?;
-    let mut base = handoff;
-    base.set_path("/");
-    base.set_query(None);
-    Ok(SignedUp {
-        base,
-        host,
-        cookie,
-        name,
-    })
-}
-
 #[derive(Default)]
 struct RunResult {
     requests: u64,
@@ -508,7 +449,7 @@ async fn shell(args: ShellArgs) -> Result<(), BoxError> {
         (Some(portal), Some(email), Some(password)) => {
             sign_in(&args.url, portal, email, password).await?
         }
-        _ => sign_in_fresh_portal(&args.url).await?,
+        _ => sign_in_fresh_portal(&args.url, "shell").await?,
     };
     let client = client_for(&args.url, Some(&signed.host))?;
     let mut page_url = signed.base.clone();
@@ -629,7 +570,7 @@ async fn portals(args: PortalsArgs) -> Result<(), BoxError> {
                 let t0 = Instant::now();
                 let mut attempt = 0;
                 loop {
-                    match sign_up(&client, &url, &slug, &format!("Admin {i}")).await {
+                    match bench::sign_up(&client, &url, &slug, &format!("Admin {i}")).await {
                         Ok(_) => {
                             let _ = hist.record((t0.elapsed().as_micros() as u64).max(1));
                             break;

@@ -59,4 +59,30 @@ test.describe('page health', () => {
     expect(await page.locator('input[name=slug]').evaluate((i: HTMLInputElement) => i.validity.patternMismatch)).toBe(true);
     expect(errors).toEqual([]);
   });
+
+  // The pages run under a strict Content-Security-Policy (a nonce for inline scripts, no
+  // 'unsafe-inline'): nothing the app does may be blocked by it.
+  test('pages hydrate and work under the Content-Security-Policy', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.addInitScript(() => {
+      (window as any).__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        (window as any).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    const portal = await signUpPortal(page);
+    for (const path of ['/', '/people', '/tasks', '/chat', '/groups', '/admin/settings']) {
+      const res = await page.goto(`${portal.origin}${path}`);
+      const policy = res!.headers()['content-security-policy'] ?? '';
+      expect(policy, path).toContain("'nonce-");
+      expect(policy, path).toContain("frame-ancestors 'none'");
+      await waitForLive(page);
+      expect(await page.evaluate(() => (window as any).__violations), path).toEqual([]);
+    }
+    // Hydrated and interactive: a client-side navigation works.
+    await page.goto(portal.origin);
+    await waitForLive(page);
+    await page.getByRole('link', { name: 'Tasks' }).first().click();
+    await expect(page).toHaveURL(/\/tasks/);
+    expect(await page.evaluate(() => (window as any).__violations)).toEqual([]);
+  });
 });

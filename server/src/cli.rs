@@ -1,7 +1,6 @@
 //! Command line: `agora serve` (default), `agora migrate`.
 
-use app::chat::types::IceServer;
-use app::ssr::config::{Config, FilesConfig, S3Config, SmtpConfig};
+use app::ssr::config::{Config, FilesConfig, IceConfig, RateLimits, S3Config, SmtpConfig};
 use app::ssr::state::AppState;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -56,6 +55,45 @@ struct Settings {
         global = true
     )]
     base_domain: String,
+    /// Other host names that reach the first portal, comma-separated (e.g. intranet.acme.com).
+    #[arg(long, env = "AGORA_HOST_ALIASES", value_delimiter = ',', global = true)]
+    host_aliases: Vec<String>,
+    /// Reverse proxies in front of Agora, comma-separated IP addresses: for requests from them
+    /// the client address is taken from `X-Forwarded-For` (rate limits key on it).
+    #[arg(
+        long,
+        env = "AGORA_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// A private address for metrics and health (e.g. 127.0.0.1:9100); off when unset.
+    #[arg(long, env = "AGORA_ADMIN_LISTEN", global = true)]
+    admin_listen: Option<SocketAddr>,
+    /// A token that lets `/metrics` be read on the public address (`Authorization: Bearer …`).
+    #[arg(
+        long,
+        env = "AGORA_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    metrics_token: Option<String>,
+    /// Sign-in, password-reset and invitation attempts allowed per client address per minute.
+    #[arg(
+        long,
+        env = "AGORA_AUTH_PER_MINUTE",
+        default_value_t = 30,
+        global = true
+    )]
+    auth_per_minute: u32,
+    /// New portals allowed per client address per hour.
+    #[arg(
+        long,
+        env = "AGORA_SIGNUPS_PER_HOUR",
+        default_value_t = 10,
+        global = true
+    )]
+    signups_per_hour: u32,
     /// Public URL scheme used in e-mailed links (http or https).
     #[arg(
         long,
@@ -137,16 +175,13 @@ struct Settings {
     /// Without any, calls connect browsers that can reach each other directly (the same network).
     #[arg(long, env = "AGORA_ICE_SERVERS", value_delimiter = ',', global = true)]
     ice_servers: Vec<String>,
-    /// The user name and password for the TURN servers above.
-    #[arg(long, env = "AGORA_TURN_USERNAME", global = true)]
-    turn_username: Option<String>,
-    #[arg(
-        long,
-        env = "AGORA_TURN_PASSWORD",
-        hide_env_values = true,
-        global = true
-    )]
-    turn_password: Option<String>,
+    /// The shared secret of the TURN servers above (coturn's `static-auth-secret` with
+    /// `use-auth-secret`): each person gets a credential made from it that expires.
+    #[arg(long, env = "AGORA_TURN_SECRET", hide_env_values = true, global = true)]
+    turn_secret: Option<String>,
+    /// How long a TURN credential lasts, in seconds.
+    #[arg(long, env = "AGORA_TURN_TTL", default_value_t = 3600, global = true)]
+    turn_ttl: u64,
     /// Mark cookies Secure (set when served over HTTPS).
     #[arg(long, env = "AGORA_SECURE_COOKIES", global = true)]
     secure_cookies: bool,
@@ -198,6 +233,12 @@ impl Settings {
         Ok(Config {
             database_url: self.database_url.clone(),
             base_domain: self.base_domain.to_ascii_lowercase(),
+            host_aliases: self
+                .host_aliases
+                .iter()
+                .map(|a| a.trim().to_ascii_lowercase())
+                .filter(|a| !a.is_empty())
+                .collect(),
             public_scheme: format!("{}://", self.public_scheme),
             public_port_suffix: if port == default_port {
                 String::new()
@@ -211,37 +252,32 @@ impl Settings {
             secure_cookies: self.secure_cookies,
             site_root: self.site_root.clone(),
             chat_email_after: std::time::Duration::from_secs(self.chat_email_after),
-            ice_servers: self.ice_servers(),
+            ice: self.ice(),
+            ws_ping: std::time::Duration::from_secs(25),
+            trusted_proxies: self.trusted_proxies.clone(),
+            metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
+            rate_limits: RateLimits {
+                auth_per_ip_per_minute: self.auth_per_minute,
+                signups_per_ip_per_hour: self.signups_per_hour,
+                ..RateLimits::default()
+            },
         })
     }
 
-    /// One `RTCIceServer` for the STUN servers and one for the TURN servers (with the
-    /// credentials, which STUN servers must not get).
-    fn ice_servers(&self) -> Vec<IceServer> {
-        let urls: Vec<String> = self
+    /// STUN and TURN server addresses, and the TURN secret.
+    fn ice(&self) -> IceConfig {
+        let (turn, stun): (Vec<String>, Vec<String>) = self
             .ice_servers
             .iter()
             .map(|u| u.trim().to_owned())
             .filter(|u| !u.is_empty())
-            .collect();
-        let (turn, stun): (Vec<String>, Vec<String>) =
-            urls.into_iter().partition(|u| u.starts_with("turn"));
-        let mut servers = Vec::new();
-        if !stun.is_empty() {
-            servers.push(IceServer {
-                urls: stun,
-                username: None,
-                credential: None,
-            });
+            .partition(|u| u.starts_with("turn"));
+        IceConfig {
+            stun,
+            turn,
+            turn_secret: self.turn_secret.clone().filter(|s| !s.is_empty()),
+            turn_ttl: std::time::Duration::from_secs(self.turn_ttl.max(60)),
         }
-        if !turn.is_empty() {
-            servers.push(IceServer {
-                urls: turn,
-                username: self.turn_username.clone(),
-                credential: self.turn_password.clone(),
-            });
-        }
-        servers
     }
 }
 
@@ -256,11 +292,15 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Serve => serve(cli.settings.listen, config).await,
+        Command::Serve => serve(cli.settings.listen, cli.settings.admin_listen, config).await,
     }
 }
 
-async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
+async fn serve(
+    listen: SocketAddr,
+    admin_listen: Option<SocketAddr>,
+    config: Config,
+) -> Result<(), String> {
     let started = std::time::Instant::now();
     tracing::info!(?config, "starting");
     let smtp = config.smtp.clone();
@@ -274,6 +314,18 @@ async fn serve(listen: SocketAddr, config: Config) -> Result<(), String> {
     // Presence leases for this node's sockets, and e-mail for people away with unread messages.
     tokio::spawn(app::chat::ssr::presence::keep_alive(state.clone()));
     tokio::spawn(app::chat::ssr::digest::run(state.clone()));
+    if let Some(admin) = admin_listen {
+        let listener = tokio::net::TcpListener::bind(admin)
+            .await
+            .map_err(|e| format!("cannot listen on {admin}: {e}"))?;
+        let router = crate::router::admin(state.clone());
+        tracing::info!(%admin, "metrics and health on the admin address");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "the admin listener stopped");
+            }
+        });
+    }
     let router = crate::router::build(state);
     let listener = tokio::net::TcpListener::bind(listen)
         .await

@@ -3,5 +3,6 @@
 #![recursion_limit = "512"]
 
 pub mod cli;
+pub mod guard;
 pub mod router;
 pub mod ws;

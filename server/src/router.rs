@@ -15,9 +15,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Uploads above this are cut off by the HTTP layer, before the per-purpose limits apply.
-const MAX_REQUEST_BODY: usize = 110 * 1024 * 1024;
-
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let document_state = state.clone();
@@ -69,17 +66,28 @@ pub fn build(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             resolve_portal,
-        ));
+        ))
+        // Outermost: a cross-site request is refused before it costs a query.
+        .layer(middleware::from_fn(crate::guard::same_origin_only));
 
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+        .route("/metrics", get(metrics_with_token))
         .nest("/pkg", hashed_assets)
         .merge(pwa_files)
         .merge(portal_routes)
         .fallback_service(public_files)
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BODY))
+        .layer(DefaultBodyLimit::max(crate::guard::MAX_UPLOAD_BODY))
+        .layer(middleware::from_fn(crate::guard::limit_body))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::guard::client_address,
+        ))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::guard::security_headers,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             record_metrics,
@@ -100,7 +108,13 @@ async fn resolve_portal(
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    match app::portal::ssr::portal_for_host(&state.db.pool, &state.config.base_domain, &host).await
+    match app::portal::ssr::portal_for_host(
+        &state.db.pool,
+        &state.config.base_domain,
+        &state.config.host_aliases,
+        &host,
+    )
+    .await
     {
         Ok(portal) => {
             request.extensions_mut().insert(HostPortal(portal));
@@ -189,6 +203,36 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The admin listener (`AGORA_ADMIN_LISTEN`, on a private address): metrics and health only.
+pub fn admin(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+/// `GET /metrics` on the public listener: only with `Authorization: Bearer <AGORA_METRICS_TOKEN>`;
+/// without a configured token it is not there (use the admin listener).
+async fn metrics_with_token(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(expected) = state.config.metrics_token.as_deref() else {
+        return not_found().await;
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as hashes, so the time taken says nothing about the token.
+    use app::ssr::tokens::hash_token;
+    if hash_token(presented) != hash_token(expected) {
+        return (StatusCode::UNAUTHORIZED, "A metrics token is required.").into_response();
+    }
+    metrics(State(state)).await
+}
+
 /// `GET /metrics` in Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     let body = state
@@ -229,5 +273,6 @@ pub async fn housekeeping(state: AppState) {
                 tracing::warn!(error = %e, "housekeeping failed");
             }
         }
+        state.limits.forget_idle();
     }
 }

@@ -3,52 +3,73 @@
 use app::chat::ssr::{calls, presence};
 use app::ids::ChatId;
 use app::realtime::{ClientMessage, RealtimeEvent};
-use app::ssr::caller::caller_from_parts;
+use app::ssr::caller::{caller_from_parts, session_alive, session_token};
 use app::ssr::state::AppState;
+use app::ssr::tokens::hash_token;
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
-use std::time::Duration;
 
 const READ_BUFFER: usize = 4 * 1024;
 /// Nothing a browser sends on this socket (pings, closes, presence, a call's handshake) is
 /// larger.
 const MAX_INCOMING: usize = 16 * 1024;
+/// What a tab may send: a burst (a call's handshake sends a few dozen network candidates at
+/// once), then a steady trickle. More closes the socket (1008, policy violation).
+const MESSAGE_BURST: u32 = 100;
+const MESSAGES_PER_SECOND: u32 = 20;
+/// The close code a tab sees when its session ended (signed out, reset, expired, deactivated).
+const SESSION_ENDED: u16 = 4001;
 
 pub async fn upgrade(
     State(state): State<AppState>,
     parts: Parts,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    match caller_from_parts(&state, &parts).await {
+    let session = session_token(&parts.headers).map(|token| hash_token(&token));
+    match (caller_from_parts(&state, &parts).await, session) {
         // Browsers send little here: small buffers keep an idle socket cheap
         // (the 128 KiB defaults cost about 75 KiB of memory per socket; docs/PERFORMANCE.md).
-        Ok(caller) => upgrade
+        (Ok(caller), Some(session)) => upgrade
             .read_buffer_size(READ_BUFFER)
             .write_buffer_size(0)
             .max_message_size(MAX_INCOMING)
             .max_frame_size(MAX_INCOMING)
-            .on_upgrade(move |socket| serve(state, caller, socket))
+            .on_upgrade(move |socket| serve(state, caller, session, socket))
             .into_response(),
-        Err(_) => StatusCode::UNAUTHORIZED.into_response(),
+        _ => StatusCode::UNAUTHORIZED.into_response(),
     }
 }
 
-async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSocket) {
+async fn serve(
+    state: AppState,
+    caller: app::ssr::caller::Caller,
+    session: String,
+    socket: WebSocket,
+) {
     let (portal, user) = (caller.portal_id(), caller.user_id);
-    let (registration, mut events) = state.hub.register(portal, user, caller.role);
+    let (registration, mut events) = state.hub.register(portal, user, caller.role, &session);
     if let Err(e) = presence::connected(&state, portal, user).await {
         tracing::warn!(error = ?e, "presence not recorded");
     }
     let (mut sink, mut incoming) = socket.split();
     // The chat whose call this tab is in: it leaves the call when the socket closes.
     let mut call: Option<ChatId> = None;
-    // Pings keep proxies from closing idle sockets and reveal dead peers.
-    let mut ping = tokio::time::interval(Duration::from_secs(25));
+    // Pings keep proxies from closing idle sockets and reveal dead peers; at each, the session
+    // is checked again, so one that ended unannounced (expired, say) closes within an interval.
+    let mut ping = tokio::time::interval(state.config.ws_ping);
     ping.tick().await;
+    let mut ended = false;
+    let mut flooded = false;
+    let allowance = governor::RateLimiter::direct(
+        governor::Quota::per_second(
+            std::num::NonZeroU32::new(MESSAGES_PER_SECOND).unwrap_or(std::num::NonZeroU32::MIN),
+        )
+        .allow_burst(std::num::NonZeroU32::new(MESSAGE_BURST).unwrap_or(std::num::NonZeroU32::MIN)),
+    );
     loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -57,11 +78,19 @@ async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSoc
                         break;
                     }
                 }
-                None => break,
+                // The hub dropped this connection: its session ended.
+                None => {
+                    ended = true;
+                    break;
+                }
             },
             message = incoming.next() => match message {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                 Some(Ok(Message::Text(text))) => {
+                    if allowance.check().is_err() {
+                        flooded = true;
+                        break;
+                    }
                     let Ok(message) = serde_json::from_str::<ClientMessage>(&text) else {
                         tracing::debug!("unknown message on the realtime socket");
                         continue;
@@ -76,6 +105,14 @@ async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSoc
                 Some(Ok(_)) => {}
             },
             _ = ping.tick() => {
+                match session_alive(&state, portal, user, &session).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        ended = true;
+                        break;
+                    }
+                    Err(e) => tracing::warn!(error = ?e, "session not checked"),
+                }
                 if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;
                 }
@@ -88,6 +125,21 @@ async fn serve(state: AppState, caller: app::ssr::caller::Caller, socket: WebSoc
         }
     }
     drop(registration);
+    let close = if ended {
+        Some((SESSION_ENDED, "session ended"))
+    } else if flooded {
+        tracing::warn!(%portal, %user, "realtime socket closed: too many messages");
+        Some((1008, "too many messages"))
+    } else {
+        None
+    };
+    if let Some((code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let _ = sink.send(Message::Close(Some(frame))).await;
+    }
     if let Some(chat) = call
         && let Err(e) = calls::leave(&state, &caller, chat).await
     {
@@ -126,7 +178,11 @@ async fn handle(
                     RealtimeEvent::CallJoined {
                         chat_id,
                         peers,
-                        ice_servers: state.config.ice_servers.clone(),
+                        ice_servers: app::chat::ssr::ice::servers(
+                            &state.config.ice,
+                            caller.user_id,
+                            app::ssr::now_ms(),
+                        ),
                     }
                 }
                 Err(error) => RealtimeEvent::CallRefused { chat_id, error },

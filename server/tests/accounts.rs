@@ -184,6 +184,54 @@ both_backends!(
 );
 
 both_backends!(
+    emailed_links_come_from_the_configuration_never_from_the_host,
+    |server: common::TestServer| async move {
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let configured = format!("http://localhost:{}", server.addr.port());
+        // A foreign Host reaches no portal: a clear 404, and no mail is queued.
+        let attacker = server.client("attacker.example");
+        let res = attacker
+            .post_form("/api/request_password_reset", &[("email", "ann@acme.test")])
+            .await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        assert!(res.text().await.unwrap().contains("no portal"));
+        assert_eq!(attacker.get("/login").await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM outbox_emails WHERE body_text LIKE '%attacker%'")
+                .await,
+            0
+        );
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM outbox_emails").await, 0);
+        // A single-company install reached by its IP address keeps working, but the link in
+        // the mail is the configured address, not the IP the request used.
+        let by_ip = server.client("127.0.0.1");
+        by_ip
+            .ok("request_password_reset", &[("email", "ann@acme.test")])
+            .await;
+        let mail = server.last_mail_to("ann@acme.test").await;
+        assert!(mail.contains(&format!("{configured}/reset/")), "{mail}");
+        assert!(!mail.contains("127.0.0.1"), "{mail}");
+        // Invitations too.
+        let invitation = common::invite(&admin, "carl@acme.test", "employee").await;
+        assert!(
+            invitation.starts_with(&format!("{configured}/invite/")),
+            "{invitation}"
+        );
+        // A portal on its sub-domain gets its own configured address.
+        let beta = server.sign_up("beta", "bob@beta.test").await;
+        let link = common::invite(&beta, "dora@beta.test", "employee").await;
+        assert!(
+            link.starts_with(&format!(
+                "http://beta.localhost:{}/invite/",
+                server.addr.port()
+            )),
+            "{link}"
+        );
+    }
+);
+
+both_backends!(
     password_reset_by_email,
     |server: common::TestServer| async move {
         let admin = server.sign_up("acme", "ann@acme.test").await;
@@ -471,13 +519,53 @@ both_backends!(
 
 both_backends!(
     health_and_metrics,
+    |config: &mut app::ssr::config::Config| config.metrics_token = Some("s3cret-metrics".into()),
     |server: common::TestServer| async move {
         let any = server.client("localhost");
         assert_eq!(any.get("/healthz").await.text().await.unwrap(), "ok");
-        let metrics = any.get("/metrics").await.text().await.unwrap();
+        // On the public address, metrics need the token.
+        assert_eq!(any.get("/metrics").await.status(), StatusCode::UNAUTHORIZED);
+        let wrong = any
+            .http
+            .get(format!("{}/metrics", any.base))
+            .bearer_auth("guess")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let metrics = any
+            .http
+            .get(format!("{}/metrics", any.base))
+            .bearer_auth("s3cret-metrics")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         assert!(metrics.contains("agora_http_requests_total{status=\"2xx\"}"));
         assert!(metrics.contains("agora_http_request_duration_seconds_bucket"));
         assert!(metrics.contains("agora_websockets_open 0"));
+        // The admin listener serves them to whoever reaches its (private) address.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let admin_addr = listener.local_addr().unwrap();
+        let router = server::router::admin(server.state.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        let metrics = reqwest::get(format!("http://{admin_addr}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(metrics.contains("agora_websockets_open"), "{metrics}");
+    }
+);
+
+both_backends!(
+    metrics_are_not_public_without_a_token,
+    |server: common::TestServer| async move {
+        let any = server.client("localhost");
+        assert_eq!(any.get("/metrics").await.status(), StatusCode::NOT_FOUND);
     }
 );
 

@@ -622,6 +622,29 @@ both_backends!(search_files_and_presence, |server: TestServer| async move {
         .await;
     let list = eve.ok_json("chats", json!({})).await;
     assert_eq!(list["chats"][0]["preview"]["text"], "Sent a file");
+    // Deleting the message deletes its file and thumbnail: gone for everyone, space freed.
+    let used = |server: &TestServer| {
+        let server = server.state.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT storage_used FROM portals WHERE slug = 'acme'")
+                .fetch_one(&server)
+                .await
+                .unwrap()
+        }
+    };
+    let before = used(&server).await;
+    ann.ok_json("delete_message", json!({ "id": message["id"] }))
+        .await;
+    assert_eq!(eve.get(&format!("/files/{file}")).await.status(), 404);
+    assert_eq!(ann.get(&format!("/files/{file}")).await.status(), 404);
+    assert_eq!(eve.get(thumb).await.status(), 404);
+    assert!(used(&server).await < before);
+    assert_eq!(
+        server
+            .scalar(&format!("SELECT COUNT(*) FROM files WHERE id = {file}"))
+            .await,
+        0
+    );
 
     // Presence: online with a socket open, away when the tab says so, then offline.
     let mut ann_socket = common::websocket(&ann).await.unwrap();

@@ -46,6 +46,18 @@ async fn invitation_mail_is_sent_once_over_smtp() {
             .await,
         1
     );
+    // The invitation's token was mailed, and is no longer kept in the outbox.
+    let token: String = message
+        .split("/invite/")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(token.len() >= 8, "{message}");
+    let kept = server.last_mail_to("eve@acme.test").await;
+    assert!(!kept.contains(&token), "{kept}");
+    assert!(kept.contains("/invite/[removed after sending]"), "{kept}");
 }
 
 /// A real SMTP server (Python's aiosmtpd, printing what it receives), and the settings to

@@ -51,6 +51,112 @@ both_backends!(
     }
 );
 
+fn ping_every_second(config: &mut app::ssr::config::Config) {
+    config.ws_ping = std::time::Duration::from_secs(1);
+}
+
+both_backends!(
+    sockets_close_when_their_session_ends,
+    ping_every_second,
+    |server: common::TestServer| async move {
+        use std::time::Duration;
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let link = common::invite(&admin, "eve@acme.test", "employee").await;
+        let eve = common::accept(&server, &link, "Eve").await;
+        // Ann on a second device.
+        let laptop = server.client("localhost");
+        laptop
+            .ok(
+                "login",
+                &[("email", "ann@acme.test"), ("password", "correct-horse-1")],
+            )
+            .await;
+        let mut phone_socket = common::websocket(&admin).await.unwrap();
+        let mut laptop_socket = common::websocket(&laptop).await.unwrap();
+        let mut eve_socket = common::websocket(&eve).await.unwrap();
+        for socket in [&mut phone_socket, &mut laptop_socket, &mut eve_socket] {
+            common::drain(socket, 300).await;
+        }
+
+        // Signing out closes that session's socket at once (well before a ping), and only it.
+        admin.ok("logout", &[]).await;
+        common::assert_closed_for_ended_session(&mut phone_socket, Duration::from_millis(500))
+            .await;
+        let post = serde_json::json!({
+            "kind": "post",
+            "body": "Still here?",
+            "recipients": { "everyone": true, "departments": [], "people": [] },
+        });
+        eve.ok_json("create_post", post).await;
+        common::next_event_of(&mut laptop_socket, "feed_posted", 5).await;
+        common::next_event_of(&mut eve_socket, "feed_posted", 5).await;
+
+        // A password reset ends every session of the account, live.
+        let visitor = server.client("localhost");
+        visitor
+            .ok("request_password_reset", &[("email", "ann@acme.test")])
+            .await;
+        let mail = server.last_mail_to("ann@acme.test").await;
+        let token = mail
+            .split_whitespace()
+            .find(|w| w.contains("/reset/"))
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        common::drain(&mut laptop_socket, 200).await;
+        visitor
+            .ok(
+                "reset_password",
+                &[("token", &token), ("password", "brand-new-pass-9")],
+            )
+            .await;
+        common::assert_closed_for_ended_session(&mut laptop_socket, Duration::from_millis(500))
+            .await;
+
+        // A deactivated user's socket closes within one ping interval.
+        server
+            .sql(&format!(
+                "UPDATE users SET is_active = 0 WHERE email = 'eve@acme.test' AND id = {}",
+                eve.me_id().await
+            ))
+            .await;
+        common::assert_closed_for_ended_session(&mut eve_socket, Duration::from_millis(2500)).await;
+
+        // So does one whose session expired.
+        let mut fresh = common::websocket(&visitor).await.unwrap();
+        common::drain(&mut fresh, 200).await;
+        server
+            .sql(&format!(
+                "UPDATE sessions SET expires_at = {} WHERE user_id = {}",
+                app::ssr::now_ms() - 1,
+                visitor.me_id().await
+            ))
+            .await;
+        common::assert_closed_for_ended_session(&mut fresh, Duration::from_millis(2500)).await;
+        // And the ended sessions cannot open a new socket.
+        assert!(common::websocket(&admin).await.is_err());
+        assert!(common::websocket(&eve).await.is_err());
+    }
+);
+
+/// Signing out on node A closes the session's socket on node B at once, through Redis.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_on_node_a_closes_the_socket_on_node_b() {
+    let (node_a, node_b) = two_nodes().await;
+    let admin_on_a = node_a.sign_up("acme", "ann@acme.test").await;
+    let admin_on_b = node_b.client_with_cookie(&admin_on_a.host(), &admin_on_a.session_token());
+    let mut socket_on_b = common::websocket(&admin_on_b).await.unwrap();
+    common::drain(&mut socket_on_b, 300).await;
+    admin_on_a.ok("logout", &[]).await;
+    common::assert_closed_for_ended_session(
+        &mut socket_on_b,
+        std::time::Duration::from_millis(1000),
+    )
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_event_on_node_a_reaches_a_user_on_node_b_through_redis() {
     let (node_a, node_b) = two_nodes().await;
@@ -168,3 +274,38 @@ async fn two_nodes() -> (common::TestServer, common::TestServer) {
             .await;
     (node_a, node_b)
 }
+
+both_backends!(
+    a_socket_that_floods_messages_is_closed,
+    |server: common::TestServer| async move {
+        use futures::SinkExt;
+        use tokio_tungstenite::tungstenite::Message;
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let mut socket = common::websocket(&admin).await.unwrap();
+        // A tab's ordinary chatter passes.
+        for away in [true, false, true, false] {
+            let toggle = serde_json::json!({ "type": "presence", "away": away }).to_string();
+            socket.send(Message::Text(toggle.into())).await.unwrap();
+        }
+        common::drain(&mut socket, 300).await;
+        // A flood of presence toggles closes the socket with "policy violation".
+        for i in 0..400 {
+            let toggle = serde_json::json!({ "type": "presence", "away": i % 2 == 0 }).to_string();
+            if socket.send(Message::Text(toggle.into())).await.is_err() {
+                break;
+            }
+        }
+        let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            use futures::StreamExt;
+            while let Some(Ok(frame)) = socket.next().await {
+                if let Message::Close(Some(close)) = frame {
+                    return Some(u16::from(close.code));
+                }
+            }
+            None
+        })
+        .await
+        .unwrap();
+        assert_eq!(closed, Some(1008));
+    }
+);

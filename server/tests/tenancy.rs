@@ -150,6 +150,12 @@ fn task_endpoints(
     vec![
         // Scoped to the caller: what they may see, their own counters and filters.
         ("tasks", json!({ "query": {} }), false),
+        // Under this portal's task: outsiders are refused before the parent is looked up.
+        (
+            "create_task",
+            json!({ "form": { "title": "Pwned", "parent": task } }),
+            false,
+        ),
         ("my_task_counters", json!({}), false),
         ("task_filters", json!({}), false),
         ("gantt", json!({}), false),
@@ -663,3 +669,56 @@ both_backends!(
         extranet.ok("get_profile", &[("user_id", &own)]).await;
     }
 );
+
+/// Server functions anyone may call without a session, each for a reason: signing up and in,
+/// getting back in, joining by invitation, and asking who one is.
+const PUBLIC_ENDPOINTS: &[&str] = &[
+    "session",
+    "login",
+    "logout",
+    "sign_up",
+    "request_password_reset",
+    "reset_password",
+    "get_invitation",
+    "accept_invitation",
+];
+
+/// A new server function that is neither public nor in the guard's lists fails here: the
+/// guard is checked against every function registered in the binary.
+#[test]
+fn every_server_function_is_in_the_guard() {
+    let mut guarded: std::collections::BTreeSet<&str> = PUBLIC_ENDPOINTS.iter().copied().collect();
+    guarded.extend(endpoints("1", "1").into_iter().map(|(name, _, _)| name));
+    guarded.extend(json_endpoints(1, 1, 1).into_iter().map(|(name, _, _)| name));
+    guarded.extend(
+        task_endpoints(1, 1, 1, 1, 1, 1)
+            .into_iter()
+            .map(|(name, _, _)| name),
+    );
+    guarded.extend(
+        chat_endpoints(1, 1, 1, 1, 1, 1, 1, 1)
+            .into_iter()
+            .map(|(name, _, _)| name),
+    );
+    let registered: std::collections::BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    assert!(registered.len() > 50, "{registered:?}");
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|name| !guarded.contains(name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions not covered by the tenancy guard (add them to its lists, or to \
+         PUBLIC_ENDPOINTS with a reason): {missing:?}"
+    );
+    let stale: Vec<&&str> = guarded
+        .iter()
+        .filter(|name| !registered.contains(**name))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "the guard names functions that do not exist: {stale:?}"
+    );
+}

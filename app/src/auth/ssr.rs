@@ -12,7 +12,7 @@ use crate::ssr::caller::{
     Caller, PageSession, PortalCtx, SESSION_COOKIE, caller_from_parts, portal_from_parts,
     session_token,
 };
-use crate::ssr::hub::Audience;
+use crate::ssr::hub::{Audience, Ended};
 use crate::ssr::state::AppState;
 use crate::ssr::tokens::{hash_password, hash_token, new_token, verify_password};
 use crate::ssr::{mailer, now_ms};
@@ -178,53 +178,119 @@ pub async fn login(
     password: String,
     remember: bool,
 ) -> AppResult<()> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    state.limits.auth_attempt(&parts)?;
     let email = validate::email(email)?;
     if password.is_empty() {
         return Err(AppError::invalid("Please enter your password."));
     }
-    let pool = &state.db.pool;
-    let now = now_ms();
-    let (failures, oldest): (i64, Option<i64>) = sqlx::query_as(
-        "SELECT COUNT(*), MIN(created_at) FROM login_attempts \
-         WHERE portal_id = ? AND email = ? AND created_at > ?",
-    )
-    .bind(portal.id)
-    .bind(&email)
-    .bind(now - THROTTLE_WINDOW_MS)
-    .fetch_one(pool)
-    .await?;
-    if failures >= MAX_FAILED_LOGINS {
-        let wait = oldest.unwrap_or(now) + THROTTLE_WINDOW_MS - now;
-        return Err(AppError::Throttled((wait / 1000).max(1) as u64));
+    if password.len() > validate::MAX_PASSWORD_BYTES {
+        return Err(AppError::invalid(
+            "The password is too long (at most 256 characters).",
+        ));
     }
-    let user: Option<(UserId, String)> = sqlx::query_as(
-        "SELECT id, password_hash FROM users WHERE portal_id = ? AND email = ? AND is_active = 1",
+    let now = now_ms();
+    // The attempt is counted before the password is checked, one attempt at a time per
+    // account: guesses sent at once cannot all slip in under the limit.
+    let attempts = reserve_attempt(state, &portal, &email, now).await?;
+    let user: Option<(UserId, String, String)> = sqlx::query_as(
+        "SELECT id, password_hash, name FROM users WHERE portal_id = ? AND email = ? AND is_active = 1",
     )
     .bind(portal.id)
     .bind(&email)
-    .fetch_optional(pool)
+    .fetch_optional(&state.db.pool)
     .await?;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
-    let (user_id, hash) = match user {
-        Some((id, hash)) => (Some(id), hash),
+    let (user_id, hash) = match &user {
+        Some((id, hash, _)) => (Some(*id), hash.clone()),
         None => (None, DUMMY_HASH.to_owned()),
     };
     let valid = verify_password(password, hash).await && user_id.is_some();
     let Some(user_id) = user_id.filter(|_| valid) else {
-        sqlx::query("INSERT INTO login_attempts (portal_id, email, created_at) VALUES (?, ?, ?)")
-            .bind(portal.id)
-            .bind(&email)
-            .bind(now)
-            .execute(pool)
-            .await?;
+        if attempts == MAX_FAILED_LOGINS
+            && let Some((_, _, name)) = &user
+        {
+            tell_of_lock(state, &portal, &email, name).await?;
+        }
         return Err(AppError::BadCredentials);
     };
     sqlx::query("DELETE FROM login_attempts WHERE portal_id = ? AND email = ?")
         .bind(portal.id)
         .bind(&email)
-        .execute(pool)
+        .execute(&state.db.writer)
         .await?;
     set_cookie(create_session(state, portal.id, user_id, remember).await?);
+    Ok(())
+}
+
+/// Records a sign-in attempt unless the account already had `MAX_FAILED_LOGINS` failures in the
+/// window; answers how many there are with this one. The account's row is locked for the count
+/// and the insert (on SQLite the writer is exclusive anyway), so concurrent attempts queue.
+async fn reserve_attempt(
+    state: &AppState,
+    portal: &PortalCtx,
+    email: &str,
+    now: i64,
+) -> AppResult<i64> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE users SET is_active = is_active WHERE portal_id = ? AND email = ?")
+        .bind(portal.id)
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    let (failures, oldest): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MIN(created_at) FROM login_attempts \
+         WHERE portal_id = ? AND email = ? AND created_at > ?",
+    )
+    .bind(portal.id)
+    .bind(email)
+    .bind(now - THROTTLE_WINDOW_MS)
+    .fetch_one(&mut *tx)
+    .await?;
+    if failures >= MAX_FAILED_LOGINS {
+        let wait = oldest.unwrap_or(now) + THROTTLE_WINDOW_MS - now;
+        return Err(AppError::Throttled((wait / 1000).max(1) as u64));
+    }
+    sqlx::query("INSERT INTO login_attempts (portal_id, email, created_at) VALUES (?, ?, ?)")
+        .bind(portal.id)
+        .bind(email)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(failures + 1)
+}
+
+/// The account just locked itself against more sign-in tries: its owner learns why and how to
+/// get back in at once (a password reset), or that someone else is guessing.
+async fn tell_of_lock(
+    state: &AppState,
+    portal: &PortalCtx,
+    email: &str,
+    name: &str,
+) -> AppResult<()> {
+    let minutes = THROTTLE_WINDOW_MS / 60_000;
+    let reset = format!(
+        "{}/reset",
+        state
+            .config
+            .portal_url(&portal.slug, portal.is_default == 1)
+    );
+    let body = format!(
+        "Hello {name},\n\nafter {MAX_FAILED_LOGINS} wrong passwords in a row, signing in to your \
+         account on {portal_name} is paused for {minutes} minutes.\n\nIf it was you: wait, or \
+         choose a new password now and sign in at once:\n\n{reset}\n\nIf it wasn't you, someone \
+         may be guessing your password; choosing a new one is a good idea.\n",
+        portal_name = portal.name
+    );
+    mailer::enqueue(
+        &state.db.writer,
+        portal.id,
+        email,
+        "Signing in to your Agora account is paused",
+        &body,
+    )
+    .await?;
     Ok(())
 }
 
@@ -234,10 +300,20 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 pub async fn logout(state: &AppState) -> AppResult<()> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
     if let Some(token) = session_token(&parts.headers) {
+        let hash = hash_token(&token);
+        let portal: Option<PortalId> =
+            sqlx::query_scalar("SELECT portal_id FROM sessions WHERE token_hash = ?")
+                .bind(&hash)
+                .fetch_optional(&state.db.pool)
+                .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
-            .bind(hash_token(&token))
+            .bind(&hash)
             .execute(&state.db.writer)
             .await?;
+        // The tabs of this session stop receiving events at once.
+        if let Some(portal) = portal {
+            state.hub.end_sessions(portal, Ended::Session(hash)).await;
+        }
     }
     set_cookie(clear_cookie(state));
     Ok(())
@@ -248,7 +324,11 @@ pub async fn request_password_reset(
     portal: &PortalCtx,
     email: &str,
 ) -> AppResult<()> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    state.limits.auth_attempt(&parts)?;
     let email = validate::email(email)?;
+    // Limited whether or not the account exists, so the answer reveals nothing.
+    state.limits.reset_mail(portal.id, &email)?;
     let user: Option<(UserId, String)> = sqlx::query_as(
         "SELECT id, name FROM users WHERE portal_id = ? AND email = ? AND is_active = 1",
     )
@@ -261,12 +341,23 @@ pub async fn request_password_reset(
     };
     let token = new_token();
     let now = now_ms();
-    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    // From the configuration, never from the request's Host (docs/SECURITY.md).
     let link = format!(
         "{}/reset/{token}",
-        crate::portal::ssr::portal_url(state, &parts, &portal.slug, portal.is_default == 1)
+        state
+            .config
+            .portal_url(&portal.slug, portal.is_default == 1)
     );
     let mut tx = state.db.begin().await?;
+    // Only the newest link works: older ones, perhaps lying in an old mailbox, are revoked.
+    sqlx::query(
+        "UPDATE password_resets SET used_at = ? WHERE portal_id = ? AND user_id = ? AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(portal.id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO password_resets (portal_id, user_id, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
     )
@@ -300,6 +391,8 @@ pub async fn reset_password(
     token: &str,
     password: String,
 ) -> AppResult<()> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    state.limits.auth_attempt(&parts)?;
     validate::password(&password)?;
     let now = now_ms();
     let row: Option<(i64, UserId)> = sqlx::query_as(
@@ -336,6 +429,10 @@ pub async fn reset_password(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    state
+        .hub
+        .end_sessions(portal.id, Ended::User(user_id))
+        .await;
     set_cookie(create_session(state, portal.id, user_id, false).await?);
     Ok(())
 }
@@ -372,17 +469,14 @@ pub async fn invite(
     let mut conn = pool.acquire().await?;
     crate::portal::ssr::ensure_user_slot(&mut conn, portal).await?;
     drop(conn);
+    state.limits.invitation(portal)?;
     let token = new_token();
     let now = now_ms();
-    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
     let link = format!(
         "{}/invite/{token}",
-        crate::portal::ssr::portal_url(
-            state,
-            &parts,
-            &caller.portal.slug,
-            caller.portal.is_default == 1
-        )
+        state
+            .config
+            .portal_url(&caller.portal.slug, caller.portal.is_default == 1)
     );
     let mut tx = state.db.begin().await?;
     sqlx::query(
@@ -482,6 +576,8 @@ pub async fn invitation_info(
     portal: &PortalCtx,
     token: &str,
 ) -> AppResult<InvitationInfo> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    state.limits.auth_attempt(&parts)?;
     let inv = pending_invitation(&state.db.pool, portal.id, token).await?;
     Ok(InvitationInfo {
         portal_name: portal.name.clone(),
@@ -499,6 +595,8 @@ pub async fn accept_invitation(
     name: &str,
     password: String,
 ) -> AppResult<()> {
+    let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
+    state.limits.auth_attempt(&parts)?;
     let name = validate::required("your name", name, validate::MAX_NAME)?;
     validate::password(&password)?;
     let hash = hash_password(password).await?;

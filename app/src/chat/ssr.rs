@@ -5,6 +5,7 @@ pub mod calls;
 pub mod chats;
 pub mod digest;
 pub mod files;
+pub mod ice;
 pub mod list;
 pub mod messages;
 pub mod presence;

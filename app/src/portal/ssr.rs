@@ -15,42 +15,85 @@ use sqlx::AnyPool;
 const PORTAL_COLUMNS: &str =
     "id, slug, name, plan_id, time_zone, language, logo_file_id, is_default";
 
-/// The portal a Host header addresses: `<slug>.<base>` names one; the bare base domain (or any
-/// other host, e.g. an IP) reaches the default portal. `Err(NotFound)` for an unknown slug.
+/// What a Host header addresses.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HostAddress<'a> {
+    /// The bare base domain, `www.<base>`, an IP address literal or a configured alias.
+    Default,
+    /// `<slug>.<base>`.
+    Portal(&'a str),
+    /// Anything else: never silently served the default portal.
+    Foreign,
+}
+
+/// Classifies a Host header (with or without a port) against the base domain and the aliases.
+pub fn classify_host<'a>(host: &'a str, base_domain: &str, aliases: &[String]) -> HostAddress<'a> {
+    let name = match host.rsplit_once(':') {
+        Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name,
+        _ => host,
+    };
+    let name = name.trim_end_matches('.');
+    let bracketless = name
+        .strip_prefix('[')
+        .and_then(|n| n.strip_suffix(']'))
+        .unwrap_or(name);
+    if bracketless.parse::<std::net::IpAddr>().is_ok() || host.parse::<std::net::IpAddr>().is_ok() {
+        return HostAddress::Default;
+    }
+    let is = |other: &str| name.eq_ignore_ascii_case(other);
+    if is(base_domain) || aliases.iter().any(|alias| is(alias)) {
+        return HostAddress::Default;
+    }
+    let lower_suffix = format!(".{}", base_domain.to_ascii_lowercase());
+    if name.len() > lower_suffix.len() && name.to_ascii_lowercase().ends_with(&lower_suffix) {
+        let slug = &name[..name.len() - lower_suffix.len()];
+        if slug.eq_ignore_ascii_case("www") {
+            return HostAddress::Default;
+        }
+        if !slug.contains('.') {
+            return HostAddress::Portal(slug);
+        }
+    }
+    HostAddress::Foreign
+}
+
+/// The portal a Host header addresses: `<slug>.<base>` names one; the bare base domain, an IP
+/// address or an alias reaches the default portal (`None` before any portal exists).
+/// `Err(NotFound)` for an unknown slug or a host that is none of these.
 pub async fn portal_for_host(
     pool: &AnyPool,
     base_domain: &str,
+    aliases: &[String],
     host: &str,
 ) -> AppResult<Option<PortalCtx>> {
-    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-        if port.chars().all(|c| c.is_ascii_digit()) {
-            h
-        } else {
-            host
-        }
-    });
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    let slug = host
-        .strip_suffix(base_domain)
-        .and_then(|rest| rest.strip_suffix('.'));
-    match slug {
-        Some(slug) if !slug.is_empty() && slug != "www" => {
+    match classify_host(host, base_domain, aliases) {
+        HostAddress::Portal(slug) => {
             let sql = format!("SELECT {PORTAL_COLUMNS} FROM portals WHERE slug = ?");
-            let portal: Option<PortalCtx> =
-                sqlx::query_as(&sql).bind(slug).fetch_optional(pool).await?;
+            let portal: Option<PortalCtx> = sqlx::query_as(&sql)
+                .bind(slug.to_ascii_lowercase())
+                .fetch_optional(pool)
+                .await?;
             portal.map(Some).ok_or(AppError::NotFound)
         }
-        _ => {
+        HostAddress::Default => {
             let sql = format!(
                 "SELECT {PORTAL_COLUMNS} FROM portals WHERE is_default = 1 ORDER BY id LIMIT 1"
             );
             Ok(sqlx::query_as(&sql).fetch_optional(pool).await?)
         }
+        HostAddress::Foreign => Err(AppError::NotFound),
     }
 }
 
-/// The address of a portal as seen from the current request (keeps its scheme and port).
-pub fn portal_url(state: &AppState, parts: &Parts, slug: &str, is_default: bool) -> String {
+/// The address of a portal as seen from the current request (keeps its scheme and port), for
+/// the redirect after sign-up. The Host was already checked by `portal_for_host`; links sent
+/// by e-mail never use this but `Config::portal_url`.
+pub fn portal_url_for_request(
+    state: &AppState,
+    parts: &Parts,
+    slug: &str,
+    is_default: bool,
+) -> String {
     let host = parts
         .headers
         .get(axum::http::header::HOST)
@@ -91,6 +134,8 @@ pub async fn sign_up(state: &AppState, parts: &Parts, input: SignUp) -> AppResul
     let name = validate::required("your name", &input.name, validate::MAX_NAME)?;
     let email = validate::email(&input.email)?;
     validate::password(&input.password)?;
+    // Counted once the form is right, so typos do not use up the allowance.
+    state.limits.sign_up(parts)?;
     let password_hash = hash_password(input.password).await?;
     let now = now_ms();
 
@@ -161,7 +206,7 @@ pub async fn sign_up(state: &AppState, parts: &Parts, input: SignUp) -> AppResul
     state.storage.create_space(portal_id).await?;
     tx.commit().await?;
     tracing::info!(portal = %portal_id, %slug, "portal created");
-    let base = portal_url(state, parts, &slug, is_default == 1);
+    let base = portal_url_for_request(state, parts, &slug, is_default == 1);
     Ok(format!("{base}/auth/handoff?token={handoff}"))
 }
 
@@ -323,4 +368,30 @@ pub async fn set_logo(state: &AppState, caller: &Caller, file_id: i64) -> AppRes
         .execute(&state.db.writer)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{HostAddress, classify_host};
+
+    #[test]
+    fn hosts_are_classified_without_falling_back_to_the_default_portal() {
+        let aliases = vec!["intranet.acme.com".to_owned()];
+        let classify = |host| classify_host(host, "agora.test", &aliases);
+        assert_eq!(classify("agora.test"), HostAddress::Default);
+        assert_eq!(classify("agora.test:3000"), HostAddress::Default);
+        assert_eq!(classify("www.agora.test"), HostAddress::Default);
+        assert_eq!(classify("Intranet.Acme.com:443"), HostAddress::Default);
+        assert_eq!(classify("10.0.0.7:3000"), HostAddress::Default);
+        assert_eq!(classify("[::1]:3000"), HostAddress::Default);
+        assert_eq!(classify("[::1]"), HostAddress::Default);
+        assert_eq!(
+            classify("acme.agora.test:3000"),
+            HostAddress::Portal("acme")
+        );
+        assert_eq!(classify("attacker.example"), HostAddress::Foreign);
+        assert_eq!(classify("evil-agora.test"), HostAddress::Foreign);
+        assert_eq!(classify("a.b.agora.test"), HostAddress::Foreign);
+        assert_eq!(classify(""), HostAddress::Foreign);
+    }
 }

@@ -8,6 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
+/// The close code of a socket whose session ended (server/src/ws.rs).
+const SESSION_ENDED: u16 = 4001;
+
 thread_local! {
     /// The tab's open socket, for the little it sends (presence).
     static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
@@ -83,8 +86,22 @@ fn open(
     onmessage.forget();
 
     let opened_at = js_sys::Date::now();
-    let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |_: CloseEvent| {
+    let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
         connected.set(false);
+        // The session ended (signed out elsewhere, password reset, deactivated): the page is
+        // reloaded, which shows the sign-in form, instead of retrying a socket that is refused.
+        // After a moment: the tab that signed out is already navigating away by itself.
+        if e.code() == SESSION_ENDED {
+            set_timeout(
+                || {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.location().reload();
+                    }
+                },
+                Duration::from_millis(1500),
+            );
+            return;
+        }
         // A connection that lived a while resets the back-off.
         let next = if js_sys::Date::now() - opened_at > 30_000.0 {
             0

@@ -215,8 +215,17 @@ fn close_link(href: String, children: Vec<Inline>, parent: &mut Frame) {
     }
 }
 
-pub(super) fn is_safe_href(href: &str) -> bool {
-    let lower = href.trim().to_ascii_lowercase();
+/// Web and mail links, and paths inside Agora. Browsers drop tabs and line breaks from a URL
+/// and read `\` as `/`, so `/\evil.com` or `/<tab>/evil.com` would leave the site while looking
+/// like a path: any control character, space or backslash makes a link plain text.
+pub fn is_safe_href(href: &str) -> bool {
+    if href
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return false;
+    }
+    let lower = href.to_ascii_lowercase();
     lower.starts_with("https://")
         || lower.starts_with("http://")
         || lower.starts_with("mailto:")
@@ -237,7 +246,9 @@ fn linkify(inlines: &mut Vec<Inline>, text: &str) {
     while let Some(start) = find_url(rest) {
         let (before, from_url) = rest.split_at(start);
         let end = from_url
-            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .find(|c: char| {
+                c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '\\')
+            })
             .unwrap_or(from_url.len());
         let url = from_url[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'']);
         push_text(inlines, before);
@@ -320,6 +331,35 @@ mod tests {
         assert!(all.contains("<script>alert(1)</script>"));
         assert!(!all.contains("Link"));
         assert_eq!(blocks[1], Block::Paragraph(vec![text("click <b>x</b>")]));
+    }
+
+    #[test]
+    fn links_that_would_leave_the_site_while_looking_like_paths_are_text() {
+        for href in [
+            "/\\evil.com",
+            "/\t/evil.com",
+            "/\n/evil.com",
+            "/%0A/ok-but-\u{7f}",
+            "//evil.com",
+            " javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "https://ok.example/\\x",
+        ] {
+            assert!(!is_safe_href(href), "{href:?}");
+        }
+        for href in ["/tasks/7", "https://example.com/a?b=c", "mailto:a@b.c"] {
+            assert!(is_safe_href(href), "{href:?}");
+        }
+        let blocks = parse("[home](</\\evil.com>) and [x](<https://a.example/\\evil>)");
+        let Block::Paragraph(inlines) = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert!(
+            inlines
+                .iter()
+                .all(|i| !matches!(i, Inline::Link { href, .. } if href.contains("evil"))),
+            "{inlines:?}"
+        );
     }
 
     #[test]

@@ -155,6 +155,28 @@ pub async fn caller_for_token(
     })
 }
 
+/// Whether the session behind an open socket still stands: not signed out, not expired, its
+/// user still active.
+pub async fn session_alive(
+    state: &AppState,
+    portal: PortalId,
+    user: UserId,
+    token_hash: &str,
+) -> AppResult<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM sessions s JOIN users u ON u.id = s.user_id AND u.portal_id = s.portal_id \
+         WHERE s.token_hash = ? AND s.portal_id = ? AND s.user_id = ? AND s.expires_at > ? \
+         AND u.is_active = 1",
+    )
+    .bind(token_hash)
+    .bind(portal)
+    .bind(user)
+    .bind(now_ms())
+    .fetch_optional(&state.db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
 /// A user acting without a request (the scheduler creating a recurring task in its owner's
 /// name): None when the user or the portal is gone, or the user was deactivated.
 pub async fn caller_for_user(

@@ -8,6 +8,8 @@ pub struct Config {
     pub database_url: String,
     /// Portals live at `<slug>.<base_domain>`; a request to the bare base domain reaches the default portal.
     pub base_domain: String,
+    /// Other host names that reach the default portal (a single-company install's own name).
+    pub host_aliases: Vec<String>,
     /// The public URL scheme and port suffix used in links sent by e-mail, e.g. `http://` and `:3000`.
     pub public_scheme: String,
     pub public_port_suffix: String,
@@ -23,7 +25,51 @@ pub struct Config {
     /// Someone offline this long with unread chat messages gets one e-mail about them.
     pub chat_email_after: std::time::Duration,
     /// STUN/TURN servers for calls; none lets browsers on the same network reach each other.
-    pub ice_servers: Vec<crate::chat::types::IceServer>,
+    pub ice: IceConfig,
+    /// How often a realtime socket is pinged and its session checked again: a socket whose
+    /// session ended some way the hub was not told of closes within this.
+    pub ws_ping: std::time::Duration,
+    /// Proxies whose `X-Forwarded-For` names the real client (rate limits key on it).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub rate_limits: RateLimits,
+    /// Lets `/metrics` be read on the public listener with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
+}
+
+/// How much may be tried per client, account or portal (see `ssr::limits`).
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    /// Sign-ins, reset requests, resets and invitation steps per client address per minute.
+    pub auth_per_ip_per_minute: u32,
+    /// Password-reset mails per account per hour.
+    pub resets_per_account_per_hour: u32,
+    /// New portals per client address per hour.
+    pub signups_per_ip_per_hour: u32,
+    /// Invitation mails per portal per hour.
+    pub invitations_per_portal_per_hour: u32,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            auth_per_ip_per_minute: 30,
+            resets_per_account_per_hour: 5,
+            signups_per_ip_per_hour: 10,
+            invitations_per_portal_per_hour: 200,
+        }
+    }
+}
+
+impl RateLimits {
+    /// Limits no test reaches by accident; a test of a limit sets its own.
+    pub fn generous() -> Self {
+        Self {
+            auth_per_ip_per_minute: 100_000,
+            resets_per_account_per_hour: 100_000,
+            signups_per_ip_per_hour: 100_000,
+            invitations_per_portal_per_hour: 100_000,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -53,6 +99,29 @@ pub struct SmtpConfig {
     /// `none`, `starttls` or `tls`.
     pub security: String,
     pub from: String,
+}
+
+/// The STUN and TURN servers calls use. TURN credentials are made per person and short-lived
+/// from `turn_secret` (the TURN REST scheme of coturn's `use-auth-secret`); the secret itself
+/// never leaves the server.
+#[derive(Clone, Default)]
+pub struct IceConfig {
+    pub stun: Vec<String>,
+    pub turn: Vec<String>,
+    pub turn_secret: Option<String>,
+    /// How long a TURN credential lasts.
+    pub turn_ttl: std::time::Duration,
+}
+
+impl fmt::Debug for IceConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IceConfig")
+            .field("stun", &self.stun)
+            .field("turn", &self.turn)
+            .field("turn_secret", &self.turn_secret.as_ref().map(|_| "…"))
+            .field("turn_ttl", &self.turn_ttl)
+            .finish()
+    }
 }
 
 // Secrets never reach a log line.
@@ -86,6 +155,8 @@ impl fmt::Debug for Config {
             .field("base_domain", &self.base_domain)
             .field("redis", &self.redis_url.is_some())
             .field("smtp", &self.smtp)
+            .field("ice", &self.ice)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +167,7 @@ impl Config {
         Self {
             database_url: database_url.to_owned(),
             base_domain: "localhost".into(),
+            host_aliases: Vec::new(),
             public_scheme: "http://".into(),
             public_port_suffix: String::new(),
             files: FilesConfig::Local {
@@ -107,7 +179,11 @@ impl Config {
             secure_cookies: false,
             site_root: "target/site".into(),
             chat_email_after: std::time::Duration::from_secs(15 * 60),
-            ice_servers: Vec::new(),
+            ice: IceConfig::default(),
+            ws_ping: std::time::Duration::from_secs(25),
+            trusted_proxies: Vec::new(),
+            rate_limits: RateLimits::generous(),
+            metrics_token: None,
         }
     }
 

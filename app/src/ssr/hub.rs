@@ -31,9 +31,29 @@ struct Envelope {
     event: RealtimeEvent,
 }
 
+/// Whose sockets to close because their sessions ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ended {
+    /// One session, by the hash of its token (signed out).
+    Session(String),
+    /// Every session of a user (password reset, deactivated).
+    User(UserId),
+}
+
+/// What travels between nodes: an event, or sessions that ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Wire {
+    Event(Envelope),
+    Ended { portal: PortalId, ended: Ended },
+}
+
 struct Connection {
     id: u64,
     role: Role,
+    /// The hash of the session token the socket was opened with.
+    session: Arc<str>,
     tx: mpsc::Sender<Arc<str>>,
 }
 
@@ -88,9 +108,10 @@ impl Hub {
             while let Some(msg) = messages.next().await {
                 match msg
                     .get_payload::<String>()
-                    .map(|p| serde_json::from_str::<Envelope>(&p))
+                    .map(|p| serde_json::from_str::<Wire>(&p))
                 {
-                    Ok(Ok(envelope)) => receiver.deliver_local(&envelope),
+                    Ok(Ok(Wire::Event(envelope))) => receiver.deliver_local(&envelope),
+                    Ok(Ok(Wire::Ended { portal, ended })) => receiver.end_local(portal, &ended),
                     other => tracing::warn!(?other, "unreadable realtime message from redis"),
                 }
             }
@@ -99,11 +120,13 @@ impl Hub {
         Ok(hub)
     }
 
+    /// Registers a socket opened with the session whose token hashes to `session`.
     pub fn register(
         &self,
         portal: PortalId,
         user: UserId,
         role: Role,
+        session: &str,
     ) -> (Registration, mpsc::Receiver<Arc<str>>) {
         let (tx, rx) = mpsc::channel(256);
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
@@ -113,7 +136,12 @@ impl Hub {
                 .or_default()
                 .entry(user)
                 .or_default()
-                .push(Connection { id, role, tx });
+                .push(Connection {
+                    id,
+                    role,
+                    session: session.into(),
+                    tx,
+                });
         }
         self.inner.open.fetch_add(1, Ordering::Relaxed);
         (
@@ -157,16 +185,31 @@ impl Hub {
 
     /// Publishes an event; call after the transaction that caused it has committed.
     pub async fn publish(&self, portal: PortalId, audience: Audience, event: RealtimeEvent) {
-        let envelope = Envelope {
+        self.send(Wire::Event(Envelope {
             portal,
             audience,
             event,
-        };
+        }))
+        .await;
+    }
+
+    /// Closes the sockets of sessions that ended, on every node; call after the commit that
+    /// ended them. Events published afterwards never reach those sockets (one Redis channel per
+    /// portal keeps the order), and the sockets' own checks at each ping catch what this misses.
+    pub async fn end_sessions(&self, portal: PortalId, ended: Ended) {
+        self.send(Wire::Ended { portal, ended }).await;
+    }
+
+    async fn send(&self, wire: Wire) {
         if let Some(redis) = &self.inner.redis {
             let mut conn = redis.clone();
-            let payload = match serde_json::to_string(&envelope) {
+            let payload = match serde_json::to_string(&wire) {
                 Ok(p) => p,
                 Err(e) => return tracing::error!(error = %e, "cannot serialise event"),
+            };
+            let portal = match &wire {
+                Wire::Event(envelope) => envelope.portal,
+                Wire::Ended { portal, .. } => *portal,
             };
             let channel = format!("{}{portal}", self.inner.channel_prefix);
             let sent: Result<i64, _> = redis::cmd("PUBLISH")
@@ -177,11 +220,43 @@ impl Hub {
             if let Err(e) = sent {
                 // Redis is down: at least this node's users still get the event.
                 tracing::error!(error = %e, "redis publish failed; delivering locally only");
-                self.deliver_local(&envelope);
+                self.apply_local(&wire);
             }
         } else {
-            self.deliver_local(&envelope);
+            self.apply_local(&wire);
         }
+    }
+
+    fn apply_local(&self, wire: &Wire) {
+        match wire {
+            Wire::Event(envelope) => self.deliver_local(envelope),
+            Wire::Ended { portal, ended } => self.end_local(*portal, ended),
+        }
+    }
+
+    /// Drops the ended sessions' connections: their queues close, and so do their sockets.
+    fn end_local(&self, portal: PortalId, ended: &Ended) {
+        let Ok(mut portals) = self.inner.portals.write() else {
+            return;
+        };
+        let Some(users) = portals.get_mut(&portal) else {
+            return;
+        };
+        let mut closed = 0;
+        users.retain(|user, conns| {
+            let before = conns.len();
+            match ended {
+                Ended::User(ended) if ended == user => conns.clear(),
+                Ended::User(_) => {}
+                Ended::Session(hash) => conns.retain(|c| *c.session != **hash),
+            }
+            closed += before - conns.len();
+            !conns.is_empty()
+        });
+        if users.is_empty() {
+            portals.remove(&portal);
+        }
+        self.inner.open.fetch_sub(closed as i64, Ordering::Relaxed);
     }
 
     fn deliver_local(&self, envelope: &Envelope) {
@@ -229,22 +304,26 @@ impl Hub {
     }
 
     fn unregister(&self, portal: PortalId, user: UserId, id: u64) {
+        let mut removed = false;
         if let Ok(mut portals) = self.inner.portals.write()
             && let Some(users) = portals.get_mut(&portal)
         {
-            {
-                if let Some(conns) = users.get_mut(&user) {
-                    conns.retain(|c| c.id != id);
-                    if conns.is_empty() {
-                        users.remove(&user);
-                    }
-                }
-                if users.is_empty() {
-                    portals.remove(&portal);
+            if let Some(conns) = users.get_mut(&user) {
+                let before = conns.len();
+                conns.retain(|c| c.id != id);
+                removed = conns.len() < before;
+                if conns.is_empty() {
+                    users.remove(&user);
                 }
             }
+            if users.is_empty() {
+                portals.remove(&portal);
+            }
         }
-        self.inner.open.fetch_sub(1, Ordering::Relaxed);
+        // A connection whose session ended was already removed and counted by `end_local`.
+        if removed {
+            self.inner.open.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 }
 

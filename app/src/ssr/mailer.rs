@@ -103,8 +103,10 @@ async fn send_pending(
         }
         match deliver(transport, from, &mail).await {
             Ok(()) => {
-                sqlx::query("UPDATE outbox_emails SET sent_at = ? WHERE id = ?")
+                // A sent reset or invitation link is nobody's business in the database.
+                sqlx::query("UPDATE outbox_emails SET sent_at = ?, body_text = ? WHERE id = ?")
                     .bind(now_ms())
+                    .bind(redact_links(&mail.body_text))
                     .bind(mail.id)
                     .execute(pool)
                     .await?;
@@ -123,6 +125,32 @@ async fn send_pending(
         }
     }
     Ok(())
+}
+
+/// The path markers of one-time links whose token follows.
+const SECRET_LINKS: &[&str] = &["/reset/", "/invite/", "token="];
+
+/// The body with the tokens of one-time links cut out (kept after sending, for the record).
+pub fn redact_links(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some((at, marker)) = SECRET_LINKS
+        .iter()
+        .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+        .min_by_key(|(at, _)| *at)
+    {
+        let after = at + marker.len();
+        out.push_str(&rest[..after]);
+        let token_end = rest[after..]
+            .find(|c: char| c.is_whitespace() || c == '&')
+            .map_or(rest.len(), |end| after + end);
+        if token_end > after {
+            out.push_str("[removed after sending]");
+        }
+        rest = &rest[token_end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 async fn deliver(
@@ -145,4 +173,24 @@ async fn deliver(
         .await
         .map(|_| ())
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_links;
+
+    #[test]
+    fn one_time_tokens_are_cut_out_after_sending() {
+        let body = "Hello,\n\nhttps://acme.example/reset/AbC123xyz\n\nor https://acme.example/invite/t0k3n\nBye";
+        let redacted = redact_links(body);
+        assert!(!redacted.contains("AbC123xyz"), "{redacted}");
+        assert!(!redacted.contains("t0k3n"), "{redacted}");
+        assert!(redacted.contains("https://acme.example/reset/[removed after sending]"));
+        assert!(redacted.ends_with("\nBye"));
+        assert_eq!(redact_links("no links here"), "no links here");
+        assert_eq!(
+            redact_links("https://a.example/reset"),
+            "https://a.example/reset"
+        );
+    }
 }

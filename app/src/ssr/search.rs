@@ -7,15 +7,8 @@ use crate::error::AppResult;
 use crate::ids::{CommentId, PortalId, PostId};
 use sqlx::{Any, QueryBuilder, Transaction};
 
-/// The words of a search, lower-cased, at most 8, each at most 40 characters.
-pub fn words(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(|w| w.chars().take(40).collect::<String>().to_lowercase())
-        .collect()
-}
+pub use crate::search_terms::words;
+use crate::search_terms::{boolean_match, fts5_match};
 
 fn portal_token(portal: PortalId) -> String {
     format!("p{portal}")
@@ -99,22 +92,13 @@ pub fn push_matching_posts(
     match backend {
         Backend::Sqlite => {
             // Each word quoted (no FTS5 syntax gets through), as a prefix, within the portal.
-            let terms = words
-                .iter()
-                .map(|w| format!("\"{}\"*", w.replace('"', "")))
-                .collect::<Vec<_>>()
-                .join(" ");
-            let query = format!("portal:\"{}\" {terms}", portal_token(portal));
+            let query = fts5_match("portal", &portal_token(portal), words);
             qb.push("p.id IN (SELECT CAST(post_id AS INTEGER) FROM feed_search WHERE feed_search MATCH ")
                 .push_bind(query)
                 .push(")");
         }
         Backend::MySql => {
-            let query = words
-                .iter()
-                .map(|w| format!("+{w}*"))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let query = boolean_match(words);
             qb.push("p.id IN (SELECT f.id FROM feed_posts f WHERE f.portal_id = ")
                 .push_bind(portal)
                 .push(" AND MATCH(f.body) AGAINST(")
@@ -125,17 +109,5 @@ pub fn push_matching_posts(
                 .push_bind(query)
                 .push(" IN BOOLEAN MODE))");
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn search_words_drop_syntax() {
-        assert_eq!(
-            super::words("  Q3 \"budget\" OR -sales*!"),
-            vec!["q3", "budget", "or", "sales"]
-        );
-        assert!(super::words("*** ---").is_empty());
     }
 }

@@ -12,6 +12,9 @@ use serde::Deserialize;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Thumbnails decoded at once: one per core of a small server; more queue.
+const MAX_DECODERS: usize = 2;
+
 #[derive(Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
@@ -21,6 +24,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub assets: Arc<AssetManifest>,
     pub metrics: Arc<Metrics>,
+    pub limits: Arc<super::limits::Limiters>,
+    /// Pictures being decoded for thumbnails at once (each may take hundreds of MB).
+    pub decoders: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -52,7 +58,10 @@ impl AppState {
             .site_pkg_dir("pkg")
             .build();
         let assets = Arc::new(AssetManifest::load(&config.site_root));
+        let limits = Arc::new(super::limits::Limiters::new(&config.rate_limits));
         Ok(Self {
+            limits,
+            decoders: Arc::new(tokio::sync::Semaphore::new(MAX_DECODERS)),
             config: Arc::new(config),
             db,
             hub,

@@ -33,6 +33,22 @@ macro_rules! both_backends {
             }
         }
     };
+    // With the configuration adjusted: `both_backends!(name, |config| …, |server| async move …)`.
+    ($name:ident, $adjust:expr, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let server = common::TestServer::start_with(common::Backend::Sqlite, $adjust).await;
+                ($body)(server).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn mysql() {
+                let server = common::TestServer::start_with(common::Backend::MySql, $adjust).await;
+                ($body)(server).await;
+            }
+        }
+    };
 }
 
 pub struct TestServer {
@@ -104,12 +120,14 @@ impl TestServer {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
         let mut config = Config::for_tests(url, &dir.join("files").display().to_string());
+        // E-mailed links use the configured public address: this server's.
+        config.public_port_suffix = format!(":{}", addr.port());
         adjust(&mut config);
         let state = AppState::build(config).await.expect("server state");
         let router = server::router::build(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -393,6 +411,17 @@ pub async fn websocket(
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
     tokio_tungstenite::tungstenite::Error,
 > {
+    websocket_with(client, &[]).await
+}
+
+/// `websocket` with extra request headers (an `Origin`, say).
+pub async fn websocket_with(
+    client: &Client,
+    headers: &[(&'static str, &str)],
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    tokio_tungstenite::tungstenite::Error,
+> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = format!("ws://{}/ws", client.addr)
         .into_client_request()
@@ -407,6 +436,9 @@ pub async fn websocket(
         request
             .headers_mut()
             .insert("cookie", format!("agora_session={token}").parse().unwrap());
+    }
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse().unwrap());
     }
     tokio_tungstenite::connect_async(request)
         .await
@@ -472,6 +504,45 @@ pub async fn next_event_of(
             "no {kind} event in time"
         );
     }
+}
+
+/// Waits for the server to close the socket because its session ended (close code 4001) within
+/// `within`; fails if any event arrives first.
+pub async fn assert_closed_for_ended_session(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    within: std::time::Duration,
+) {
+    use futures::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .expect("the socket was not closed in time");
+        match frame {
+            Some(Ok(Message::Close(Some(close)))) => {
+                assert_eq!(u16::from(close.code), 4001, "{close:?}");
+                return;
+            }
+            Some(Ok(Message::Text(text))) => panic!("an event after the session ended: {text}"),
+            Some(Ok(_)) => {}
+            other => panic!("the socket ended without a close frame: {other:?}"),
+        }
+    }
+}
+
+/// Reads and discards whatever arrives within `ms` milliseconds.
+pub async fn drain(
+    socket: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    ms: u64,
+) {
+    use futures::StreamExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+    while let Ok(Some(Ok(_))) = tokio::time::timeout_at(deadline, socket.next()).await {}
 }
 
 /// Waits until nothing arrives for a moment; fails if `kind` does.

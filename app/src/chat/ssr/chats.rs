@@ -125,6 +125,12 @@ pub async fn open_direct(state: &AppState, caller: &Caller, with: UserId) -> App
 pub async fn create_group(state: &AppState, caller: &Caller, new: &NewChat) -> AppResult<ChatId> {
     caller.require_employee()?;
     let title = crate::validate::required("Chat name", &new.title, 120)?;
+    // The size first (the caller may be listed too, and is dropped below).
+    if new.members.len() > MAX_CHAT_MEMBERS {
+        return Err(AppError::invalid(format!(
+            "A group chat can have at most {MAX_CHAT_MEMBERS} people."
+        )));
+    }
     let mut people: Vec<UserId> = new.members.clone();
     people.retain(|u| *u != caller.user_id);
     people.sort();
@@ -224,18 +230,25 @@ pub async fn add_members(
     id: ChatId,
     people: &[UserId],
 ) -> AppResult<()> {
+    // The size first, before the write transaction opens.
+    if people.len() > MAX_CHAT_MEMBERS {
+        return Err(AppError::invalid(format!(
+            "A group chat can have at most {MAX_CHAT_MEMBERS} people."
+        )));
+    }
+    let mut wanted: Vec<UserId> = people.to_vec();
+    wanted.sort();
+    wanted.dedup();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let access = ChatAccess::load(&mut tx, caller, id).await?;
     access.require_manage()?;
-    let current = member_ids(&mut tx, id).await?;
-    let mut new: Vec<UserId> = people
-        .iter()
-        .copied()
+    let current: std::collections::HashSet<UserId> =
+        member_ids(&mut tx, id).await?.into_iter().collect();
+    let new: Vec<UserId> = wanted
+        .into_iter()
         .filter(|p| !current.contains(p))
         .collect();
-    new.sort();
-    new.dedup();
     if new.is_empty() {
         return Ok(());
     }

@@ -165,7 +165,7 @@ pub async fn hydrate(
     let quotes = quotes(conn, portal, &quoted).await?;
     let mut reactions = reactions(conn, portal, &ids).await?;
     let mut files = files(conn, portal, &ids).await?;
-    Ok(rows
+    let mut messages: Vec<ChatMessage> = rows
         .into_iter()
         .map(|row| {
             let deleted = row.deleted_at.is_some();
@@ -204,7 +204,10 @@ pub async fn hydrate(
                 client_key: row.client_key,
             }
         })
-        .collect())
+        .collect();
+    let bodies: Vec<_> = messages.iter_mut().map(|m| &mut m.body).collect();
+    crate::rich::names::resolve(&mut *conn, portal, bodies).await?;
+    Ok(messages)
 }
 
 fn push_ids<T: std::fmt::Display>(qb: &mut QueryBuilder<'_, Any>, ids: &[T]) {

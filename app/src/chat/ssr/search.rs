@@ -74,23 +74,17 @@ pub async fn search(
         .push(" AND m.deleted_at IS NULL AND m.kind = 'text' AND ");
     match backend {
         Backend::Sqlite => {
-            let terms = words
-                .iter()
-                .map(|w| format!("\"{}\"*", w.replace('"', "")))
-                .collect::<Vec<_>>()
-                .join(" ");
             qb.push("m.id IN (SELECT rowid FROM chat_search WHERE chat_search MATCH ")
-                .push_bind(format!("portal:\"p{portal}\" {terms}"))
+                .push_bind(crate::search_terms::fts5_match(
+                    "portal",
+                    &format!("p{portal}"),
+                    &words,
+                ))
                 .push(")");
         }
         Backend::MySql => {
-            let terms = words
-                .iter()
-                .map(|w| format!("+{w}*"))
-                .collect::<Vec<_>>()
-                .join(" ");
             qb.push("MATCH(m.body) AGAINST(")
-                .push_bind(terms)
+                .push_bind(crate::search_terms::boolean_match(&words))
                 .push(" IN BOOLEAN MODE)");
         }
     }

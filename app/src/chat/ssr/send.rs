@@ -413,12 +413,32 @@ pub async fn edit(
 }
 
 /// Deletes a message: it stays in the history as "deleted", without text, files or reactions.
+/// Its files (and their thumbnails) are gone too: no longer downloadable, their space freed.
 #[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, caller: &Caller, id: MessageId) -> AppResult<ChatMessage> {
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let (access, deleted) = own_message(&mut tx, caller, id).await?;
+    let mut files: Vec<i64> = Vec::new();
     if deleted.is_none() {
+        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT cf.file_id, p.thumb_file_id FROM chat_files cf \
+             LEFT JOIN file_previews p ON p.file_id = cf.file_id AND p.portal_id = cf.portal_id \
+             WHERE cf.message_id = ? AND cf.portal_id = ?",
+        )
+        .bind(id)
+        .bind(caller.portal_id())
+        .fetch_all(&mut *tx)
+        .await?;
+        files = rows
+            .into_iter()
+            .flat_map(|(file, thumb)| std::iter::once(file).chain(thumb))
+            .collect();
+        sqlx::query("DELETE FROM chat_files WHERE message_id = ? AND portal_id = ?")
+            .bind(id)
+            .bind(caller.portal_id())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "UPDATE chat_messages SET body = '', deleted_at = ?, changed_at = ? WHERE id = ? AND portal_id = ?",
         )
@@ -435,7 +455,10 @@ pub async fn delete(state: &AppState, caller: &Caller, id: MessageId) -> AppResu
             .await?;
         search::index(&mut tx, state.db.backend, caller.portal_id(), id, "").await?;
     }
-    finish_change(state, caller, tx, access.chat.id, id).await
+    let message = finish_change(state, caller, tx, access.chat.id, id).await?;
+    // After the commit: the rows that let anyone reach the files are already gone.
+    crate::files::delete_files(state, caller.portal_id(), &files).await?;
+    Ok(message)
 }
 
 /// Adds the caller's reaction, or takes it back if it was there.

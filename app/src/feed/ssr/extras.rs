@@ -19,6 +19,13 @@ use std::collections::{HashMap, HashSet};
 pub fn checked_poll(poll: &NewPoll) -> AppResult<NewPoll> {
     let question =
         crate::validate::required("the poll question", &poll.question, MAX_POLL_QUESTION)?;
+    // The size first (empty lines, dropped below, count too: no form sends that many).
+    if poll.options.len() > MAX_POLL_OPTIONS {
+        return Err(AppError::invalid(format!(
+            "A poll can have at most {MAX_POLL_OPTIONS} options."
+        )));
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut options: Vec<String> = Vec::new();
     for option in &poll.options {
         let option = option.trim();
@@ -30,10 +37,7 @@ pub fn checked_poll(poll: &NewPoll) -> AppResult<NewPoll> {
                 "A poll option is too long (at most {MAX_POLL_OPTION} characters)."
             )));
         }
-        if options
-            .iter()
-            .any(|o| o.to_lowercase() == option.to_lowercase())
-        {
+        if !seen.insert(option.to_lowercase()) {
             return Err(AppError::invalid(format!(
                 "The option \u{201c}{option}\u{201d} is there twice."
             )));

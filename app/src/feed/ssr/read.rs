@@ -245,13 +245,16 @@ pub async fn earlier_comments(
     let targets: Vec<(PostId, i64)> = rows.iter().map(|c| (post, c.id.0)).collect();
     let my = my_reactions(pool, viewer, &targets).await?;
     let mut files = super::attachments::load(pool, viewer, &[post]).await?;
-    Ok(rows
+    let mut comments: Vec<CommentView> = rows
         .into_iter()
         .map(|c| {
             let attached = files.remove(&(post, c.id.0)).unwrap_or_default();
             comment_view(viewer, c, &my, attached)
         })
-        .collect())
+        .collect();
+    let bodies: Vec<_> = comments.iter_mut().map(|c| &mut c.body).collect();
+    crate::rich::names::resolve(pool, viewer.portal(), bodies).await?;
+    Ok(comments)
 }
 
 /// Adds addressees, reactions and the newest comments to a set of posts.
@@ -293,7 +296,7 @@ async fn assemble(
     )
     .await?;
     let mut files = super::attachments::load(pool, viewer, &ids).await?;
-    Ok(rows
+    let mut posts: Vec<PostView> = rows
         .into_iter()
         .map(|r| {
             let kind = PostKind::parse(&r.kind).unwrap_or(PostKind::Post);
@@ -336,7 +339,16 @@ async fn assemble(
                 appreciation: extras.appreciations.remove(&r.id),
             }
         })
-        .collect())
+        .collect();
+    let mut bodies = Vec::new();
+    for post in &mut posts {
+        bodies.push(&mut post.body);
+        for comment in &mut post.comments {
+            bodies.push(&mut comment.body);
+        }
+    }
+    crate::rich::names::resolve(pool, viewer.portal(), bodies).await?;
+    Ok(posts)
 }
 
 fn comment_view(

@@ -140,6 +140,16 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         checked_text(&new.body, MAX_POST_CHARS, "post")?
     };
     let mut recipients = new.recipients;
+    // The sizes first: nothing below runs on a list longer than any form sends.
+    if recipients.groups.len() > MAX_RECIPIENTS
+        || recipients.departments.len() > MAX_RECIPIENTS
+        || recipients.people.len() > MAX_RECIPIENTS
+    {
+        return Err(AppError::invalid(format!(
+            "A post can name at most {MAX_RECIPIENTS} groups, {MAX_RECIPIENTS} departments and \
+             {MAX_RECIPIENTS} people."
+        )));
+    }
     recipients.departments.sort();
     recipients.departments.dedup();
     recipients.people.sort();

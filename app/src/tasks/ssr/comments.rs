@@ -142,7 +142,7 @@ pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<V
     .bind(task)
     .fetch_all(pool)
     .await?;
-    Ok(rows
+    let mut comments: Vec<TaskComment> = rows
         .into_iter()
         .rev()
         .map(|(id, author, name, photo, body, created_at)| TaskComment {
@@ -151,5 +151,8 @@ pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<V
             body: rich::parse(&body),
             created_at,
         })
-        .collect())
+        .collect();
+    let bodies: Vec<_> = comments.iter_mut().map(|c| &mut c.body).collect();
+    rich::names::resolve(pool, portal, bodies).await?;
+    Ok(comments)
 }

@@ -63,13 +63,32 @@ async fn dates_of(
     ))
 }
 
+/// How a task the caller cannot see is named wherever its title would appear.
+pub const HIDDEN_TASK: &str = "a task you can't see";
+
+/// A task's name for the caller: its title in quotes, or `HIDDEN_TASK` when the caller may
+/// not see it (its title never leaks through a link, a parent or an error).
+pub async fn name_for(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    task: TaskId,
+    title: &str,
+) -> String {
+    if TaskAccess::load(conn, caller, task).await.is_ok() {
+        format!("“{title}”")
+    } else {
+        HIDDEN_TASK.to_owned()
+    }
+}
+
 /// Refuses new dates for `task` that would break one of its dependencies.
 pub async fn check_dates(
     tx: &mut Transaction<'_, Any>,
-    portal: PortalId,
+    caller: &Caller,
     task: TaskId,
     dates: Dates,
 ) -> AppResult<()> {
+    let portal = caller.portal_id();
     let links: Vec<(TaskId, TaskId, String)> = sqlx::query_as(
         "SELECT predecessor_id, successor_id, kind FROM task_links \
          WHERE portal_id = ? AND (predecessor_id = ? OR successor_id = ?)",
@@ -94,20 +113,35 @@ pub async fn check_dates(
             holds(kind, &other_dates, &dates)
         };
         if !ok {
+            let other_id = if predecessor == task {
+                successor
+            } else {
+                predecessor
+            };
+            let other = name_for(tx, caller, other_id, &other).await;
             return Err(AppError::invalid(if predecessor == task {
                 format!(
-                    "“{other}” depends on this task ({}); move it first.",
+                    "{} depends on this task ({}); move it first.",
+                    capitalised(&other),
                     kind.label().to_lowercase()
                 )
             } else {
                 format!(
-                    "This task depends on “{other}” ({}); it cannot be moved before it.",
+                    "This task depends on {other} ({}); it cannot be moved before it.",
                     kind.label().to_lowercase()
                 )
             }));
         }
     }
     Ok(())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Whether `to` can be reached from `from` along existing links (successor direction).
@@ -216,7 +250,8 @@ pub async fn add(
         now,
         "dependency",
         "",
-        &format!("{}: {}", kind.label(), before.title),
+        // By number: the history is read by everyone on this task, who may not see the other.
+        &format!("{}: task #{predecessor}", kind.label()),
     )
     .await
 }
@@ -230,7 +265,8 @@ pub async fn remove(
 ) -> AppResult<()> {
     let portal = caller.portal_id();
     let mut tx = state.db.begin().await?;
-    let before = TaskAccess::load(&mut tx, caller, predecessor).await?;
+    // The caller must see both tasks.
+    TaskAccess::load(&mut tx, caller, predecessor).await?;
     let after = TaskAccess::load(&mut tx, caller, successor).await?;
     after.require(after.rights().change_dates)?;
     let removed = sqlx::query(
@@ -252,7 +288,7 @@ pub async fn remove(
         &after,
         now,
         "dependency",
-        &before.title,
+        &format!("task #{predecessor}"),
         "",
     )
     .await

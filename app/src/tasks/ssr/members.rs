@@ -48,6 +48,12 @@ impl Participants {
     /// Sorted, without duplicates, and without the responsible (who needs no other role);
     /// a co-executor is not also listed as an observer.
     pub fn normalised(mut self, responsible: UserId) -> AppResult<Self> {
+        // The size first (the responsible may be listed once more, and is dropped below).
+        if self.accomplices.len() + self.auditors.len() > MAX_PARTICIPANTS + 1 {
+            return Err(AppError::invalid(format!(
+                "A task can have at most {MAX_PARTICIPANTS} co-executors and observers."
+            )));
+        }
         for list in [&mut self.accomplices, &mut self.auditors] {
             list.sort();
             list.dedup();
@@ -96,6 +102,17 @@ pub async fn check_people(
     if found.len() != wanted.len() {
         return Err(AppError::invalid(
             "Someone you chose is not a member of this portal.",
+        ));
+    }
+    // An outside partner names only people of the task's group (or themselves): they cannot
+    // pull arbitrary employees onto a task, nor probe who works here.
+    if caller.role == Role::Extranet
+        && found
+            .iter()
+            .any(|(id, _, in_group)| in_group.is_none() && *id != caller.user_id)
+    {
+        return Err(AppError::invalid(
+            "You can only involve people of this task's group.",
         ));
     }
     if found

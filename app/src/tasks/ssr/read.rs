@@ -11,6 +11,9 @@ use crate::ssr::caller::Caller;
 use crate::tasks::types::{LinkKind, MemberRole, TaskLink, TaskView};
 use sqlx::{Any, AnyPool, QueryBuilder};
 
+/// Shown for a parent or linked task the caller may not see, instead of its title.
+const HIDDEN_TITLE: &str = "A task you can't see";
+
 #[tracing::instrument(skip_all)]
 pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
     let portal = caller.portal_id();
@@ -67,11 +70,12 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
         closed_at: Option<i64>,
         creator_name: String,
         creator_photo: Option<i64>,
+        parent_id: Option<TaskId>,
         parent_title: Option<String>,
     }
     let extra: Extra = sqlx::query_as(
         "SELECT t.description, t.require_review, t.estimate_minutes, t.spent_seconds, t.created_at, \
-         t.closed_at, c.name AS creator_name, c.photo_file_id AS creator_photo, p.title AS parent_title \
+         t.closed_at, c.name AS creator_name, c.photo_file_id AS creator_photo, t.parent_id, p.title AS parent_title \
          FROM tasks t JOIN users c ON c.id = t.creator_id AND c.portal_id = t.portal_id \
          LEFT JOIN tasks p ON p.id = t.parent_id AND p.portal_id = t.portal_id \
          WHERE t.id = ? AND t.portal_id = ?",
@@ -113,9 +117,35 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     .fetch_all(&mut *conn)
     .await?;
     let (mut predecessors, mut successors) = (Vec::new(), Vec::new());
+    // Titles of related tasks only where the caller may see those tasks.
+    let hidden = |_title: String| HIDDEN_TITLE.to_owned();
+    let parent_title = match (extra.parent_id, extra.parent_title) {
+        (Some(parent), Some(title)) => Some(
+            if caller.role == Role::Admin
+                || TaskAccess::load(&mut conn, caller, parent).await.is_ok()
+            {
+                title
+            } else {
+                hidden(title)
+            },
+        ),
+        _ => None,
+    };
     for (predecessor, successor, kind, title) in links {
         let Some(kind) = LinkKind::parse(&kind) else {
             continue;
+        };
+        let other = if successor == id {
+            predecessor
+        } else {
+            successor
+        };
+        let title = if caller.role == Role::Admin
+            || TaskAccess::load(&mut conn, caller, other).await.is_ok()
+        {
+            title
+        } else {
+            hidden(title)
         };
         let link = TaskLink {
             predecessor,
@@ -134,9 +164,11 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     let (time, my_timer) = super::time::load(pool, caller, &access).await?;
     let files = super::files::load(pool, caller, &access).await?;
     let creator = Author::new(access.creator, extra.creator_name, extra.creator_photo);
+    let mut description = rich::parse(&extra.description);
+    rich::names::resolve(pool, portal, vec![&mut description]).await?;
     Ok(TaskView {
         item,
-        description: rich::parse(&extra.description),
+        description,
         description_source: extra.description,
         creator,
         accomplices,
@@ -146,7 +178,7 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
         spent_seconds: extra.spent_seconds,
         created_at: extra.created_at,
         closed_at: extra.closed_at,
-        parent_title: extra.parent_title,
+        parent_title,
         subtasks,
         checklist: super::checklist::load(pool, portal, id).await?,
         comments: super::comments::load(pool, portal, id).await?,

@@ -216,7 +216,7 @@ pub async fn set_dates(
     if old == dates {
         return Ok(());
     }
-    super::links::check_dates(&mut tx, portal, id, dates).await?;
+    super::links::check_dates(&mut tx, caller, id, dates).await?;
     sqlx::query(
         "UPDATE tasks SET start_at = ?, end_at = ?, deadline = ? WHERE id = ? AND portal_id = ?",
     )

@@ -312,7 +312,12 @@ async fn run_one(
     };
     let anchor = template.form.first_at.unwrap_or(due_at);
     let next = repeat.next_after(anchor, now.max(due_at));
-    match write::insert(&mut tx, &caller, &task_at(&template, due_at)).await {
+    // The template was checked when saved; this is cheap and the run is one task.
+    let inserted = match write::checked(&task_at(&template, due_at), &caller) {
+        Ok(form) => write::insert(&mut tx, &caller, &form).await,
+        Err(e) => Err(e),
+    };
+    match inserted {
         Ok(created) => {
             sqlx::query(
                 "UPDATE task_template_runs SET task_id = ? WHERE template_id = ? AND due_at = ?",

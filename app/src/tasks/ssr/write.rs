@@ -85,6 +85,13 @@ pub fn date_text(ms: Option<i64>) -> String {
 }
 
 fn checked_tags(tags: &[String]) -> AppResult<Vec<String>> {
+    // The size first: nothing below runs on a list longer than any form sends.
+    if tags.len() > MAX_TAGS {
+        return Err(AppError::invalid(format!(
+            "A task can have at most {MAX_TAGS} tags."
+        )));
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
         let tag = tag.trim().trim_start_matches('#').trim();
@@ -99,20 +106,20 @@ fn checked_tags(tags: &[String]) -> AppResult<Vec<String>> {
         if tag.contains(',') {
             return Err(AppError::invalid("A tag cannot contain a comma."));
         }
-        if !out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
+        if seen.insert(tag.to_lowercase()) {
             out.push(tag.to_owned());
         }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(AppError::invalid(format!(
-            "A task can have at most {MAX_TAGS} tags."
-        )));
     }
     Ok(out)
 }
 
 /// Checks the checklist items' count and length; empty lines are dropped.
 pub fn checked_items(items: &[String], already: usize) -> AppResult<Vec<String>> {
+    if items.len() + already > MAX_CHECKLIST_ITEMS {
+        return Err(AppError::invalid(format!(
+            "A checklist can have at most {MAX_CHECKLIST_ITEMS} items."
+        )));
+    }
     let items: Vec<String> = items
         .iter()
         .map(|i| i.trim().to_owned())
@@ -282,8 +289,10 @@ async fn write_tags(
 
 #[tracing::instrument(skip_all)]
 pub async fn create(state: &AppState, caller: &Caller, form: &TaskForm) -> AppResult<TaskId> {
+    // Every check that needs no database runs before the write transaction opens.
+    let form = checked(form, caller)?;
     let mut tx = state.db.begin().await?;
-    let created = insert(&mut tx, caller, form).await?;
+    let created = insert(&mut tx, caller, &form).await?;
     tx.commit().await?;
     Ok(created.announce(state, caller).await)
 }
@@ -321,12 +330,11 @@ impl Created {
 pub async fn insert(
     tx: &mut Transaction<'_, Any>,
     caller: &Caller,
-    form: &TaskForm,
+    form: &CheckedForm,
 ) -> AppResult<Created> {
-    let form = checked(form, caller)?;
     let now = now_ms();
     let portal = caller.portal_id();
-    check_references(tx, caller, &form, None).await?;
+    check_references(tx, caller, form, None).await?;
     let id = TaskId(
         insert_id(
             tx,
