@@ -17,3 +17,16 @@ pub fn hard_navigate(_path: &str) {
         let _ = window.location().set_href(_path);
     }
 }
+
+/// Percent-encodes a query value (for links and navigation built in the browser).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -176,12 +176,19 @@ pub async fn security_headers(
     request: Request,
     next: Next,
 ) -> Response {
+    // The service worker's policy governs what it fetches: pages and assets of its origin.
+    let worker = request.uri().path() == "/sw.js";
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        let policy = if worker {
+            "default-src 'self'"
+        } else {
+            LOCKED_DOWN_CSP
+        };
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(LOCKED_DOWN_CSP),
+            HeaderValue::from_static(policy),
         );
     }
     headers.insert(

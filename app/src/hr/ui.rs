@@ -10,7 +10,7 @@ use crate::shell::layout::{Live, use_me};
 use crate::ui::page::relative_time;
 use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 pub fn department_options(
     deps: &[Department],
@@ -49,6 +49,7 @@ pub fn DirectoryPage() -> impl IntoView {
     let department = move || query.with(|q| q.get("department").filter(|d| !d.is_empty()));
     let cursor = RwSignal::new(None::<String>);
     let deps = Resource::new(|| (), |_| departments());
+    let navigate = use_navigate();
     let page = Resource::new(
         move || {
             (
@@ -65,12 +66,22 @@ pub fn DirectoryPage() -> impl IntoView {
         <form class="toolbar" method="get" action="/people">
             <input type="search" name="q" placeholder="Search by name, e-mail or position" value=search aria-label="Search people"/>
             <Suspense fallback=|| view! { <select aria-label="Department" disabled><option>"All departments"</option></select> }>
-                {move || deps.get().and_then(Result::ok).map(|d| view! {
-                    <select name="department" aria-label="Department" onchange="this.form.submit()">
+                {move || deps.get().and_then(Result::ok).map(|d| {
+                    let navigate = navigate.clone();
+                    view! {
+                    <select name="department" aria-label="Department" on:change=move |ev| {
+                        // Choosing a department searches at once (without JavaScript, the button does).
+                        let url = format!(
+                            "/people?q={}&department={}",
+                            crate::ui::encode_query_value(&search()),
+                            crate::ui::encode_query_value(&event_target_value(&ev)),
+                        );
+                        navigate(&url, Default::default());
+                    }>
                         <option value="">"All departments"</option>
                         {department_options(&d, department().and_then(|x| x.parse().ok()), false)}
                     </select>
-                })}
+                }})}
             </Suspense>
             <button class="btn" type="submit">"Search"</button>
         </form>
