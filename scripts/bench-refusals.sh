@@ -10,7 +10,8 @@
 # Settings (environment): REFUSALS_BACKENDS ("sqlite mariadb"), REFUSALS_PORT (3184),
 # REFUSALS_DIR (/tmp/agora-bench-refusals), REFUSALS_MYSQL (mysql://root@127.0.0.1:3306; database
 # agora_refusals is dropped and re-created), REFUSALS_DURATION (10s), REFUSALS_ATTACKERS (2),
-# REFUSALS_SKIP_BUILD (unset).
+# REFUSALS_TAGS ("50000 200000": the issue's case, then the largest list a 2 MB request body
+# holds), REFUSALS_SKIP_BUILD (unset).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -21,6 +22,7 @@ WORK="${REFUSALS_DIR:-/tmp/agora-bench-refusals}"
 MYSQL="${REFUSALS_MYSQL:-mysql://root@127.0.0.1:3306}"
 DURATION="${REFUSALS_DURATION:-10s}"
 ATTACKERS="${REFUSALS_ATTACKERS:-2}"
+TAGS="${REFUSALS_TAGS:-50000 200000}"
 URL="http://127.0.0.1:$PORT"
 
 if [[ -z "${REFUSALS_SKIP_BUILD:-}" ]]; then
@@ -53,6 +55,8 @@ for backend in $BACKENDS; do
     "$AGORA" serve >>"$WORK/$backend/server.log" 2>&1 &
   SERVER_PID=$!
   "$LOADGEN" wait --url "$URL" >/dev/null
-  "$REFUSALS" --url "$URL" --server-pid "$SERVER_PID" --duration "$DURATION" --attackers "$ATTACKERS"
+  for tags in $TAGS; do
+    "$REFUSALS" --url "$URL" --server-pid "$SERVER_PID" --duration "$DURATION" --attackers "$ATTACKERS" --tags "$tags"
+  done
   kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""
 done

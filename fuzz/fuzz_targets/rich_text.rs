@@ -2,7 +2,7 @@
 //! every link it keeps is one the page may carry (no `javascript:`, no `/\evil.com`).
 #![no_main]
 
-use app::rich::{Block, Inline, is_safe_href, mentions, parse, plain_text};
+use agora_fuzz::rich::{Block, Inline, is_safe_href, mentions, parse, plain_text};
 use libfuzzer_sys::fuzz_target;
 
 fn check_inlines(inlines: &[Inline], depth: usize) {

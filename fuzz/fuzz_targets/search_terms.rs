@@ -2,7 +2,7 @@
 //! either database, every word is quoted for FTS5, and the limits hold.
 #![no_main]
 
-use app::search_terms::{boolean_match, fts5_match, words};
+use agora_fuzz::search_terms::{boolean_match, fts5_match, words};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
