@@ -14,6 +14,7 @@ pub mod ids;
 pub mod notifications;
 pub mod portal;
 pub mod realtime;
+pub mod registry;
 pub mod rich;
 pub mod search_terms;
 pub mod shell;

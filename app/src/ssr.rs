@@ -4,6 +4,7 @@ pub mod caller;
 pub mod config;
 pub mod db;
 pub mod headers;
+pub mod housekeeping;
 pub mod hub;
 pub mod limits;
 pub mod mailer;
@@ -11,6 +12,7 @@ pub mod search;
 pub mod state;
 pub mod storage;
 pub mod tokens;
+pub mod workers;
 
 /// Current time as unix milliseconds (UTC); every stored time uses this unit.
 pub fn now_ms() -> i64 {

@@ -1,7 +1,7 @@
 //! Command line: `agora serve` (default), `agora migrate`.
 
+use crate::start::{Listen, Listeners};
 use app::ssr::config::{Config, FilesConfig, IceConfig, RateLimits, S3Config, SmtpConfig};
-use app::ssr::state::AppState;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 
@@ -78,6 +78,10 @@ struct Settings {
         global = true
     )]
     metrics_token: Option<String>,
+    /// Background workers this node does not run, comma-separated names (housekeeping, mailer,
+    /// recurring-tasks, presence, chat-digest).
+    #[arg(long, env = "AGORA_WORKERS_OFF", value_delimiter = ',', global = true)]
+    workers_off: Vec<String>,
     /// Sign-in, password-reset and invitation attempts allowed per client address per minute.
     #[arg(
         long,
@@ -256,6 +260,12 @@ impl Settings {
             ws_ping: std::time::Duration::from_secs(25),
             trusted_proxies: self.trusted_proxies.clone(),
             metrics_token: self.metrics_token.clone().filter(|t| !t.is_empty()),
+            workers_off: self
+                .workers_off
+                .iter()
+                .map(|w| w.trim().to_owned())
+                .filter(|w| !w.is_empty())
+                .collect(),
             rate_limits: RateLimits {
                 auth_per_ip_per_minute: self.auth_per_minute,
                 signups_per_ip_per_hour: self.signups_per_hour,
@@ -301,50 +311,14 @@ async fn serve(
     admin_listen: Option<SocketAddr>,
     config: Config,
 ) -> Result<(), String> {
-    let started = std::time::Instant::now();
-    tracing::info!(?config, "starting");
-    let smtp = config.smtp.clone();
-    let state = AppState::build(config).await?;
-    if let Some(smtp) = smtp {
-        tokio::spawn(app::ssr::mailer::run_worker(state.db.writer.clone(), smtp));
-    }
-    tokio::spawn(crate::router::housekeeping(state.clone()));
-    // Recurring tasks: every node runs it; each due time is claimed once in the database.
-    tokio::spawn(app::tasks::ssr::templates::scheduler(state.clone()));
-    // Presence leases for this node's sockets, and e-mail for people away with unread messages.
-    tokio::spawn(app::chat::ssr::presence::keep_alive(state.clone()));
-    tokio::spawn(app::chat::ssr::digest::run(state.clone()));
-    if let Some(admin) = admin_listen {
-        let listener = tokio::net::TcpListener::bind(admin)
-            .await
-            .map_err(|e| format!("cannot listen on {admin}: {e}"))?;
-        let router = crate::router::admin(state.clone());
-        tracing::info!(%admin, "metrics and health on the admin address");
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
-                tracing::error!(error = %e, "the admin listener stopped");
-            }
-        });
-    }
-    let router = crate::router::build(state);
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    tracing::info!(%addr, ready_ms = started.elapsed().as_millis() as u64, "Agora is listening on http://{addr}");
-    // Without TCP_NODELAY, small responses wait on delayed ACKs: measured here, it halves
-    // throughput on keep-alive connections (docs/PERFORMANCE.md).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|e| e.to_string())?;
-    tracing::info!("stopped");
+    let listeners = Listeners::bind(Listen {
+        public: listen,
+        admin: admin_listen,
+    })
+    .await?;
+    let node = crate::start::start(config, listeners).await?;
+    shutdown_signal().await;
+    node.stop().await;
     Ok(())
 }
 
@@ -364,5 +338,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down: finishing open requests");
 }

@@ -5,4 +5,6 @@
 pub mod cli;
 pub mod guard;
 pub mod router;
+pub mod start;
+pub mod workers;
 pub mod ws;

@@ -10,7 +10,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -256,23 +256,4 @@ async fn record_metrics(
         .record(response.status().as_u16(), elapsed.as_secs_f64());
     tracing::debug!(%method, %path, status = response.status().as_u16(), ms = elapsed.as_millis() as u64, "request");
     response
-}
-
-/// Periodic clean-up of expired sessions, hand-offs and sign-in attempts.
-pub async fn housekeeping(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(600));
-    loop {
-        tick.tick().await;
-        let now = app::ssr::now_ms();
-        for sql in [
-            "DELETE FROM sessions WHERE expires_at < ?",
-            "DELETE FROM login_handoffs WHERE expires_at < ?",
-            "DELETE FROM login_attempts WHERE created_at < ? - 86400000",
-        ] {
-            if let Err(e) = sqlx::query(sql).bind(now).execute(&state.db.writer).await {
-                tracing::warn!(error = %e, "housekeeping failed");
-            }
-        }
-        state.limits.forget_idle();
-    }
 }

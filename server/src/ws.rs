@@ -64,6 +64,7 @@ async fn serve(
     ping.tick().await;
     let mut ended = false;
     let mut flooded = false;
+    let mut stopping = false;
     let allowance = governor::RateLimiter::direct(
         governor::Quota::per_second(
             std::num::NonZeroU32::new(MESSAGES_PER_SECOND).unwrap_or(std::num::NonZeroU32::MIN),
@@ -104,6 +105,10 @@ async fn serve(
                 }
                 Some(Ok(_)) => {}
             },
+            _ = state.shutdown.cancelled() => {
+                stopping = true;
+                break;
+            }
             _ = ping.tick() => {
                 match session_alive(&state, portal, user, &session).await {
                     Ok(true) => {}
@@ -130,6 +135,9 @@ async fn serve(
     } else if flooded {
         tracing::warn!(%portal, %user, "realtime socket closed: too many messages");
         Some((1008, "too many messages"))
+    } else if stopping {
+        // The tab reconnects, to another node or to this one once it is back.
+        Some((1001, "server going away"))
     } else {
         None
     };

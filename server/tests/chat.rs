@@ -716,7 +716,12 @@ async fn the_absent_get_one_email_about_unread_messages_mysql() {
 /// Offline for a second is "away long enough" here (15 minutes by default).
 async fn the_absent_get_one_email(backend: common::Backend) {
     let quiet = std::time::Duration::from_millis(1000);
-    let server = TestServer::start_with(backend, |c| c.chat_email_after = quiet).await;
+    // The digest's passes are run by hand here.
+    let server = TestServer::start_with(backend, |c| {
+        c.chat_email_after = quiet;
+        c.workers_off = vec!["chat-digest".into()];
+    })
+    .await;
     {
         let (ann, eve, bob) = company(&server).await;
         let (eve_id, bob_id) = (eve.me_id().await, bob.me_id().await);

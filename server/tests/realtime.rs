@@ -269,9 +269,11 @@ async fn two_nodes() -> (common::TestServer, common::TestServer) {
     let node_a =
         common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
             .await;
-    let node_b =
+    let mut node_b =
         common::TestServer::start_at(common::Backend::MySql, &url, common::temp_dir(), with_redis)
             .await;
+    // The tuple drops node_a first: node_b, stopping last, drops the database.
+    node_b.drop_database_afterwards(&url);
     (node_a, node_b)
 }
 

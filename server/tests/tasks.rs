@@ -885,6 +885,8 @@ both_backends!(gantt_charts, |server: TestServer| async move {
 
 both_backends!(
     templates_and_recurring_tasks,
+    // The scheduler's passes are run by hand here.
+    |c: &mut app::ssr::config::Config| c.workers_off = vec!["recurring-tasks".into()],
     |server: TestServer| async move {
         use app::tasks::ssr::templates::run_due;
         let c = company(&server, "acme").await;

@@ -12,3 +12,27 @@ pub mod presence;
 pub mod read;
 pub mod search;
 pub mod send;
+
+use crate::ssr::state::AppState;
+use crate::ssr::workers::{Worker, WorkerFuture};
+
+/// Presence leases for this node's sockets (and abandoned calls swept), and e-mail for people
+/// away with unread messages.
+pub const WORKERS: &[Worker] = &[
+    Worker {
+        name: "presence",
+        run: keep_presence,
+    },
+    Worker {
+        name: "chat-digest",
+        run: chat_digest,
+    },
+];
+
+fn keep_presence(state: AppState) -> WorkerFuture {
+    Box::pin(presence::keep_alive(state))
+}
+
+fn chat_digest(state: AppState) -> WorkerFuture {
+    Box::pin(digest::run(state))
+}

@@ -34,6 +34,9 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Lets `/metrics` be read on the public listener with `Authorization: Bearer <token>`.
     pub metrics_token: Option<String>,
+    /// Background workers this node does not run, by name (`AGORA_WORKERS_OFF=mailer,digest`):
+    /// a node kept for requests only, or a test that runs a worker's pass by hand.
+    pub workers_off: Vec<String>,
 }
 
 /// How much may be tried per client, account or portal (see `ssr::limits`).
@@ -157,6 +160,7 @@ impl fmt::Debug for Config {
             .field("smtp", &self.smtp)
             .field("ice", &self.ice)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "…"))
+            .field("workers_off", &self.workers_off)
             .finish_non_exhaustive()
     }
 }
@@ -184,6 +188,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             rate_limits: RateLimits::generous(),
             metrics_token: None,
+            workers_off: Vec::new(),
         }
     }
 

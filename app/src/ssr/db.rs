@@ -28,6 +28,12 @@ pub struct Db {
 }
 
 impl Db {
+    /// Closes both pools, waiting for connections in use to come back (a node stopping).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+
     /// Connects, creating the SQLite file (and its folder) or the MySQL database if missing.
     pub async fn connect(url: &str) -> Result<Self, sqlx::Error> {
         install_default_drivers();

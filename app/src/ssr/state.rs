@@ -27,6 +27,8 @@ pub struct AppState {
     pub limits: Arc<super::limits::Limiters>,
     /// Pictures being decoded for thumbnails at once (each may take hundreds of MB).
     pub decoders: Arc<tokio::sync::Semaphore>,
+    /// Cancelled when the node stops: workers end, sockets close with "going away".
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -62,6 +64,7 @@ impl AppState {
         Ok(Self {
             limits,
             decoders: Arc::new(tokio::sync::Semaphore::new(MAX_DECODERS)),
+            shutdown: tokio_util::sync::CancellationToken::new(),
             config: Arc::new(config),
             db,
             hub,

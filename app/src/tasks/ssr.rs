@@ -16,3 +16,16 @@ pub mod status;
 pub mod templates;
 pub mod time;
 pub mod write;
+
+use crate::ssr::state::AppState;
+use crate::ssr::workers::{Worker, WorkerFuture};
+
+/// Recurring tasks: every node runs it; each due time is claimed once in the database.
+pub const WORKERS: &[Worker] = &[Worker {
+    name: "recurring-tasks",
+    run: recurring_tasks,
+}];
+
+fn recurring_tasks(state: AppState) -> WorkerFuture {
+    Box::pin(templates::scheduler(state))
+}

@@ -51,11 +51,17 @@ macro_rules! both_backends {
     };
 }
 
+/// A node started by `server::start::start`, as `agora serve` starts one. Dropping it stops the
+/// node and removes its files, and the MariaDB database it created.
 pub struct TestServer {
     pub addr: SocketAddr,
     pub state: AppState,
     pub backend: Backend,
     dir: std::path::PathBuf,
+    /// `None` once stopped by `stop`.
+    node: Option<server::start::Running>,
+    /// The database to drop afterwards (MariaDB; a SQLite database goes with `dir`).
+    owned_database: Option<String>,
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -100,15 +106,17 @@ impl TestServer {
 
     pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> Self {
         let dir = std::env::temp_dir().join(format!("agora-test-{}", unique()));
-        std::fs::create_dir_all(&dir).unwrap();
         let url = match backend {
             Backend::Sqlite => format!("sqlite://{}/agora.db", dir.display()),
-            Backend::MySql => format!("{}/agora_t_{}", mysql_base_url(), unique()),
+            Backend::MySql => fresh_mysql_url(),
         };
-        Self::start_at(backend, &url, dir, adjust).await
+        let mut server = Self::start_at(backend, &url, dir, adjust).await;
+        server.owned_database = (backend == Backend::MySql).then_some(url);
+        server
     }
 
-    /// A server on an existing database (a second node of the same deployment).
+    /// A server on an existing database (a second node of the same deployment). The database
+    /// stays afterwards unless `drop_database_afterwards` is called on one node.
     pub async fn start_at(
         backend: Backend,
         url: &str,
@@ -120,28 +128,46 @@ impl TestServer {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let listeners = server::start::Listeners::bind(server::start::Listen {
+            public: "127.0.0.1:0".parse().unwrap(),
+            admin: None,
+        })
+        .await
+        .unwrap();
+        let addr = listeners.public.local_addr().unwrap();
         let mut config = Config::for_tests(url, &dir.join("files").display().to_string());
         // E-mailed links use the configured public address: this server's.
         config.public_port_suffix = format!(":{}", addr.port());
         adjust(&mut config);
-        let state = AppState::build(config).await.expect("server state");
-        let router = server::router::build(state.clone());
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
+        let node = server::start::start(config, listeners)
             .await
-            .unwrap();
-        });
+            .expect("server start");
         Self {
             addr,
-            state,
+            state: node.state.clone(),
             backend,
             dir,
+            node: Some(node),
+            owned_database: None,
         }
+    }
+
+    /// Stops the node as `agora serve` does on SIGTERM, and waits for it; then, as on drop, its
+    /// files and database go.
+    pub async fn stop(mut self) {
+        if let Some(node) = self.node.take() {
+            node.stop().await;
+        }
+    }
+
+    /// The MariaDB database this server drops when it stops, if any.
+    pub fn owned_database(&self) -> Option<&str> {
+        self.owned_database.as_deref()
+    }
+
+    /// Makes this node drop the shared database when it stops (the last node of a deployment).
+    pub fn drop_database_afterwards(&mut self, url: &str) {
+        self.owned_database = Some(url.to_owned());
     }
 
     /// A browser-like client (cookie jar) for the portal host `host` (`localhost` or `acme.localhost`).
@@ -231,8 +257,43 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
+        if let Some(node) = &mut self.node {
+            node.stop_now();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(url) = self.owned_database.take() {
+            // `Drop` cannot await: a thread of its own with its own runtime drops the database.
+            let _ = std::thread::spawn(move || drop_mysql_database(&url)).join();
+        }
     }
+}
+
+fn drop_mysql_database(url: &str) {
+    use sqlx::Connection;
+    let Some((base, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    runtime.block_on(async {
+        let Ok(mut conn) = sqlx::mysql::MySqlConnection::connect(base).await else {
+            return;
+        };
+        // A stopped node's aborted transaction may still hold a table lock for a moment.
+        let _ = sqlx::query("SET SESSION lock_wait_timeout = 10")
+            .execute(&mut conn)
+            .await;
+        if let Err(e) = sqlx::query(&format!("DROP DATABASE IF EXISTS `{name}`"))
+            .execute(&mut conn)
+            .await
+        {
+            eprintln!("test database {name} not dropped: {e}");
+        }
+    });
 }
 
 #[derive(Clone)]
