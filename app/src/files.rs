@@ -84,9 +84,9 @@ pub async fn receive(
     let limit = purpose.limit();
     let images_only = purpose == Purpose::Picture;
     let portal = caller.portal_id();
-    let left = crate::portal::ssr::storage_left(&state.db.pool, portal).await? as u64;
+    let left = crate::portal::ssr::storage_left(&state.db.reader, portal).await? as u64;
     if left == 0 {
-        return Err(crate::portal::ssr::storage_full(&state.db.pool, portal).await);
+        return Err(crate::portal::ssr::storage_full(&state.db.reader, portal).await);
     }
     let mut field = loop {
         match multipart
@@ -125,7 +125,7 @@ pub async fn receive(
                 )));
             }
             if size > left {
-                return Err(crate::portal::ssr::storage_full(&state.db.pool, portal).await);
+                return Err(crate::portal::ssr::storage_full(&state.db.reader, portal).await);
             }
             if head.len() < 16 {
                 head.extend_from_slice(&chunk[..chunk.len().min(16 - head.len())]);
@@ -206,7 +206,7 @@ async fn store(
     purpose: Purpose,
 ) -> AppResult<i64> {
     let portal = caller.portal_id();
-    crate::portal::ssr::reserve_storage(&state.db.writer, portal, size as i64).await?;
+    crate::portal::ssr::reserve_storage(&state.db, portal, size as i64).await?;
     let key = new_key("f");
     if let Err(e) = state.storage.put_file(portal, &key, path).await {
         crate::portal::ssr::release_storage(&state.db.writer, portal, size as i64).await?;
@@ -314,7 +314,7 @@ pub async fn upload_photo(
     let result = async {
         let caller = caller_from_parts(&state, &parts).await?;
         let stored = receive(&state, &caller, multipart, Purpose::Picture).await?;
-        crate::hr::ssr::set_photo(&state.db.pool, &caller, stored.id).await?;
+        crate::hr::ssr::set_photo(&state.db.writer, &caller, stored.id).await?;
         Ok::<_, AppError>(format!("/people/{}", caller.user_id))
     }
     .await;
@@ -378,7 +378,7 @@ pub async fn delete_files(
         )
         .bind(id)
         .bind(portal)
-        .fetch_optional(&state.db.pool)
+        .fetch_optional(&state.db.reader)
         .await?;
         let Some((key, size)) = row else { continue };
         sqlx::query("DELETE FROM files WHERE id = ? AND portal_id = ?")
@@ -434,7 +434,7 @@ fn html_escape(s: &str) -> String {
 /// An outside partner sees the portal's logo, their own photo and the photos of people who
 /// share a workgroup with them; other pictures are NotFound (no walking the ids for faces).
 async fn picture_visible_to_guest(
-    pool: &sqlx::AnyPool,
+    pool: &crate::ssr::db::Reader,
     caller: &crate::ssr::caller::Caller,
     file: i64,
 ) -> AppResult<()> {
@@ -469,16 +469,16 @@ pub async fn download(
         )
         .bind(id)
         .bind(caller.portal_id())
-        .fetch_optional(&state.db.pool)
+        .fetch_optional(&state.db.reader)
         .await?;
         let (key, name, content_type, purpose, owner) = row.ok_or(AppError::NotFound)?;
         if purpose == Purpose::Picture.as_str() && caller.role == crate::auth::types::Role::Extranet
         {
-            picture_visible_to_guest(&state.db.pool, &caller, id).await?;
+            picture_visible_to_guest(&state.db.reader, &caller, id).await?;
         } else if purpose == Purpose::Attachment.as_str() {
             // A task's file goes to whoever sees the task; a post's to whoever sees the post;
             // A chat's file to whoever is in the chat.
-            let pool = &state.db.pool;
+            let pool = &state.db.reader;
             let task = crate::tasks::ssr::files::may_download(pool, &caller, id).await?;
             let chat = match task {
                 Some(_) => task,

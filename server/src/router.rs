@@ -109,7 +109,7 @@ async fn resolve_portal(
         .unwrap_or_default()
         .to_owned();
     match app::portal::ssr::portal_for_host(
-        &state.db.pool,
+        &state.db.reader,
         &state.config.base_domain,
         &state.config.host_aliases,
         &host,
@@ -192,7 +192,7 @@ async fn not_found() -> Response {
 /// `GET /healthz`: 200 when the database answers.
 async fn healthz(State(state): State<AppState>) -> Response {
     match sqlx::query_scalar::<_, i64>("SELECT 1")
-        .fetch_one(&state.db.pool)
+        .fetch_one(&state.db.reader)
         .await
     {
         Ok(_) => (StatusCode::OK, "ok").into_response(),

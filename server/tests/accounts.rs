@@ -156,7 +156,7 @@ both_backends!(
         let token = browser.session_token();
         let raw: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = ?")
             .bind(&token)
-            .fetch_one(&server.state.db.pool)
+            .fetch_one(&server.state.db.reader)
             .await
             .unwrap();
         assert_eq!(raw, 0);

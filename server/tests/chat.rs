@@ -624,7 +624,7 @@ both_backends!(search_files_and_presence, |server: TestServer| async move {
     assert_eq!(list["chats"][0]["preview"]["text"], "Sent a file");
     // Deleting the message deletes its file and thumbnail: gone for everyone, space freed.
     let used = |server: &TestServer| {
-        let server = server.state.db.pool.clone();
+        let server = server.state.db.reader.clone();
         async move {
             sqlx::query_scalar::<_, i64>("SELECT storage_used FROM portals WHERE slug = 'acme'")
                 .fetch_one(&server)

@@ -46,7 +46,7 @@ async fn photo_round_trip(server: &common::TestServer) {
     assert_eq!(got.bytes().await.unwrap().as_ref(), PNG);
     // The user's file name is only metadata; the stored key is ours.
     let key: String = sqlx::query_scalar("SELECT storage_key FROM files")
-        .fetch_one(&server.state.db.pool)
+        .fetch_one(&server.state.db.reader)
         .await
         .unwrap();
     assert!(key.starts_with("f/") && !key.contains(".."), "{key}");

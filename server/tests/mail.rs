@@ -142,7 +142,7 @@ async fn chat_digest_reaches_the_absent_over_smtp() {
     // The invitation's mail is not this test's: only the digest goes out.
     server.sql("UPDATE outbox_emails SET sent_at = 1").await;
     tokio::spawn(app::ssr::mailer::run_worker(
-        server.state.db.pool.clone(),
+        server.state.db.writer.clone(),
         smtp,
     ));
     tokio::time::sleep(quiet).await;

@@ -982,7 +982,7 @@ both_backends!(
         let due = now() - 1000;
         sqlx::query("UPDATE task_templates SET next_run_at = ?")
             .bind(due)
-            .execute(&server.state.db.pool)
+            .execute(&server.state.db.writer)
             .await
             .unwrap();
         let (a, b) = tokio::join!(run_due(&server.state), run_due(&server.state));
@@ -1010,12 +1010,12 @@ both_backends!(
         // A template that can no longer make its task: the owner is told, the schedule goes on.
         sqlx::query("UPDATE users SET is_active = 0 WHERE id = ?")
             .bind(carl_id)
-            .execute(&server.state.db.pool)
+            .execute(&server.state.db.writer)
             .await
             .unwrap();
         sqlx::query("UPDATE task_templates SET next_run_at = ?")
             .bind(now() - 1000)
-            .execute(&server.state.db.pool)
+            .execute(&server.state.db.writer)
             .await
             .unwrap();
         assert_eq!(run_due(&server.state).await.unwrap(), 0);

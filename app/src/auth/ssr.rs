@@ -88,14 +88,14 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
         sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
             .bind(caller.user_id)
             .bind(caller.portal_id())
-            .fetch_one(&state.db.pool)
+            .fetch_one(&state.db.reader)
             .await?;
-    let unread = crate::notifications::ssr::unread_count(&state.db.pool, caller).await?;
-    let viewer = Viewer::load(&state.db.pool, caller.clone()).await?;
-    let feed_unread = crate::feed::ssr::unread::count(&state.db.pool, &viewer).await?;
-    let tasks = crate::tasks::ssr::list::counters(&state.db.pool, caller).await?;
+    let unread = crate::notifications::ssr::unread_count(&state.db.reader, caller).await?;
+    let viewer = Viewer::load(&state.db.reader, caller.clone()).await?;
+    let feed_unread = crate::feed::ssr::unread::count(&state.db.reader, &viewer).await?;
+    let tasks = crate::tasks::ssr::list::counters(&state.db.reader, caller).await?;
     let chat_unread = {
-        let mut conn = state.db.pool.acquire().await?;
+        let mut conn = state.db.reader.acquire().await?;
         crate::chat::ssr::list::unread_total(&mut conn, caller).await?
     };
     let me = Me {
@@ -178,7 +178,7 @@ pub async fn logout(state: &AppState) -> AppResult<()> {
         let portal: Option<PortalId> =
             sqlx::query_scalar("SELECT portal_id FROM sessions WHERE token_hash = ?")
                 .bind(&hash)
-                .fetch_optional(&state.db.pool)
+                .fetch_optional(&state.db.reader)
                 .await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(&hash)
@@ -208,7 +208,7 @@ pub async fn request_password_reset(
     )
     .bind(portal.id)
     .bind(&email)
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     let Some((user_id, name)) = user else {
         return Ok(());
@@ -276,7 +276,7 @@ pub async fn reset_password(
     .bind(hash_token(token))
     .bind(portal.id)
     .bind(now)
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     let (reset_id, user_id) = row.ok_or(AppError::LinkExpired)?;
     let hash = hash_password(password).await?;
@@ -323,7 +323,7 @@ pub async fn invite(
         Some(r @ (Role::Employee | Role::Extranet)) => r,
         _ => return Err(AppError::invalid("Choose the role: employee or extranet.")),
     };
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let portal = caller.portal_id();
     let taken: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE portal_id = ? AND email = ?")
@@ -397,7 +397,7 @@ pub async fn invitations(state: &AppState, caller: &Caller) -> AppResult<Vec<Inv
          WHERE i.portal_id = ? ORDER BY i.id DESC LIMIT 100",
     )
     .bind(caller.portal_id())
-    .fetch_all(&state.db.pool)
+    .fetch_all(&state.db.reader)
     .await?;
     let now = now_ms();
     Ok(rows
@@ -452,7 +452,7 @@ pub async fn invitation_info(
 ) -> AppResult<InvitationInfo> {
     let parts = use_context::<Parts>().ok_or(AppError::Internal)?;
     state.limits.auth_attempt(&parts)?;
-    let inv = pending_invitation(&state.db.pool, portal.id, token).await?;
+    let inv = pending_invitation(&state.db.reader, portal.id, token).await?;
     Ok(InvitationInfo {
         portal_name: portal.name.clone(),
         email: inv.email,
@@ -607,7 +607,7 @@ pub async fn handoff(
         .bind(hash_token(&token))
         .bind(portal.id)
         .bind(now_ms())
-        .fetch_optional(&state.db.pool)
+        .fetch_optional(&state.db.reader)
         .await?;
         let Some((id, user)) = row else { return Ok(None) };
         let deleted = sqlx::query("DELETE FROM login_handoffs WHERE id = ?")

@@ -16,7 +16,7 @@ use server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "chats", input = Json)]
 pub async fn chats(#[server(default)] after: Option<ChatCursor>) -> Result<ChatList, AppError> {
     let caller = caller().await?;
-    let mut conn = state()?.db.pool.acquire().await?;
+    let mut conn = state()?.db.reader.acquire().await?;
     super::ssr::list::page(&mut conn, &caller, after).await
 }
 
@@ -24,7 +24,7 @@ pub async fn chats(#[server(default)] after: Option<ChatCursor>) -> Result<ChatL
 #[server(prefix = "/api", endpoint = "chat_unread", input = Json)]
 pub async fn chat_unread() -> Result<i64, AppError> {
     let caller = caller().await?;
-    let mut conn = state()?.db.pool.acquire().await?;
+    let mut conn = state()?.db.reader.acquire().await?;
     super::ssr::list::unread_total(&mut conn, &caller).await
 }
 

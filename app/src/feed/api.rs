@@ -17,7 +17,7 @@ async fn viewer() -> Result<super::ssr::visibility::Viewer, AppError> {
         return Ok(viewer);
     }
     let caller = crate::ssr::caller::caller().await?;
-    super::ssr::visibility::Viewer::load(&crate::ssr::caller::state()?.db.pool, caller).await
+    super::ssr::visibility::Viewer::load(&crate::ssr::caller::state()?.db.reader, caller).await
 }
 
 #[cfg(feature = "ssr")]
@@ -43,7 +43,7 @@ pub async fn feed_page(
         to: filter.to,
         words: crate::ssr::search::words(&filter.search),
     };
-    super::ssr::read::page(&state.db.pool, state.db.backend, &viewer, &filter, before).await
+    super::ssr::read::page(&state.db.reader, state.db.backend, &viewer, &filter, before).await
 }
 
 /// One post with its latest `comments` comments (default and at most 50).
@@ -54,7 +54,7 @@ pub async fn feed_post(
 ) -> Result<PostView, AppError> {
     let viewer = viewer().await?;
     let comments = comments.unwrap_or(50).min(50) as usize;
-    super::ssr::read::post(&state()?.db.pool, &viewer, id, comments).await
+    super::ssr::read::post(&state()?.db.reader, &viewer, id, comments).await
 }
 
 #[server(prefix = "/api", endpoint = "earlier_comments", input = Json)]
@@ -63,7 +63,7 @@ pub async fn earlier_comments(
     before: CommentId,
 ) -> Result<Vec<CommentView>, AppError> {
     let viewer = viewer().await?;
-    super::ssr::read::earlier_comments(&state()?.db.pool, &viewer, post, before).await
+    super::ssr::read::earlier_comments(&state()?.db.reader, &viewer, post, before).await
 }
 
 #[server(prefix = "/api", endpoint = "create_post", input = Json)]
@@ -144,7 +144,7 @@ pub async fn who_reacted(
     #[server(default)] comment: Option<CommentId>,
 ) -> Result<Vec<ReactionEntry>, AppError> {
     let viewer = viewer().await?;
-    super::ssr::read::who_reacted(&state()?.db.pool, &viewer, post, comment).await
+    super::ssr::read::who_reacted(&state()?.db.reader, &viewer, post, comment).await
 }
 
 /// People whose name starts a word with `query`, for @mentions (at most 8).
@@ -152,21 +152,21 @@ pub async fn who_reacted(
 pub async fn mention_candidates(query: String) -> Result<Vec<MentionCandidate>, AppError> {
     let caller = crate::ssr::caller::caller().await?;
     caller.require_employee()?;
-    super::ssr::read::mention_candidates(&state()?.db.pool, &caller, &query).await
+    super::ssr::read::mention_candidates(&state()?.db.reader, &caller, &query).await
 }
 
 /// The menu's unread count (capped at 100).
 #[server(prefix = "/api", endpoint = "feed_unread", input = Json)]
 pub async fn feed_unread() -> Result<i64, AppError> {
     let viewer = viewer().await?;
-    super::ssr::unread::count(&state()?.db.pool, &viewer).await
+    super::ssr::unread::count(&state()?.db.reader, &viewer).await
 }
 
 /// The caller has seen the feed up to this post.
 #[server(prefix = "/api", endpoint = "feed_mark_seen", input = Json)]
 pub async fn feed_mark_seen(up_to: PostId) -> Result<(), AppError> {
     let viewer = viewer().await?;
-    super::ssr::unread::mark_seen(&state()?.db.pool, &viewer, up_to).await
+    super::ssr::unread::mark_seen(&state()?.db.writer, &viewer, up_to).await
 }
 
 /// Votes in a poll, replacing the caller's earlier vote; no options takes the vote back.
@@ -180,7 +180,7 @@ pub async fn vote(post: PostId, options: Vec<PollOptionId>) -> Result<(), AppErr
 #[server(prefix = "/api", endpoint = "poll_voters", input = Json)]
 pub async fn poll_voters(post: PostId, option: PollOptionId) -> Result<Vec<Author>, AppError> {
     let viewer = viewer().await?;
-    super::ssr::extras::voters(&state()?.db.pool, &viewer, post, option).await
+    super::ssr::extras::voters(&state()?.db.reader, &viewer, post, option).await
 }
 
 /// "I've read it" on an announcement.
@@ -194,12 +194,12 @@ pub async fn confirm_announcement(post: PostId) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "announcement_readers", input = Json)]
 pub async fn announcement_readers(post: PostId) -> Result<ReadersView, AppError> {
     let viewer = viewer().await?;
-    super::ssr::extras::readers(&state()?.db.pool, &viewer, post).await
+    super::ssr::extras::readers(&state()?.db.reader, &viewer, post).await
 }
 
 /// Appreciations a person received, for their profile.
 #[server(prefix = "/api", endpoint = "appreciations_of", input = Json)]
 pub async fn appreciations_of(user: UserId) -> Result<Vec<ReceivedAppreciation>, AppError> {
     let viewer = viewer().await?;
-    super::ssr::extras::received(&state()?.db.pool, &viewer, user).await
+    super::ssr::extras::received(&state()?.db.reader, &viewer, user).await
 }

@@ -12,13 +12,13 @@ use server_fn::codec::Json;
 #[server(prefix = "/api", endpoint = "groups", input = Json)]
 pub async fn groups(#[server(default)] mine: bool) -> Result<Vec<GroupSummary>, AppError> {
     let caller = caller().await?;
-    super::ssr::list(&state()?.db.pool, &caller, mine).await
+    super::ssr::list(&state()?.db.reader, &caller, mine).await
 }
 
 #[server(prefix = "/api", endpoint = "group", input = Json)]
 pub async fn group(id: GroupId) -> Result<GroupView, AppError> {
     let caller = caller().await?;
-    super::ssr::get(&state()?.db.pool, &caller, id).await
+    super::ssr::get(&state()?.db.reader, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "create_group", input = Json)]
@@ -33,7 +33,7 @@ pub async fn create_group(
 #[server(prefix = "/api", endpoint = "update_group", input = Json)]
 pub async fn update_group(id: GroupId, form: GroupForm) -> Result<(), AppError> {
     let caller = caller().await?;
-    super::ssr::update(&state()?.db.pool, &caller, id, &form).await
+    super::ssr::update(&state()?.db, &caller, id, &form).await
 }
 
 #[server(prefix = "/api", endpoint = "add_group_members", input = Json)]
@@ -55,7 +55,7 @@ pub async fn set_group_role(id: GroupId, user: UserId, role: GroupRole) -> Resul
 #[server(prefix = "/api", endpoint = "remove_group_member", input = Json)]
 pub async fn remove_group_member(id: GroupId, user: UserId) -> Result<(), AppError> {
     let caller = caller().await?;
-    super::ssr::remove_member(&state()?.db.pool, &caller, id, user).await
+    super::ssr::remove_member(&state()?.db, &caller, id, user).await
 }
 
 #[server(prefix = "/api", endpoint = "join_group", input = Json)]
@@ -67,5 +67,5 @@ pub async fn join_group(id: GroupId) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "leave_group", input = Json)]
 pub async fn leave_group(id: GroupId) -> Result<(), AppError> {
     let caller = caller().await?;
-    super::ssr::leave(&state()?.db.pool, &caller, id).await
+    super::ssr::leave(&state()?.db, &caller, id).await
 }

@@ -13,10 +13,11 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{GroupId, UserId};
 use crate::ssr::caller::Caller;
-use crate::ssr::db::insert_id;
+use crate::ssr::db::Reader;
+use crate::ssr::db::{Db, Writer, insert_id};
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
-use sqlx::{Any, AnyPool, QueryBuilder};
+use sqlx::{Any, QueryBuilder};
 
 #[derive(sqlx::FromRow)]
 struct GroupRow {
@@ -59,11 +60,7 @@ fn push_visible(qb: &mut QueryBuilder<'_, Any>, caller: &Caller) {
 
 /// The groups the caller may see (or only those they belong to), by name.
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    pool: &AnyPool,
-    caller: &Caller,
-    mine_only: bool,
-) -> AppResult<Vec<GroupSummary>> {
+pub async fn list(pool: &Reader, caller: &Caller, mine_only: bool) -> AppResult<Vec<GroupSummary>> {
     let mut qb = QueryBuilder::<Any>::new(GROUP_COLUMNS);
     qb.push_bind(caller.user_id)
         .push(" WHERE g.portal_id = ")
@@ -80,7 +77,7 @@ pub async fn list(
 }
 
 /// One group the caller may see, or NotFound (also for other portals' groups).
-pub async fn visible(pool: &AnyPool, caller: &Caller, id: GroupId) -> AppResult<GroupSummary> {
+pub async fn visible(pool: &Reader, caller: &Caller, id: GroupId) -> AppResult<GroupSummary> {
     let mut qb = QueryBuilder::<Any>::new(GROUP_COLUMNS);
     qb.push_bind(caller.user_id)
         .push(" WHERE g.portal_id = ")
@@ -103,7 +100,7 @@ fn can_change_roles(caller: &Caller, group: &GroupSummary) -> bool {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn get(pool: &AnyPool, caller: &Caller, id: GroupId) -> AppResult<GroupView> {
+pub async fn get(pool: &Reader, caller: &Caller, id: GroupId) -> AppResult<GroupView> {
     let group = visible(pool, caller, id).await?;
     let rows: Vec<(UserId, String, Option<i64>, String, String)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id, m.role, u.role FROM workgroup_members m \
@@ -161,7 +158,7 @@ fn checked_form(form: &GroupForm) -> AppResult<(String, String)> {
 }
 
 /// Active people of the caller's portal among `people`; anyone else is refused by name.
-async fn check_people(pool: &AnyPool, caller: &Caller, people: &[UserId]) -> AppResult<()> {
+async fn check_people(pool: &Reader, caller: &Caller, people: &[UserId]) -> AppResult<()> {
     if people.is_empty() {
         return Ok(());
     }
@@ -195,7 +192,7 @@ pub async fn create(
 ) -> AppResult<GroupId> {
     caller.require_employee()?;
     let (name, description) = checked_form(form)?;
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     check_people(pool, caller, members).await?;
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -264,12 +261,8 @@ async fn insert_member(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn update(
-    pool: &AnyPool,
-    caller: &Caller,
-    id: GroupId,
-    form: &GroupForm,
-) -> AppResult<()> {
+pub async fn update(db: &Db, caller: &Caller, id: GroupId, form: &GroupForm) -> AppResult<()> {
+    let pool = &db.reader;
     let group = visible(pool, caller, id).await?;
     if !can_manage(caller, &group) {
         return Err(AppError::Forbidden);
@@ -285,7 +278,7 @@ pub async fn update(
     .bind(form.visibility.as_str())
     .bind(id)
     .bind(caller.portal_id())
-    .execute(pool)
+    .execute(&db.writer)
     .await?;
     Ok(())
 }
@@ -300,7 +293,7 @@ pub async fn add_members(
     people: &[UserId],
     role: GroupRole,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let group = visible(pool, caller, id).await?;
     if !can_manage(caller, &group) {
         return Err(AppError::Forbidden);
@@ -341,7 +334,7 @@ pub async fn add_members(
 }
 
 async fn member_roles(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     id: GroupId,
 ) -> AppResult<Vec<(UserId, GroupRole)>> {
@@ -368,7 +361,7 @@ pub async fn set_role(
     user: UserId,
     role: GroupRole,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let group = visible(pool, caller, id).await?;
     if !can_change_roles(caller, &group) {
         return Err(AppError::Forbidden);
@@ -409,12 +402,8 @@ pub async fn set_role(
 
 /// Removes a member. The owner cannot be removed; moderators remove only plain members.
 #[tracing::instrument(skip_all)]
-pub async fn remove_member(
-    pool: &AnyPool,
-    caller: &Caller,
-    id: GroupId,
-    user: UserId,
-) -> AppResult<()> {
+pub async fn remove_member(db: &Db, caller: &Caller, id: GroupId, user: UserId) -> AppResult<()> {
+    let pool = &db.reader;
     let group = visible(pool, caller, id).await?;
     if !can_manage(caller, &group) {
         return Err(AppError::Forbidden);
@@ -428,12 +417,12 @@ pub async fn remove_member(
             "The owner cannot be removed: hand over ownership first.",
         )),
         Some(GroupRole::Moderator) if !can_change_roles(caller, &group) => Err(AppError::Forbidden),
-        Some(_) => delete_member(pool, caller, id, user).await,
+        Some(_) => delete_member(&db.writer, caller, id, user).await,
     }
 }
 
 async fn delete_member(
-    pool: &AnyPool,
+    writer: &Writer,
     caller: &Caller,
     id: GroupId,
     user: UserId,
@@ -444,7 +433,7 @@ async fn delete_member(
     .bind(id)
     .bind(caller.portal_id())
     .bind(user)
-    .execute(pool)
+    .execute(writer)
     .await?;
     Ok(())
 }
@@ -453,7 +442,7 @@ async fn delete_member(
 #[tracing::instrument(skip_all)]
 pub async fn join(state: &AppState, caller: &Caller, id: GroupId) -> AppResult<()> {
     caller.require_employee()?;
-    let group = visible(&state.db.pool, caller, id).await?;
+    let group = visible(&state.db.reader, caller, id).await?;
     if group.my_role.is_some() {
         return Ok(());
     }
@@ -476,13 +465,14 @@ pub async fn join(state: &AppState, caller: &Caller, id: GroupId) -> AppResult<(
 
 /// A member leaves; the owner must hand the group over first.
 #[tracing::instrument(skip_all)]
-pub async fn leave(pool: &AnyPool, caller: &Caller, id: GroupId) -> AppResult<()> {
+pub async fn leave(db: &Db, caller: &Caller, id: GroupId) -> AppResult<()> {
+    let pool = &db.reader;
     let group = visible(pool, caller, id).await?;
     match group.my_role {
         None => Err(AppError::invalid("You are not a member of this group.")),
         Some(GroupRole::Owner) => Err(AppError::invalid(
             "Hand over ownership to someone else before leaving.",
         )),
-        Some(_) => delete_member(pool, caller, id, caller.user_id).await,
+        Some(_) => delete_member(&db.writer, caller, id, caller.user_id).await,
     }
 }

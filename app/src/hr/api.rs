@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn departments() -> Result<Vec<Department>, AppError> {
     let caller = caller().await?;
     caller.require_employee()?;
-    super::ssr::departments(&state()?.db.pool, &caller).await
+    super::ssr::departments(&state()?.db.reader, &caller).await
 }
 
 #[server(prefix = "/api", endpoint = "save_department")]
@@ -21,22 +21,14 @@ pub async fn save_department(
 ) -> Result<(), AppError> {
     let caller = caller().await?;
     caller.require_admin()?;
-    super::ssr::save_department(
-        &state()?.db.pool,
-        &caller,
-        id,
-        &name,
-        parent_id,
-        head_user_id,
-    )
-    .await
+    super::ssr::save_department(&state()?.db, &caller, id, &name, parent_id, head_user_id).await
 }
 
 #[server(prefix = "/api", endpoint = "delete_department")]
 pub async fn delete_department(id: i64) -> Result<(), AppError> {
     let caller = caller().await?;
     caller.require_admin()?;
-    super::ssr::delete_department(&state()?.db.pool, &caller, id).await
+    super::ssr::delete_department(&state()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "directory")]
@@ -48,7 +40,7 @@ pub async fn directory(
     let caller = caller().await?;
     caller.require_employee()?;
     super::ssr::directory(
-        &state()?.db.pool,
+        &state()?.db.reader,
         &caller,
         &search,
         department_id,
@@ -60,7 +52,7 @@ pub async fn directory(
 #[server(prefix = "/api", endpoint = "get_profile")]
 pub async fn get_profile(user_id: UserId) -> Result<Profile, AppError> {
     let caller = caller().await?;
-    super::ssr::profile(&state()?.db.pool, &caller, user_id).await
+    super::ssr::profile(&state()?.db.reader, &caller, user_id).await
 }
 
 #[server(prefix = "/api", endpoint = "update_profile")]
@@ -82,7 +74,7 @@ pub async fn update_profile(
         department_id,
         manager_id,
     };
-    super::ssr::update_profile(&state()?.db.pool, &caller, user_id, update).await?;
+    super::ssr::update_profile(&state()?.db, &caller, user_id, update).await?;
     leptos_axum::redirect(&format!("/people/{user_id}"));
     Ok(())
 }
@@ -92,5 +84,5 @@ pub async fn update_profile(
 pub async fn people_options() -> Result<Vec<(UserId, String)>, AppError> {
     let caller = caller().await?;
     caller.require_employee()?;
-    super::ssr::people_options(&state()?.db.pool, &caller).await
+    super::ssr::people_options(&state()?.db.reader, &caller).await
 }

@@ -5,10 +5,10 @@ use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
 use crate::ids::{DepartmentId, PortalId, UserId};
 use crate::ssr::caller::Caller;
-use crate::ssr::db::Db;
+use crate::ssr::db::Reader;
+use crate::ssr::db::{Db, Writer};
 use crate::ssr::now_ms;
 use crate::validate;
-use sqlx::AnyPool;
 
 /// Parses an optional id from a form field; an empty field means none.
 pub fn parse_id(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
@@ -21,7 +21,7 @@ pub fn parse_id(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
     }
 }
 
-pub async fn ensure_department(pool: &AnyPool, portal: PortalId, id: i64) -> AppResult<()> {
+pub async fn ensure_department(pool: &Reader, portal: PortalId, id: i64) -> AppResult<()> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM departments WHERE id = ? AND portal_id = ?")
             .bind(id)
@@ -33,7 +33,7 @@ pub async fn ensure_department(pool: &AnyPool, portal: PortalId, id: i64) -> App
         .ok_or_else(|| AppError::invalid("That department does not exist."))
 }
 
-async fn ensure_user(pool: &AnyPool, portal: PortalId, id: i64, field: &str) -> AppResult<()> {
+async fn ensure_user(pool: &Reader, portal: PortalId, id: i64, field: &str) -> AppResult<()> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM users WHERE id = ? AND portal_id = ? AND is_active = 1")
             .bind(id)
@@ -58,7 +58,7 @@ pub async fn root_department(
     .await?)
 }
 
-pub async fn departments(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<Department>> {
+pub async fn departments(pool: &Reader, caller: &Caller) -> AppResult<Vec<Department>> {
     Ok(sqlx::query_as(
         "SELECT d.id, d.name, d.parent_id, d.head_user_id, h.name AS head_name, \
          (SELECT COUNT(*) FROM users m WHERE m.portal_id = d.portal_id AND m.department_id = d.id AND m.is_active = 1) AS members \
@@ -71,13 +71,14 @@ pub async fn departments(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<Depar
 }
 
 pub async fn save_department(
-    pool: &AnyPool,
+    db: &Db,
     caller: &Caller,
     id: Option<String>,
     name: &str,
     parent_id: Option<String>,
     head_user_id: Option<String>,
 ) -> AppResult<()> {
+    let pool = &db.reader;
     let portal = caller.portal_id();
     let name = validate::required("the department name", name, validate::MAX_NAME)?;
     let id = parse_id("department", id.as_deref())?;
@@ -105,7 +106,7 @@ pub async fn save_department(
             .bind(parent)
             .bind(head)
             .bind(now_ms())
-            .execute(pool)
+            .execute(&db.writer)
             .await?;
         }
         Some(id) => {
@@ -136,7 +137,7 @@ pub async fn save_department(
             .bind(head)
             .bind(id)
             .bind(portal)
-            .execute(pool)
+            .execute(&db.writer)
             .await?;
         }
     }
@@ -145,7 +146,7 @@ pub async fn save_department(
 
 /// Whether `candidate` is `ancestor` or lies below it.
 async fn is_descendant_or_self(
-    pool: &AnyPool,
+    pool: &Reader,
     portal: PortalId,
     candidate: i64,
     ancestor: i64,
@@ -170,7 +171,8 @@ async fn is_descendant_or_self(
     Ok(true)
 }
 
-pub async fn delete_department(pool: &AnyPool, caller: &Caller, id: i64) -> AppResult<()> {
+pub async fn delete_department(db: &Db, caller: &Caller, id: i64) -> AppResult<()> {
+    let pool = &db.reader;
     let portal = caller.portal_id();
     ensure_department(pool, portal, id).await?;
     if root_department(pool, portal).await? == Some(id) {
@@ -194,7 +196,7 @@ pub async fn delete_department(pool: &AnyPool, caller: &Caller, id: i64) -> AppR
     sqlx::query("DELETE FROM departments WHERE id = ? AND portal_id = ?")
         .bind(id)
         .bind(portal)
-        .execute(pool)
+        .execute(&db.writer)
         .await?;
     Ok(())
 }
@@ -230,7 +232,7 @@ const PERSON_COLUMNS: &str =
 
 /// People of the portal by name, with search and a department filter; keyset pages of 24.
 pub async fn directory(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     search: &str,
     department_id: Option<String>,
@@ -287,7 +289,7 @@ pub async fn directory(
     })
 }
 
-pub async fn profile(pool: &AnyPool, caller: &Caller, user_id: UserId) -> AppResult<Profile> {
+pub async fn profile(pool: &Reader, caller: &Caller, user_id: UserId) -> AppResult<Profile> {
     // Extranet users see only their own profile (their groups' members come with workgroups).
     if caller.role == Role::Extranet && caller.user_id != user_id {
         return Err(AppError::Forbidden);
@@ -338,11 +340,12 @@ pub struct ProfileUpdate {
 }
 
 pub async fn update_profile(
-    pool: &AnyPool,
+    db: &Db,
     caller: &Caller,
     user_id: UserId,
     update: ProfileUpdate,
 ) -> AppResult<()> {
+    let pool = &db.reader;
     let is_admin = caller.role == Role::Admin;
     if !is_admin && caller.user_id != user_id {
         return Err(AppError::Forbidden);
@@ -370,7 +373,7 @@ pub async fn update_profile(
         .bind(&about)
         .bind(user_id)
         .bind(portal)
-        .execute(pool)
+        .execute(&db.writer)
         .await?;
     if is_admin {
         let department = parse_id("department", update.department_id.as_deref())?;
@@ -381,7 +384,7 @@ pub async fn update_profile(
                 .bind(d)
                 .bind(user_id)
                 .bind(portal)
-                .execute(pool)
+                .execute(&db.writer)
                 .await?;
         }
         if manager == Some(user_id.0) {
@@ -394,23 +397,23 @@ pub async fn update_profile(
             .bind(manager)
             .bind(user_id)
             .bind(portal)
-            .execute(pool)
+            .execute(&db.writer)
             .await?;
     }
     Ok(())
 }
 
-pub async fn set_photo(pool: &AnyPool, caller: &Caller, file_id: i64) -> AppResult<()> {
+pub async fn set_photo(writer: &Writer, caller: &Caller, file_id: i64) -> AppResult<()> {
     sqlx::query("UPDATE users SET photo_file_id = ? WHERE id = ? AND portal_id = ?")
         .bind(file_id)
         .bind(caller.user_id)
         .bind(caller.portal_id())
-        .execute(pool)
+        .execute(writer)
         .await?;
     Ok(())
 }
 
-pub async fn people_options(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<(UserId, String)>> {
+pub async fn people_options(pool: &Reader, caller: &Caller) -> AppResult<Vec<(UserId, String)>> {
     Ok(sqlx::query_as(
         "SELECT id, name FROM users WHERE portal_id = ? AND is_active = 1 AND role <> 'extranet' \
          ORDER BY LOWER(name), id LIMIT 2000",

@@ -2,8 +2,9 @@ use super::Notification;
 use crate::error::AppResult;
 use crate::ids::{NotificationId, PortalId, UserId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::{Reader, Writer};
 use crate::ssr::now_ms;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, Transaction};
 
 /// Stores a notification in the caller's transaction; returns the user's new unread count,
 /// to be published once the transaction commits.
@@ -36,7 +37,7 @@ pub async fn notify(
     .await?)
 }
 
-pub async fn unread_count(pool: &AnyPool, caller: &Caller) -> AppResult<i64> {
+pub async fn unread_count(pool: &Reader, caller: &Caller) -> AppResult<i64> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE portal_id = ? AND user_id = ? AND read_at IS NULL",
     )
@@ -46,7 +47,7 @@ pub async fn unread_count(pool: &AnyPool, caller: &Caller) -> AppResult<i64> {
     .await?)
 }
 
-pub async fn recent(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<Notification>> {
+pub async fn recent(pool: &Reader, caller: &Caller) -> AppResult<Vec<Notification>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: NotificationId,
@@ -77,14 +78,14 @@ pub async fn recent(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<Notificati
         .collect())
 }
 
-pub async fn mark_all_read(pool: &AnyPool, caller: &Caller) -> AppResult<()> {
+pub async fn mark_all_read(writer: &Writer, caller: &Caller) -> AppResult<()> {
     sqlx::query(
         "UPDATE notifications SET read_at = ? WHERE portal_id = ? AND user_id = ? AND read_at IS NULL",
     )
     .bind(now_ms())
     .bind(caller.portal_id())
     .bind(caller.user_id)
-    .execute(pool)
+    .execute(writer)
     .await?;
     Ok(())
 }

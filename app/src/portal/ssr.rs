@@ -5,12 +5,12 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{PortalId, UserId};
 use crate::ssr::caller::{Caller, PortalCtx};
 use crate::ssr::db::Db;
+use crate::ssr::db::{Reader, Writer};
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::ssr::tokens::{hash_password, hash_token, new_token};
 use crate::validate;
 use axum::http::request::Parts;
-use sqlx::AnyPool;
 
 const PORTAL_COLUMNS: &str =
     "id, slug, name, plan_id, time_zone, language, logo_file_id, is_default";
@@ -61,7 +61,7 @@ pub fn classify_host<'a>(host: &'a str, base_domain: &str, aliases: &[String]) -
 /// address or an alias reaches the default portal (`None` before any portal exists).
 /// `Err(NotFound)` for an unknown slug or a host that is none of these.
 pub async fn portal_for_host(
-    pool: &AnyPool,
+    pool: &Reader,
     base_domain: &str,
     aliases: &[String],
     host: &str,
@@ -218,7 +218,7 @@ struct Limits {
     plan_name: String,
 }
 
-async fn limits(pool: &AnyPool, portal: PortalId) -> AppResult<Limits> {
+async fn limits(pool: &Reader, portal: PortalId) -> AppResult<Limits> {
     Ok(sqlx::query_as(
         "SELECT p.max_users, p.max_storage_bytes, o.storage_used, p.name AS plan_name \
          FROM portals o JOIN plans p ON p.id = o.plan_id WHERE o.id = ?",
@@ -258,7 +258,7 @@ pub async fn ensure_user_slot(conn: &mut sqlx::AnyConnection, portal: PortalId) 
 }
 
 /// Reserves `bytes` of the portal's storage quota, or refuses if the plan would be exceeded.
-pub async fn reserve_storage(pool: &AnyPool, portal: PortalId, bytes: i64) -> AppResult<()> {
+pub async fn reserve_storage(db: &Db, portal: PortalId, bytes: i64) -> AppResult<()> {
     let reserved = sqlx::query(
         "UPDATE portals SET storage_used = storage_used + ? WHERE id = ? AND storage_used + ? <= \
          (SELECT max_storage_bytes FROM plans WHERE plans.id = portals.plan_id)",
@@ -266,31 +266,31 @@ pub async fn reserve_storage(pool: &AnyPool, portal: PortalId, bytes: i64) -> Ap
     .bind(bytes)
     .bind(portal)
     .bind(bytes)
-    .execute(pool)
+    .execute(&db.writer)
     .await?;
     if reserved.rows_affected() == 1 {
         Ok(())
     } else {
-        Err(storage_full(pool, portal).await)
+        Err(storage_full(&db.reader, portal).await)
     }
 }
 
-pub async fn release_storage(pool: &AnyPool, portal: PortalId, bytes: i64) -> AppResult<()> {
+pub async fn release_storage(writer: &Writer, portal: PortalId, bytes: i64) -> AppResult<()> {
     sqlx::query("UPDATE portals SET storage_used = storage_used - ? WHERE id = ?")
         .bind(bytes)
         .bind(portal)
-        .execute(pool)
+        .execute(writer)
         .await?;
     Ok(())
 }
 
 /// Bytes the portal may still store.
-pub async fn storage_left(pool: &AnyPool, portal: PortalId) -> AppResult<i64> {
+pub async fn storage_left(pool: &Reader, portal: PortalId) -> AppResult<i64> {
     let l = limits(pool, portal).await?;
     Ok((l.max_storage_bytes - l.storage_used).max(0))
 }
 
-pub async fn storage_full(pool: &AnyPool, portal: PortalId) -> AppError {
+pub async fn storage_full(pool: &Reader, portal: PortalId) -> AppError {
     match limits(pool, portal).await {
         Ok(l) => AppError::LimitReached(format!(
             "Not enough storage: your {} plan holds {} and {} is used.",
@@ -319,7 +319,7 @@ pub fn human_bytes(bytes: i64) -> String {
 
 pub async fn settings(state: &AppState, caller: &Caller) -> AppResult<PortalSettings> {
     let portal = &caller.portal;
-    let l = limits(&state.db.pool, portal.id).await?;
+    let l = limits(&state.db.reader, portal.id).await?;
     Ok(PortalSettings {
         name: portal.name.clone(),
         slug: portal.slug.clone(),
@@ -328,7 +328,7 @@ pub async fn settings(state: &AppState, caller: &Caller) -> AppResult<PortalSett
         logo_url: portal.logo_file_id.map(|id| format!("/files/{id}")),
         plan_name: l.plan_name,
         max_users: l.max_users,
-        active_users: active_users(&state.db.pool, portal.id).await?,
+        active_users: active_users(&state.db.reader, portal.id).await?,
         max_storage_bytes: l.max_storage_bytes,
         storage_used: l.storage_used,
     })

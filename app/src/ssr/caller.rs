@@ -142,7 +142,7 @@ pub async fn caller_for_token(
     .bind(hash_token(token))
     .bind(portal.id)
     .bind(now_ms())
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     let row = row.ok_or(AppError::Unauthenticated)?;
     let role = Role::parse(&row.role).ok_or(AppError::Internal)?;
@@ -172,7 +172,7 @@ pub async fn session_alive(
     .bind(portal)
     .bind(user)
     .bind(now_ms())
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     Ok(found.is_some())
 }
@@ -180,7 +180,7 @@ pub async fn session_alive(
 /// A user acting without a request (the scheduler creating a recurring task in its owner's
 /// name): None when the user or the portal is gone, or the user was deactivated.
 pub async fn caller_for_user(
-    pool: &sqlx::AnyPool,
+    pool: &crate::ssr::db::Reader,
     portal: PortalId,
     user: UserId,
 ) -> AppResult<Option<Caller>> {

@@ -1,9 +1,16 @@
-//! The database: one `sqlx::AnyPool` for SQLite or MySQL/MariaDB, chosen by the URL scheme.
+//! The database: SQLite or MySQL/MariaDB through `sqlx::Any`, chosen by the URL scheme.
 //! Queries are shared (`?` placeholders work in both); the few dialect differences live here.
+//!
+//! Reads and writes go through different types, `Reader` and `Writer`, so a function's
+//! signature says which it does. The reader's connections are read-only in the database itself
+//! (SQLite `query_only`, a MySQL read-only session), so a write sent through it fails at once,
+//! in the tests, instead of quietly bypassing the SQLite writer queue.
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use sqlx::any::{AnyPoolOptions, AnyQueryResult, AnyRow, AnyTypeInfo, install_default_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Either, Execute, Executor};
 use std::time::Duration;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -17,21 +24,101 @@ pub enum Backend {
 
 #[derive(Clone, Debug)]
 pub struct Db {
-    /// Reads, and on MySQL writes too.
-    pub pool: AnyPool,
+    /// Reads: a pool of read-only connections.
+    pub reader: Reader,
     /// Writes. On SQLite a pool of one connection: SQLite lets one writer in at a time, and
     /// writers queued here are served in turn, where writers racing for the file lock sleep in
     /// SQLite's busy handler (up to 100 ms a nap) and can be overtaken again and again. On
-    /// MySQL the same pool as `pool`.
-    pub writer: AnyPool,
+    /// MySQL a pool of its own beside the reader's.
+    pub writer: Writer,
     pub backend: Backend,
 }
+
+/// The read pool. It runs queries like any executor (`.fetch_all(&state.db.reader)`), but its
+/// connections refuse writes: "attempt to write a readonly database" on SQLite, "Cannot
+/// execute statement in a READ ONLY transaction" on MySQL.
+#[derive(Clone, Debug)]
+pub struct Reader(AnyPool);
+
+/// The write pool: writes outside a transaction (`.execute(&state.db.writer)`), and
+/// transactions through `Db::begin`.
+#[derive(Clone, Debug)]
+pub struct Writer(AnyPool);
+
+impl Reader {
+    /// One connection for several reads in a row (it refuses writes as the pool does).
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.0.acquire().await
+    }
+}
+
+impl Writer {
+    /// A connection for a few writes in a row outside a transaction.
+    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        self.0.acquire().await
+    }
+}
+
+/// Both pools run queries exactly as `&AnyPool` does.
+macro_rules! executor_for {
+    ($pool:ty) => {
+        impl<'p> Executor<'p> for &'_ $pool {
+            type Database = Any;
+
+            fn fetch_many<'e, 'q: 'e, E>(
+                self,
+                query: E,
+            ) -> BoxStream<'e, Result<Either<AnyQueryResult, AnyRow>, sqlx::Error>>
+            where
+                'p: 'e,
+                E: 'q + Execute<'q, Any>,
+            {
+                (&self.0).fetch_many(query)
+            }
+
+            fn fetch_optional<'e, 'q: 'e, E>(
+                self,
+                query: E,
+            ) -> BoxFuture<'e, Result<Option<AnyRow>, sqlx::Error>>
+            where
+                'p: 'e,
+                E: 'q + Execute<'q, Any>,
+            {
+                (&self.0).fetch_optional(query)
+            }
+
+            fn prepare_with<'e, 'q: 'e>(
+                self,
+                sql: &'q str,
+                parameters: &'e [AnyTypeInfo],
+            ) -> BoxFuture<'e, Result<sqlx::any::AnyStatement<'q>, sqlx::Error>>
+            where
+                'p: 'e,
+            {
+                (&self.0).prepare_with(sql, parameters)
+            }
+
+            fn describe<'e, 'q: 'e>(
+                self,
+                sql: &'q str,
+            ) -> BoxFuture<'e, Result<sqlx::Describe<Any>, sqlx::Error>>
+            where
+                'p: 'e,
+            {
+                (&self.0).describe(sql)
+            }
+        }
+    };
+}
+
+executor_for!(Reader);
+executor_for!(Writer);
 
 impl Db {
     /// Closes both pools, waiting for connections in use to come back (a node stopping).
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.pool.close().await;
+        self.writer.0.close().await;
+        self.reader.0.close().await;
     }
 
     /// Connects, creating the SQLite file (and its folder) or the MySQL database if missing.
@@ -47,7 +134,7 @@ impl Db {
             ));
         };
         let url = url.replacen("mariadb:", "mysql:", 1);
-        let (pool, writer) = match backend {
+        let (reader, writer) = match backend {
             Backend::Sqlite => {
                 create_sqlite_parent(&url);
                 let url = if url.contains('?') {
@@ -55,31 +142,45 @@ impl Db {
                 } else {
                     format!("{url}?mode=rwc")
                 };
-                let pool = sqlite_pool(8).connect(&url).await?;
-                let writer = sqlite_pool(1).connect(&url).await?;
-                (pool, writer)
+                // The writer first: it creates the file and sets WAL before readers open it.
+                let writer = sqlite_pool(1, "").connect(&url).await?;
+                let reader = sqlite_pool(8, " PRAGMA query_only = ON;")
+                    .connect(&url)
+                    .await?;
+                (reader, writer)
             }
             Backend::MySql => {
                 create_mysql_database(&url).await?;
-                let pool = AnyPoolOptions::new()
+                let reader = AnyPoolOptions::new()
                     .max_connections(32)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("SET SESSION TRANSACTION READ ONLY").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?;
+                let writer = AnyPoolOptions::new()
+                    .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(&url)
                     .await?;
-                (pool.clone(), pool)
+                (reader, writer)
             }
         };
         Ok(Self {
-            pool,
-            writer,
+            reader: Reader(reader),
+            writer: Writer(writer),
             backend,
         })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self.backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
-            Backend::MySql => MYSQL_MIGRATIONS.run(&self.pool).await,
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.writer.0).await,
+            Backend::MySql => MYSQL_MIGRATIONS.run(&self.writer.0).await,
         }
     }
 
@@ -88,14 +189,14 @@ impl Db {
     /// "database is locked" when another writer got in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
-            Backend::MySql => self.writer.begin().await,
+            Backend::Sqlite => self.writer.0.begin_with("BEGIN IMMEDIATE").await,
+            Backend::MySql => self.writer.0.begin().await,
         }
     }
 
     /// A connection for a few writes outside a transaction (see `writer`).
     pub async fn write(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
-        self.writer.acquire().await
+        self.writer.0.acquire().await
     }
 
     /// Whether the error is a unique-key violation (a taken address, a duplicate e-mail).
@@ -122,18 +223,19 @@ impl Db {
     }
 }
 
-fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+/// `extra_pragmas` ends the connection's set-up (the reader's `query_only`).
+fn sqlite_pool(connections: u32, extra_pragmas: &'static str) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         // Writers wait in the writer pool's queue, which is fair, rather than in the busy handler.
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
-                conn.execute(
+                let pragmas = format!(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
-                )
-                .await?;
+                     PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;{extra_pragmas}"
+                );
+                conn.execute(pragmas.as_str()).await?;
                 Ok(())
             })
         })

@@ -4,11 +4,12 @@
 
 use crate::ids::PortalId;
 use crate::ssr::config::SmtpConfig;
+use crate::ssr::db::Writer;
 use crate::ssr::now_ms;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, Executor};
 use std::time::Duration;
 
 /// Queues one message; pass a transaction to make it part of the change that caused it.
@@ -42,7 +43,7 @@ struct Pending {
 }
 
 /// Sends queued mail every few seconds until the process stops.
-pub async fn run_worker(pool: AnyPool, smtp: SmtpConfig) {
+pub async fn run_worker(pool: Writer, smtp: SmtpConfig) {
     let transport = match build_transport(&smtp) {
         Ok(t) => t,
         Err(e) => return tracing::error!(error = %e, "SMTP is misconfigured; mail stays queued"),
@@ -76,7 +77,7 @@ fn build_transport(
 }
 
 async fn send_pending(
-    pool: &AnyPool,
+    pool: &Writer,
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
 ) -> Result<(), sqlx::Error> {

@@ -23,20 +23,20 @@ pub async fn tasks(
     #[server(default)] after: Option<TaskCursor>,
 ) -> Result<TaskPage, AppError> {
     let caller = caller().await?;
-    super::ssr::list::page(&state()?.db.pool, &caller, &query, after).await
+    super::ssr::list::page(&state()?.db.reader, &caller, &query, after).await
 }
 
 /// What needs the caller's attention, per section.
 #[server(prefix = "/api", endpoint = "my_task_counters", input = Json)]
 pub async fn my_task_counters() -> Result<TaskCounters, AppError> {
     let caller = caller().await?;
-    super::ssr::list::counters(&state()?.db.pool, &caller).await
+    super::ssr::list::counters(&state()?.db.reader, &caller).await
 }
 
 #[server(prefix = "/api", endpoint = "task", input = Json)]
 pub async fn task(id: TaskId) -> Result<TaskView, AppError> {
     let caller = caller().await?;
-    super::ssr::read::get(&state()?.db.pool, &caller, id).await
+    super::ssr::read::get(&state()?.db, &caller, id).await
 }
 
 #[server(prefix = "/api", endpoint = "create_task", input = Json)]
@@ -74,7 +74,7 @@ pub async fn delegate_task(id: TaskId, to: UserId) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "gantt", input = Json)]
 pub async fn gantt(#[server(default)] group: Option<GroupId>) -> Result<GanttChart, AppError> {
     let caller = caller().await?;
-    super::ssr::gantt::chart(&state()?.db.pool, &caller, group).await
+    super::ssr::gantt::chart(&state()?.db.reader, &caller, group).await
 }
 
 /// New dates for a task (the Gantt chart's drag and resize use this too).
@@ -148,7 +148,7 @@ pub async fn unlink_tasks(predecessor: TaskId, successor: TaskId) -> Result<(), 
 #[server(prefix = "/api", endpoint = "task_filters", input = Json)]
 pub async fn task_filters() -> Result<Vec<SavedFilter>, AppError> {
     let caller = caller().await?;
-    super::ssr::filters::list(&state()?.db.pool, &caller).await
+    super::ssr::filters::list(&state()?.db.reader, &caller).await
 }
 
 #[server(prefix = "/api", endpoint = "save_task_filter", input = Json)]
@@ -160,7 +160,7 @@ pub async fn save_task_filter(name: String, query: TaskQuery) -> Result<TaskFilt
 #[server(prefix = "/api", endpoint = "delete_task_filter", input = Json)]
 pub async fn delete_task_filter(id: TaskFilterId) -> Result<(), AppError> {
     let caller = caller().await?;
-    super::ssr::filters::delete(&state()?.db.pool, &caller, id).await
+    super::ssr::filters::delete(&state()?.db.writer, &caller, id).await
 }
 
 /// Starts the caller's timer on a task (stopping one running on another task).
@@ -197,7 +197,7 @@ pub async fn remove_task_time(entry: TimeEntryId) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "task_templates", input = Json)]
 pub async fn task_templates() -> Result<Vec<TaskTemplate>, AppError> {
     let caller = caller().await?;
-    super::ssr::templates::list(&state()?.db.pool, &caller).await
+    super::ssr::templates::list(&state()?.db.reader, &caller).await
 }
 
 /// Creates a template, or changes one (`id`).
@@ -213,7 +213,7 @@ pub async fn save_task_template(
 #[server(prefix = "/api", endpoint = "delete_task_template", input = Json)]
 pub async fn delete_task_template(id: TemplateId) -> Result<(), AppError> {
     let caller = caller().await?;
-    super::ssr::templates::delete(&state()?.db.pool, &caller, id).await
+    super::ssr::templates::delete(&state()?.db.writer, &caller, id).await
 }
 
 /// A new task from a template, now.
@@ -240,7 +240,7 @@ pub async fn remove_task_file(id: TaskId, file: FileId) -> Result<(), AppError> 
 #[server(prefix = "/api", endpoint = "task_stages", input = Json)]
 pub async fn task_stages(group: GroupId) -> Result<Vec<Stage>, AppError> {
     let caller = caller().await?;
-    super::ssr::stages::list(&state()?.db.pool, &caller, group).await
+    super::ssr::stages::list(&state()?.db.reader, &caller, group).await
 }
 
 /// Adds a stage to a project, or (with `id`) renames one.

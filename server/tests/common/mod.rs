@@ -233,12 +233,15 @@ impl TestServer {
 
     /// Runs SQL directly (test set-up only).
     pub async fn sql(&self, sql: &str) {
-        sqlx::query(sql).execute(&self.state.db.pool).await.unwrap();
+        sqlx::query(sql)
+            .execute(&self.state.db.writer)
+            .await
+            .unwrap();
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
-            .fetch_one(&self.state.db.pool)
+            .fetch_one(&self.state.db.reader)
             .await
             .unwrap()
     }
@@ -249,7 +252,7 @@ impl TestServer {
             "SELECT body_text FROM outbox_emails WHERE to_addr = ? ORDER BY id DESC LIMIT 1",
         )
         .bind(to)
-        .fetch_one(&self.state.db.pool)
+        .fetch_one(&self.state.db.reader)
         .await
         .unwrap()
     }

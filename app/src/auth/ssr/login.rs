@@ -43,7 +43,7 @@ pub async fn login(
     )
     .bind(portal.id)
     .bind(&email)
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     // Verify against a dummy hash when the user is unknown, so timing does not reveal accounts.
     let (user_id, hash) = match &user {

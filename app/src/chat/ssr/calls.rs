@@ -257,7 +257,7 @@ async fn tell(
         let (message, members) = stored_with_audience(state, caller, chat, line).await?;
         announce_new(state, caller, &message, members).await;
     }
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let call = summary(&mut conn, portal, chat).await?;
     let members = member_ids(&mut conn, chat).await?;
     drop(conn);
@@ -304,7 +304,7 @@ pub async fn signal(
     .bind(caller.portal_id())
     .bind(caller.user_id)
     .bind(to)
-    .fetch_one(&state.db.pool)
+    .fetch_one(&state.db.reader)
     .await?;
     if both != 2 {
         return Err(AppError::NotFound);
@@ -351,7 +351,7 @@ pub async fn sweep(state: &AppState) -> AppResult<()> {
          WHERE c.open_chat_id IS NOT NULL AND p.lease_until < ?",
     )
     .bind(now)
-    .fetch_all(&state.db.pool)
+    .fetch_all(&state.db.reader)
     .await?;
     for (call, portal, chat) in lapsed {
         let mut tx = state.db.begin().await?;

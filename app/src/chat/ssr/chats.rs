@@ -23,7 +23,7 @@ const LISTED_MEMBERS: i64 = 200;
 /// An open chat: its summary, people (with presence and read positions) and rights.
 #[tracing::instrument(skip_all)]
 pub async fn view(state: &AppState, caller: &Caller, id: ChatId) -> AppResult<ChatView> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let access = ChatAccess::load(&mut conn, caller, id).await?;
     let summary = list::one(&mut conn, caller, id).await?;
     let rows: Vec<(UserId, String, Option<i64>, i64)> = sqlx::query_as(
@@ -78,7 +78,7 @@ pub async fn open_direct(state: &AppState, caller: &Caller, with: UserId) -> App
         sqlx::query_scalar("SELECT id FROM chats WHERE portal_id = ? AND direct_key = ?")
             .bind(portal)
             .bind(&key)
-            .fetch_optional(&state.db.pool)
+            .fetch_optional(&state.db.reader)
             .await?;
     if let Some(id) = existing {
         return Ok(id);
@@ -109,7 +109,7 @@ pub async fn open_direct(state: &AppState, caller: &Caller, with: UserId) -> App
             )
             .bind(portal)
             .bind(&key)
-            .fetch_one(&state.db.pool)
+            .fetch_one(&state.db.reader)
             .await
             .map_err(AppError::from);
         }
@@ -337,7 +337,7 @@ pub async fn open_for_group(
     caller: &Caller,
     group: GroupId,
 ) -> AppResult<ChatId> {
-    let summary = crate::groups::ssr::visible(&state.db.pool, caller, group).await?;
+    let summary = crate::groups::ssr::visible(&state.db.reader, caller, group).await?;
     if summary.my_role.is_none() {
         return Err(AppError::invalid(
             "Join the workgroup to take part in its chat.",
@@ -349,7 +349,7 @@ pub async fn open_for_group(
 /// The chat of a task, made on first use; its members are the people on the task.
 #[tracing::instrument(skip_all)]
 pub async fn open_for_task(state: &AppState, caller: &Caller, task: TaskId) -> AppResult<ChatId> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let access = crate::tasks::ssr::access::TaskAccess::load(&mut conn, caller, task).await?;
     drop(conn);
     if access.roles.is_empty() {

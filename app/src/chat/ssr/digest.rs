@@ -66,7 +66,7 @@ pub async fn send_due(state: &AppState, now: i64) -> AppResult<usize> {
     .bind(quiet_since)
     .bind(quiet_since)
     .bind(BATCH)
-    .fetch_all(&state.db.pool)
+    .fetch_all(&state.db.reader)
     .await?;
     let mut sent = 0;
     for (portal, user) in people {

@@ -4,10 +4,10 @@ use super::access::ChatAccess;
 use crate::error::AppResult;
 use crate::ids::ChatId;
 use crate::ssr::caller::Caller;
-use sqlx::AnyPool;
+use crate::ssr::db::Reader;
 
 /// Whether the caller may download a file of a chat: None when it belongs to no chat.
-pub async fn may_download(pool: &AnyPool, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
+pub async fn may_download(pool: &Reader, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
     let chats: Vec<ChatId> = sqlx::query_scalar(
         "SELECT m.chat_id FROM chat_files cf JOIN chat_messages m ON m.id = cf.message_id \
          LEFT JOIN file_previews p ON p.file_id = cf.file_id AND p.portal_id = cf.portal_id \

@@ -213,7 +213,7 @@ async fn announce(state: &AppState, portal: PortalId, user: UserId, presence: Pr
     .bind(portal)
     .bind(user)
     .bind(user)
-    .fetch_all(&state.db.pool)
+    .fetch_all(&state.db.reader)
     .await;
     let contacts = match contacts {
         Ok(c) if c.is_empty() => return,

@@ -18,7 +18,7 @@ pub async fn history(
     chat: ChatId,
     from: HistoryFrom,
 ) -> AppResult<HistoryPage> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let access = ChatAccess::load(&mut conn, caller, chat).await?;
     messages::page(&mut conn, caller, &access, from).await
 }
@@ -30,7 +30,7 @@ pub async fn catch_up(
     after_seq: i64,
     since: i64,
 ) -> AppResult<CatchUp> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let access = ChatAccess::load(&mut conn, caller, chat).await?;
     messages::catch_up(&mut conn, caller, &access, after_seq.max(0), since).await
 }
@@ -47,7 +47,7 @@ pub async fn mark_read(
     {
         // Most calls come from tabs that have read this far already: answer them without
         // queueing for the write lock.
-        let mut conn = state.db.pool.acquire().await?;
+        let mut conn = state.db.reader.acquire().await?;
         let access = ChatAccess::load(&mut conn, caller, chat).await?;
         if seq >= 0 && seq <= access.chat.last_seq && access.last_read_seq >= Some(seq) {
             return super::list::unread_total(&mut conn, caller).await;
@@ -76,7 +76,7 @@ pub async fn mark_read(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     if moved.rows_affected() > 0 {
         let members = member_ids(&mut conn, chat).await?;
         state
@@ -98,7 +98,7 @@ pub async fn mark_read(
 /// Tells the others in the chat that the caller is typing (clients send this at most every
 /// few seconds while typing, and show it for a few seconds).
 pub async fn typing(state: &AppState, caller: &Caller, chat: ChatId) -> AppResult<()> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     ChatAccess::load(&mut conn, caller, chat).await?;
     let mut others = member_ids(&mut conn, chat).await?;
     others.retain(|u| *u != caller.user_id);
@@ -122,6 +122,6 @@ pub async fn search(state: &AppState, caller: &Caller, query: &str) -> AppResult
     if query.chars().count() > 200 {
         return Err(AppError::invalid("Search for at most 200 characters."));
     }
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     super::search::search(&mut conn, state.db.backend, caller, query).await
 }

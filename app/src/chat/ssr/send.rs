@@ -78,7 +78,7 @@ pub async fn send(
         .bind(reply)
         .bind(chat)
         .bind(portal)
-        .fetch_optional(&state.db.pool)
+        .fetch_optional(&state.db.reader)
         .await?;
         if same_chat.is_none() {
             return Err(AppError::invalid(
@@ -166,7 +166,7 @@ pub(super) async fn stored_with_audience(
     chat: ChatId,
     id: MessageId,
 ) -> AppResult<(ChatMessage, Vec<UserId>)> {
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     let message = messages::one(&mut conn, caller.portal_id(), id)
         .await?
         .ok_or(AppError::Internal)?;
@@ -190,7 +190,7 @@ async fn replayed(
     .bind(caller.portal_id())
     .bind(caller.user_id)
     .bind(&form.client_key)
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&state.db.reader)
     .await?;
     let Some((id, earlier_chat, body, reply_to)) = earlier else {
         return Ok(None);
@@ -200,7 +200,7 @@ async fn replayed(
             "This message key was already used for a different message.".into(),
         ));
     }
-    let mut conn = state.db.pool.acquire().await?;
+    let mut conn = state.db.reader.acquire().await?;
     // Still a member? A retry after leaving must not reveal the chat.
     ChatAccess::load(&mut conn, caller, chat).await?;
     messages::one(&mut conn, caller.portal_id(), id).await

@@ -7,13 +7,14 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Attachment;
 use crate::ids::{CommentId, FileId, PortalId, PostId, UserId};
 use crate::ssr::caller::Caller;
-use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use crate::ssr::db::Reader;
+use sqlx::{Any, QueryBuilder, Transaction};
 use std::collections::HashMap;
 
 /// May `caller` download this attachment? Attached: whoever can see the post. Not attached
 /// yet: only the person who uploaded it.
 pub async fn check_download(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     file: i64,
     owner: UserId,
@@ -108,7 +109,7 @@ pub async fn attach(
 
 /// The attachments of a set of posts and their comments, keyed by (post, comment id or 0).
 pub async fn load(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[PostId],
 ) -> AppResult<HashMap<(PostId, i64), Vec<Attachment>>> {
@@ -152,7 +153,7 @@ pub async fn load(
 
 /// The files (and thumbnails) of a post, or of one of its comments, to delete with it.
 pub async fn files_of(
-    pool: &AnyPool,
+    pool: &Reader,
     portal: PortalId,
     post: PostId,
     comment: Option<CommentId>,

@@ -6,10 +6,10 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::{MAX_COMMENT_ATTACHMENTS, MAX_COMMENT_CHARS, Reaction};
 use crate::ids::{CommentId, FileId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
+use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
-use sqlx::AnyPool;
 
 #[tracing::instrument(skip_all)]
 pub async fn add_comment(
@@ -19,7 +19,7 @@ pub async fn add_comment(
     body: &str,
     attachments: &[FileId],
 ) -> AppResult<CommentId> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let (author, _) = visible_post(pool, viewer, post).await?;
     let (body, mentioned) = if body.trim().is_empty() && !attachments.is_empty() {
         (String::new(), Vec::new())
@@ -99,7 +99,7 @@ async fn check_comment_mentions(
     post: PostId,
     mentioned: &[UserId],
 ) -> AppResult<()> {
-    check_mentions(&state.db.pool, viewer, mentioned).await?;
+    check_mentions(&state.db.reader, viewer, mentioned).await?;
     for user in mentioned {
         if !mentioned_can_see(state, viewer, post, *user).await? {
             return Err(AppError::invalid(
@@ -120,7 +120,7 @@ async fn mentioned_can_see(
         sqlx::query_as("SELECT role, name, is_active FROM users WHERE id = ? AND portal_id = ?")
             .bind(user)
             .bind(viewer.portal())
-            .fetch_optional(&state.db.pool)
+            .fetch_optional(&state.db.reader)
             .await?;
     let Some((role, name, _)) = row else {
         return Ok(false);
@@ -132,13 +132,13 @@ async fn mentioned_can_see(
         name,
         email: String::new(),
     };
-    let other = Viewer::load(&state.db.pool, caller).await?;
-    other.can_see(&state.db.pool, post).await
+    let other = Viewer::load(&state.db.reader, caller).await?;
+    other.can_see(&state.db.reader, post).await
 }
 
 /// The comment's post and author; NotFound when the viewer cannot see it.
 async fn visible_comment(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     comment: CommentId,
 ) -> AppResult<(PostId, UserId)> {
@@ -163,7 +163,7 @@ pub async fn edit_comment(
     comment: CommentId,
     body: &str,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let (post, author) = visible_comment(pool, viewer, comment).await?;
     if author != viewer.user() {
         return Err(AppError::Forbidden);
@@ -209,7 +209,7 @@ pub async fn delete_comment(
     viewer: &Viewer,
     comment: CommentId,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let (post, author) = visible_comment(pool, viewer, comment).await?;
     if author != viewer.user() && !viewer.is_admin() {
         return Err(AppError::Forbidden);
@@ -260,7 +260,7 @@ pub async fn react(
     comment: Option<CommentId>,
     reaction: Option<Reaction>,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     match comment {
         Some(c) => {
             let (comment_post, _) = visible_comment(pool, viewer, c).await?;

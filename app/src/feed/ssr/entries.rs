@@ -69,7 +69,7 @@ pub async fn publish(
 
 /// After the commit: the entry appears live in the feeds of those who may see it.
 pub async fn announce(state: &AppState, portal: PortalId, post: PostId, actor: UserId) {
-    match super::visibility::post_audience(&state.db.pool, portal, post).await {
+    match super::visibility::post_audience(&state.db.reader, portal, post).await {
         Ok(audience) => {
             state
                 .hub

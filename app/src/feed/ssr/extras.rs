@@ -10,9 +10,10 @@ use crate::feed::types::{
     ReceivedAppreciation,
 };
 use crate::ids::{PollOptionId, PortalId, PostId, UserId};
+use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
-use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use sqlx::{Any, QueryBuilder, Transaction};
 use std::collections::{HashMap, HashSet};
 
 /// Checks a poll before anything is stored; returns the trimmed question and options.
@@ -118,7 +119,7 @@ pub async fn vote(
     post: PostId,
     mut choice: Vec<PollOptionId>,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     if !viewer.can_see(pool, post).await? {
         return Err(AppError::NotFound);
     }
@@ -177,7 +178,7 @@ pub async fn vote(
 /// Who chose an option (not for anonymous polls).
 #[tracing::instrument(skip_all)]
 pub async fn voters(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     post: PostId,
     option: PollOptionId,
@@ -220,7 +221,7 @@ fn author((id, name, photo): (UserId, String, Option<i64>)) -> Author {
 /// "I've read it" on an announcement (again is fine).
 #[tracing::instrument(skip_all)]
 pub async fn confirm(state: &AppState, viewer: &Viewer, post: PostId) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     if !viewer.can_see(pool, post).await? {
         return Err(AppError::NotFound);
     }
@@ -240,7 +241,7 @@ pub async fn confirm(state: &AppState, viewer: &Viewer, post: PostId) -> AppResu
     .bind(post)
     .bind(viewer.user())
     .bind(now_ms())
-    .execute(pool)
+    .execute(&state.db.writer)
     .await;
     match inserted {
         Ok(_) => super::write::announce_change(state, viewer, post).await,
@@ -251,7 +252,7 @@ pub async fn confirm(state: &AppState, viewer: &Viewer, post: PostId) -> AppResu
 
 /// Who has and hasn't confirmed (the author and admins only).
 #[tracing::instrument(skip_all)]
-pub async fn readers(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResult<ReadersView> {
+pub async fn readers(pool: &Reader, viewer: &Viewer, post: PostId) -> AppResult<ReadersView> {
     if !viewer.can_see(pool, post).await? {
         return Err(AppError::NotFound);
     }
@@ -307,7 +308,7 @@ pub async fn readers(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResult
 /// Appreciations someone received that the viewer may see, newest first.
 #[tracing::instrument(skip_all)]
 pub async fn received(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     user: UserId,
 ) -> AppResult<Vec<ReceivedAppreciation>> {
@@ -367,7 +368,7 @@ impl Extras {
 /// `ids` are all the posts; confirmations and thanks are looked up only for the
 /// announcements and appreciations among them.
 pub async fn load(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[PostId],
     announcements: &[PostId],
@@ -457,7 +458,7 @@ pub async fn load(
 
 /// How many confirmed each announcement, and whether the viewer did.
 async fn confirmations(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[PostId],
 ) -> AppResult<HashMap<PostId, (i64, bool)>> {
@@ -477,7 +478,7 @@ async fn confirmations(
 
 /// The badge and the people each appreciation thanks.
 async fn thanks(
-    pool: &AnyPool,
+    pool: &Reader,
     portal: PortalId,
     ids: &[PostId],
 ) -> AppResult<HashMap<PostId, AppreciationView>> {

@@ -7,7 +7,8 @@ use crate::feed::types::{
     Reaction, ReactionSummary,
 };
 use crate::ids::{CommentId, DepartmentId, GroupId, PostId, UserId};
-use sqlx::{Any, AnyPool, QueryBuilder};
+use crate::ssr::db::Reader;
+use sqlx::{Any, QueryBuilder};
 use std::collections::HashMap;
 
 const POST_COLUMNS: &str = "SELECT p.id, p.kind, p.author_id, u.name AS author_name, \
@@ -80,7 +81,7 @@ impl Filter {
 /// One page of the feed, newest first; pinned posts come separately on the first page.
 #[tracing::instrument(skip_all)]
 pub async fn page(
-    pool: &AnyPool,
+    pool: &Reader,
     backend: crate::ssr::db::Backend,
     viewer: &Viewer,
     filter: &Filter,
@@ -200,7 +201,7 @@ pub async fn page(
 /// One post with its latest comments, if the viewer may see it.
 #[tracing::instrument(skip_all)]
 pub async fn post(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     id: PostId,
     comments: usize,
@@ -222,7 +223,7 @@ pub async fn post(
 /// Older comments of a post, oldest first, before `before` (the oldest one shown).
 #[tracing::instrument(skip_all)]
 pub async fn earlier_comments(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     post: PostId,
     before: CommentId,
@@ -259,7 +260,7 @@ pub async fn earlier_comments(
 
 /// Adds addressees, reactions and the newest comments to a set of posts.
 async fn assemble(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     rows: Vec<PostRow>,
     comments_per_post: usize,
@@ -386,7 +387,7 @@ where
 }
 
 async fn addressees_for(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[PostId],
     everyone: &[PostId],
@@ -457,7 +458,7 @@ fn summary(text: &str, mine: Option<Reaction>) -> ReactionSummary {
 /// The viewer's own reactions to these posts and comments (comment id 0 = the post): one
 /// primary-key lookup each.
 async fn my_reactions(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     targets: &[(PostId, i64)],
 ) -> AppResult<HashMap<(PostId, i64), Reaction>> {
@@ -494,7 +495,7 @@ async fn my_reactions(
 /// and numbering them all (a window function) cost tens of milliseconds per page at 1,000,000
 /// posts (docs/PERFORMANCE.md).
 async fn comments_for(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[PostId],
     limit: usize,
@@ -534,7 +535,7 @@ async fn comments_for(
 /// Who reacted to a post or comment, newest first (at most 200).
 #[tracing::instrument(skip_all)]
 pub async fn who_reacted(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     post: PostId,
     comment: Option<CommentId>,
@@ -566,7 +567,7 @@ pub async fn who_reacted(
 /// People matching `query` by name, for @mention autocomplete.
 #[tracing::instrument(skip_all)]
 pub async fn mention_candidates(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &crate::ssr::caller::Caller,
     query: &str,
 ) -> AppResult<Vec<crate::feed::types::MentionCandidate>> {

@@ -3,13 +3,14 @@
 use super::visibility::Viewer;
 use crate::error::AppResult;
 use crate::ids::PostId;
-use sqlx::{Any, AnyPool, QueryBuilder};
+use crate::ssr::db::{Reader, Writer};
+use sqlx::{Any, QueryBuilder};
 
 /// Counted up to this; the menu shows "99+" beyond.
 pub const UNREAD_CAP: i64 = 100;
 
 #[tracing::instrument(skip_all)]
-pub async fn count(pool: &AnyPool, viewer: &Viewer) -> AppResult<i64> {
+pub async fn count(pool: &Reader, viewer: &Viewer) -> AppResult<i64> {
     let seen: Option<i64> = sqlx::query_scalar(
         "SELECT last_post_id FROM feed_seen WHERE portal_id = ? AND user_id = ?",
     )
@@ -54,7 +55,7 @@ pub async fn start_at_now(
 
 /// Records that the viewer has seen everything up to `post`.
 #[tracing::instrument(skip_all)]
-pub async fn mark_seen(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResult<()> {
+pub async fn mark_seen(writer: &Writer, viewer: &Viewer, post: PostId) -> AppResult<()> {
     let updated = sqlx::query(
         "UPDATE feed_seen SET last_post_id = ? WHERE portal_id = ? AND user_id = ? AND last_post_id < ?",
     )
@@ -62,7 +63,7 @@ pub async fn mark_seen(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResu
     .bind(viewer.portal())
     .bind(viewer.user())
     .bind(post)
-    .execute(pool)
+    .execute(writer)
     .await?;
     if updated.rows_affected() == 0 {
         let inserted = sqlx::query(
@@ -71,7 +72,7 @@ pub async fn mark_seen(pool: &AnyPool, viewer: &Viewer, post: PostId) -> AppResu
         .bind(viewer.portal())
         .bind(viewer.user())
         .bind(post)
-        .execute(pool)
+        .execute(writer)
         .await;
         match inserted {
             // Already seen further (another tab got there first).

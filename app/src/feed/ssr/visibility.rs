@@ -8,8 +8,9 @@ use crate::auth::types::Role;
 use crate::error::AppResult;
 use crate::ids::{DepartmentId, GroupId, PortalId, PostId, UserId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::hub::Audience;
-use sqlx::{Any, AnyPool, QueryBuilder};
+use sqlx::{Any, QueryBuilder};
 use std::collections::HashMap;
 
 /// The caller with what decides visibility: their department and its ancestors.
@@ -23,7 +24,7 @@ pub struct Viewer {
 
 impl Viewer {
     #[tracing::instrument(skip_all)]
-    pub async fn load(pool: &AnyPool, caller: Caller) -> AppResult<Self> {
+    pub async fn load(pool: &Reader, caller: Caller) -> AppResult<Self> {
         let own: Option<DepartmentId> =
             sqlx::query_scalar("SELECT department_id FROM users WHERE id = ? AND portal_id = ?")
                 .bind(caller.user_id)
@@ -123,7 +124,7 @@ impl Viewer {
     }
 
     /// Whether the viewer may see this post (for direct links, comments, reactions).
-    pub async fn can_see(&self, pool: &AnyPool, post: PostId) -> AppResult<bool> {
+    pub async fn can_see(&self, pool: &Reader, post: PostId) -> AppResult<bool> {
         let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM feed_posts p WHERE p.portal_id = ");
         qb.push_bind(self.portal())
             .push(" AND p.id = ")
@@ -141,7 +142,7 @@ pub struct DepartmentTree {
 }
 
 impl DepartmentTree {
-    pub async fn load(pool: &AnyPool, portal: PortalId) -> AppResult<Self> {
+    pub async fn load(pool: &Reader, portal: PortalId) -> AppResult<Self> {
         let rows: Vec<(DepartmentId, Option<DepartmentId>)> =
             sqlx::query_as("SELECT id, parent_id FROM departments WHERE portal_id = ?")
                 .bind(portal)
@@ -181,7 +182,7 @@ impl DepartmentTree {
 
 /// Who receives live events about a post: the same people who may read it.
 #[tracing::instrument(skip_all)]
-pub async fn post_audience(pool: &AnyPool, portal: PortalId, post: PostId) -> AppResult<Audience> {
+pub async fn post_audience(pool: &Reader, portal: PortalId, post: PostId) -> AppResult<Audience> {
     let row: Option<(UserId, i64)> =
         sqlx::query_as("SELECT author_id, to_all FROM feed_posts WHERE id = ? AND portal_id = ?")
             .bind(post)
@@ -252,11 +253,7 @@ pub async fn post_audience(pool: &AnyPool, portal: PortalId, post: PostId) -> Ap
 }
 
 /// Everyone who may read a post, as a list (for announcements: who must confirm).
-pub async fn post_readers(
-    pool: &AnyPool,
-    portal: PortalId,
-    post: PostId,
-) -> AppResult<Vec<UserId>> {
+pub async fn post_readers(pool: &Reader, portal: PortalId, post: PostId) -> AppResult<Vec<UserId>> {
     match post_audience(pool, portal, post).await? {
         Audience::Users(users) => Ok(users),
         Audience::EmployeesAnd(mut users) => {

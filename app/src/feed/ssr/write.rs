@@ -10,10 +10,11 @@ use crate::ids::{CommentId, DepartmentId, FileId, GroupId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
 use crate::rich;
+use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
-use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use sqlx::{Any, QueryBuilder, Transaction};
 
 /// At most this many departments or people can be named as a post's recipients.
 const MAX_RECIPIENTS: usize = 200;
@@ -38,7 +39,7 @@ pub(super) fn checked_text(text: &str, max: usize, what: &str) -> AppResult<(Str
 
 /// Of `ids`, those that are active people of the viewer's portal.
 pub(super) async fn members(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     ids: &[UserId],
 ) -> AppResult<Vec<UserId>> {
@@ -57,7 +58,7 @@ pub(super) async fn members(
 }
 
 pub(super) async fn check_mentions(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     mentioned: &[UserId],
 ) -> AppResult<()> {
@@ -86,7 +87,7 @@ const MAX_THANKED: usize = 20;
 
 #[tracing::instrument(skip_all)]
 pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> AppResult<PostId> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     if viewer.is_extranet() {
         return Err(AppError::Forbidden);
     }
@@ -293,7 +294,7 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
     Ok(id)
 }
 
-async fn group_exists(pool: &AnyPool, viewer: &Viewer, group: GroupId) -> AppResult<bool> {
+async fn group_exists(pool: &Reader, viewer: &Viewer, group: GroupId) -> AppResult<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM workgroups WHERE id = ? AND portal_id = ? AND archived_at IS NULL",
     )
@@ -372,7 +373,7 @@ pub(super) async fn record_mentions(
 
 /// The post's author and whether the viewer may see it; NotFound when they may not.
 pub(super) async fn visible_post(
-    pool: &AnyPool,
+    pool: &Reader,
     viewer: &Viewer,
     post: PostId,
 ) -> AppResult<(UserId, PostKind)> {
@@ -393,7 +394,7 @@ pub(super) async fn announce_change(
     viewer: &Viewer,
     post: PostId,
 ) -> AppResult<()> {
-    let audience = post_audience(&state.db.pool, viewer.portal(), post).await?;
+    let audience = post_audience(&state.db.reader, viewer.portal(), post).await?;
     state
         .hub
         .publish(
@@ -412,7 +413,7 @@ pub async fn edit_post(
     post: PostId,
     body: &str,
 ) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let (author, kind) = visible_post(pool, viewer, post).await?;
     if author != viewer.user() || kind == PostKind::Entry {
         return Err(AppError::Forbidden);
@@ -474,7 +475,7 @@ pub async fn edit_post(
 
 #[tracing::instrument(skip_all)]
 pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> AppResult<()> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     let (author, _) = visible_post(pool, viewer, post).await?;
     if author != viewer.user() && !viewer.is_admin() {
         return Err(AppError::Forbidden);
@@ -533,7 +534,7 @@ pub async fn set_pinned(
     if !viewer.is_admin() {
         return Err(AppError::Forbidden);
     }
-    visible_post(&state.db.pool, viewer, post).await?;
+    visible_post(&state.db.reader, viewer, post).await?;
     sqlx::query("UPDATE feed_posts SET pinned_at = ? WHERE id = ? AND portal_id = ?")
         .bind(pinned.then(now_ms))
         .bind(post)

@@ -8,10 +8,11 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{ChecklistItemId, PortalId, TaskId, UserId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::{ChecklistItem, MAX_CHECKLIST_ITEM_CHARS};
-use sqlx::{Any, AnyPool, QueryBuilder, Transaction};
+use sqlx::{Any, QueryBuilder, Transaction};
 
 /// Longest section name.
 const MAX_SECTION_CHARS: usize = 100;
@@ -69,7 +70,7 @@ async fn recount(tx: &mut Transaction<'_, Any>, portal: PortalId, task: TaskId) 
     Ok(())
 }
 
-pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<Vec<ChecklistItem>> {
+pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Vec<ChecklistItem>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         id: ChecklistItemId,

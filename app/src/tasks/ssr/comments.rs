@@ -10,11 +10,11 @@ use crate::notifications::ssr::Outgoing;
 use crate::realtime::RealtimeEvent;
 use crate::rich;
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::{MAX_COMMENT_CHARS, TaskComment};
-use sqlx::AnyPool;
 
 #[tracing::instrument(skip_all)]
 pub async fn add(
@@ -132,7 +132,7 @@ pub async fn add(
 }
 
 /// The newest 200 comments, oldest first.
-pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<Vec<TaskComment>> {
+pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Vec<TaskComment>> {
     let rows: Vec<(TaskCommentId, UserId, String, Option<i64>, String, i64)> = sqlx::query_as(
         "SELECT c.id, c.author_id, u.name, u.photo_file_id, c.body, c.created_at \
          FROM task_comments c JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \

@@ -9,10 +9,10 @@ use crate::feed::types::Attachment;
 use crate::ids::{FileId, TaskId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
+use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::TaskFile;
-use sqlx::AnyPool;
 
 /// Files on one task, all attachings together.
 pub const MAX_TASK_FILES: i64 = 30;
@@ -121,11 +121,7 @@ pub async fn remove(
 }
 
 /// The task's files, oldest first.
-pub async fn load(
-    pool: &AnyPool,
-    caller: &Caller,
-    access: &TaskAccess,
-) -> AppResult<Vec<TaskFile>> {
+pub async fn load(pool: &Reader, caller: &Caller, access: &TaskAccess) -> AppResult<Vec<TaskFile>> {
     let rows: Vec<(FileId, String, String, i64, UserId)> = sqlx::query_as(
         "SELECT f.id, f.file_name, f.content_type, f.size_bytes, t.added_by FROM task_files t \
          JOIN files f ON f.id = t.file_id AND f.portal_id = t.portal_id \
@@ -154,7 +150,7 @@ pub async fn load(
 
 /// Whether the caller may download a file attached to a task: None when it is on no task;
 /// otherwise whether they may see (one of) its tasks.
-pub async fn may_download(pool: &AnyPool, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
+pub async fn may_download(pool: &Reader, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
     let tasks: Vec<TaskId> =
         sqlx::query_scalar("SELECT task_id FROM task_files WHERE portal_id = ? AND file_id = ?")
             .bind(caller.portal_id())

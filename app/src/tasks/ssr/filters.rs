@@ -3,16 +3,16 @@
 use crate::error::{AppError, AppResult};
 use crate::ids::TaskFilterId;
 use crate::ssr::caller::Caller;
-use crate::ssr::db::insert_id;
+use crate::ssr::db::Reader;
+use crate::ssr::db::{Writer, insert_id};
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::{SavedFilter, TaskQuery};
-use sqlx::AnyPool;
 
 const MAX_FILTERS: i64 = 30;
 const MAX_NAME_CHARS: usize = 60;
 
-pub async fn list(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<SavedFilter>> {
+pub async fn list(pool: &Reader, caller: &Caller) -> AppResult<Vec<SavedFilter>> {
     let rows: Vec<(TaskFilterId, String, String)> = sqlx::query_as(
         "SELECT id, name, query FROM task_filters WHERE portal_id = ? AND user_id = ? ORDER BY name, id",
     )
@@ -69,13 +69,13 @@ pub async fn save(
     Ok(TaskFilterId(id))
 }
 
-pub async fn delete(pool: &AnyPool, caller: &Caller, id: TaskFilterId) -> AppResult<()> {
+pub async fn delete(writer: &Writer, caller: &Caller, id: TaskFilterId) -> AppResult<()> {
     let done =
         sqlx::query("DELETE FROM task_filters WHERE id = ? AND portal_id = ? AND user_id = ?")
             .bind(id)
             .bind(caller.portal_id())
             .bind(caller.user_id)
-            .execute(pool)
+            .execute(writer)
             .await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound);

@@ -10,10 +10,11 @@ use crate::error::AppResult;
 use crate::groups::types::GroupRole;
 use crate::ids::{GroupId, TaskId, UserId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::tasks::gantt::{GanttChart, GanttLink, GanttTask, MAX_GANTT_TASKS};
 use crate::tasks::types::{LinkKind, MemberRole, TaskStatus};
-use sqlx::{Any, AnyPool, QueryBuilder};
+use sqlx::{Any, QueryBuilder};
 use std::collections::HashSet;
 
 #[derive(sqlx::FromRow)]
@@ -42,7 +43,7 @@ const COLUMNS: &str = "SELECT t.id, t.title, t.parent_id, t.status, t.start_at, 
 /// The chart of a project (`Some(group)`) or of the caller's own tasks.
 #[tracing::instrument(skip_all)]
 pub async fn chart(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     group: Option<GroupId>,
 ) -> AppResult<GanttChart> {
@@ -122,7 +123,7 @@ pub async fn chart(
 
 /// The dependencies whose both ends are on the chart.
 async fn links_among(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     tasks: &[GanttTask],
 ) -> AppResult<Vec<GanttLink>> {

@@ -3,8 +3,9 @@
 use crate::error::AppResult;
 use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskId, UserId};
+use crate::ssr::db::Reader;
 use crate::tasks::types::HistoryEntry;
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, Transaction};
 
 /// At most this many characters of a value are kept (a long description is summarised).
 const MAX_VALUE_CHARS: usize = 300;
@@ -48,7 +49,7 @@ pub async fn record(
 }
 
 /// The newest 200 changes, oldest first.
-pub async fn load(pool: &AnyPool, portal: PortalId, task: TaskId) -> AppResult<Vec<HistoryEntry>> {
+pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Vec<HistoryEntry>> {
     type Row = (UserId, String, Option<i64>, i64, String, String, String);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT h.user_id, u.name, u.photo_file_id, h.at, h.field, h.old_value, h.new_value \

@@ -11,12 +11,13 @@ use crate::feed::types::Author;
 use crate::ids::{GroupId, PortalId, StageId, TaskId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
+use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::tasks::types::{
     PAGE_SIZE, Priority, SectionCounters, StatusFilter, TaskCounters, TaskCursor, TaskItem,
     TaskPage, TaskQuery, TaskSort, TaskStatus,
 };
-use sqlx::{Any, AnyConnection, AnyPool, QueryBuilder};
+use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
 
 const DAY_MS: i64 = 86_400_000;
@@ -130,7 +131,7 @@ async fn my_groups(conn: &mut AnyConnection, caller: &Caller) -> AppResult<Vec<G
 /// One page of a section.
 #[tracing::instrument(skip_all)]
 pub async fn page(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     query: &TaskQuery,
     after: Option<TaskCursor>,
@@ -297,7 +298,7 @@ pub async fn page(
 
 /// What needs attention in each section: one indexed pass over the caller's open tasks.
 #[tracing::instrument(skip_all)]
-pub async fn counters(pool: &AnyPool, caller: &Caller) -> AppResult<TaskCounters> {
+pub async fn counters(pool: &Reader, caller: &Caller) -> AppResult<TaskCounters> {
     let now = now_ms();
     let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT role, COUNT(CASE WHEN deadline < ? THEN 1 END), \

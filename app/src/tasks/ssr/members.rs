@@ -275,7 +275,7 @@ pub async fn announce(
         )
         .bind(group)
         .bind(portal)
-        .fetch_all(&state.db.pool)
+        .fetch_all(&state.db.reader)
         .await
         {
             Ok(members) => people.extend(members),
@@ -298,7 +298,7 @@ pub async fn announce_changed(
     tasks: &[(TaskId, Option<crate::ids::GroupId>)],
 ) {
     for (task, group) in tasks {
-        let people = match state.db.pool.acquire().await {
+        let people = match state.db.reader.acquire().await {
             Ok(mut conn) => people_on(&mut conn, caller.portal_id(), *task)
                 .await
                 .unwrap_or_default(),

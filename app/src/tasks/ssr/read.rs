@@ -8,16 +8,17 @@ use crate::feed::types::Author;
 use crate::ids::{TaskId, UserId};
 use crate::rich;
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Db;
 use crate::tasks::types::{LinkKind, MemberRole, TaskLink, TaskView};
-use sqlx::{Any, AnyPool, QueryBuilder};
+use sqlx::{Any, QueryBuilder};
 
 /// Shown for a parent or linked task the caller may not see, instead of its title.
 const HIDDEN_TITLE: &str = "A task you can't see";
 
 #[tracing::instrument(skip_all)]
-pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
+pub async fn get(db: &Db, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
     let portal = caller.portal_id();
-    let mut conn = pool.acquire().await?;
+    let mut conn = db.reader.acquire().await?;
     let access = TaskAccess::load(&mut conn, caller, id).await?;
     sqlx::query(
         "UPDATE task_members SET unseen = 0 WHERE task_id = ? AND portal_id = ? AND user_id = ? AND unseen = 1",
@@ -25,7 +26,7 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     .bind(id)
     .bind(portal)
     .bind(caller.user_id)
-    .execute(&mut *conn)
+    .execute(&db.writer)
     .await?;
 
     let item_query = |condition: &str| {
@@ -161,11 +162,11 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
     }
     drop(conn);
 
-    let (time, my_timer) = super::time::load(pool, caller, &access).await?;
-    let files = super::files::load(pool, caller, &access).await?;
+    let (time, my_timer) = super::time::load(&db.reader, caller, &access).await?;
+    let files = super::files::load(&db.reader, caller, &access).await?;
     let creator = Author::new(access.creator, extra.creator_name, extra.creator_photo);
     let mut description = rich::parse(&extra.description);
-    rich::names::resolve(pool, portal, vec![&mut description]).await?;
+    rich::names::resolve(&db.reader, portal, vec![&mut description]).await?;
     Ok(TaskView {
         item,
         description,
@@ -180,9 +181,9 @@ pub async fn get(pool: &AnyPool, caller: &Caller, id: TaskId) -> AppResult<TaskV
         closed_at: extra.closed_at,
         parent_title,
         subtasks,
-        checklist: super::checklist::load(pool, portal, id).await?,
-        comments: super::comments::load(pool, portal, id).await?,
-        history: super::history::load(pool, portal, id).await?,
+        checklist: super::checklist::load(&db.reader, portal, id).await?,
+        comments: super::comments::load(&db.reader, portal, id).await?,
+        history: super::history::load(&db.reader, portal, id).await?,
         predecessors,
         successors,
         time,

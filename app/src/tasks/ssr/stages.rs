@@ -11,14 +11,14 @@ use crate::error::{AppError, AppResult};
 use crate::groups::types::GroupRole;
 use crate::ids::{GroupId, StageId, TaskId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::{MAX_STAGE_NAME_CHARS, MAX_STAGES, Stage};
-use sqlx::AnyPool;
 
 /// The project's stages, in board order; NotFound unless the caller may see the project.
-pub async fn list(pool: &AnyPool, caller: &Caller, group: GroupId) -> AppResult<Vec<Stage>> {
+pub async fn list(pool: &Reader, caller: &Caller, group: GroupId) -> AppResult<Vec<Stage>> {
     crate::groups::ssr::visible(pool, caller, group).await?;
     let rows: Vec<(StageId, String)> = sqlx::query_as(
         "SELECT id, name FROM task_stages WHERE portal_id = ? AND group_id = ? ORDER BY position, id",
@@ -34,7 +34,7 @@ pub async fn list(pool: &AnyPool, caller: &Caller, group: GroupId) -> AppResult<
 }
 
 /// NotFound unless the caller sees the group; Forbidden unless they manage it.
-async fn require_manager(pool: &AnyPool, caller: &Caller, group: GroupId) -> AppResult<()> {
+async fn require_manager(pool: &Reader, caller: &Caller, group: GroupId) -> AppResult<()> {
     let summary = crate::groups::ssr::visible(pool, caller, group).await?;
     if caller.role == Role::Admin
         || matches!(
@@ -57,7 +57,7 @@ pub async fn save(
     id: Option<StageId>,
     name: &str,
 ) -> AppResult<StageId> {
-    let pool = &state.db.pool;
+    let pool = &state.db.reader;
     require_manager(pool, caller, group).await?;
     let name = crate::validate::required("name", name, MAX_STAGE_NAME_CHARS)?;
     let portal = caller.portal_id();
@@ -113,7 +113,7 @@ pub async fn delete(
     group: GroupId,
     id: StageId,
 ) -> AppResult<()> {
-    require_manager(&state.db.pool, caller, group).await?;
+    require_manager(&state.db.reader, caller, group).await?;
     let portal = caller.portal_id();
     let mut tx = state.db.begin().await?;
     let deleted =

@@ -14,14 +14,14 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{PortalId, TaskId, TemplateId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::ssr::caller::{Caller, caller_for_user};
-use crate::ssr::db::{Db, insert_id};
+use crate::ssr::db::Reader;
+use crate::ssr::db::{Db, Writer, insert_id};
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::templates::{
     MAX_TEMPLATE_CHARS, MAX_TEMPLATE_NAME_CHARS, MAX_TEMPLATES, Repeat, TaskTemplate, TemplateForm,
 };
 use crate::tasks::types::TaskForm;
-use sqlx::AnyPool;
 
 /// The longest deadline offset: a year.
 const MAX_DEADLINE_AFTER_MINUTES: i64 = 525_600;
@@ -70,7 +70,7 @@ impl Row {
 }
 
 /// The caller's templates, by name.
-pub async fn list(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<TaskTemplate>> {
+pub async fn list(pool: &Reader, caller: &Caller) -> AppResult<Vec<TaskTemplate>> {
     let sql = format!("{COLUMNS} WHERE t.portal_id = ? AND t.owner_id = ? ORDER BY t.name, t.id");
     let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(caller.portal_id())
@@ -80,7 +80,7 @@ pub async fn list(pool: &AnyPool, caller: &Caller) -> AppResult<Vec<TaskTemplate
     rows.into_iter().map(Row::template).collect()
 }
 
-async fn own(pool: &AnyPool, caller: &Caller, id: TemplateId) -> AppResult<TaskTemplate> {
+async fn own(pool: &Reader, caller: &Caller, id: TemplateId) -> AppResult<TaskTemplate> {
     let sql = format!("{COLUMNS} WHERE t.id = ? AND t.portal_id = ? AND t.owner_id = ?");
     let row: Option<Row> = sqlx::query_as(&sql)
         .bind(id)
@@ -115,7 +115,7 @@ pub async fn save(
 ) -> AppResult<TemplateId> {
     if let Some(id) = id {
         // Someone else's template does not exist for the caller, whatever the form says.
-        own(&state.db.pool, caller, id).await?;
+        own(&state.db.reader, caller, id).await?;
     }
     let name = crate::validate::required("name", &form.name, MAX_TEMPLATE_NAME_CHARS)?;
     let task = TaskForm {
@@ -229,13 +229,13 @@ pub async fn save(
     Ok(id)
 }
 
-pub async fn delete(pool: &AnyPool, caller: &Caller, id: TemplateId) -> AppResult<()> {
+pub async fn delete(writer: &Writer, caller: &Caller, id: TemplateId) -> AppResult<()> {
     let deleted =
         sqlx::query("DELETE FROM task_templates WHERE id = ? AND portal_id = ? AND owner_id = ?")
             .bind(id)
             .bind(caller.portal_id())
             .bind(caller.user_id)
-            .execute(pool)
+            .execute(writer)
             .await?;
     if deleted.rows_affected() == 0 {
         return Err(AppError::NotFound);
@@ -245,7 +245,7 @@ pub async fn delete(pool: &AnyPool, caller: &Caller, id: TemplateId) -> AppResul
 
 /// A task from one of the caller's templates, now.
 pub async fn use_template(state: &AppState, caller: &Caller, id: TemplateId) -> AppResult<TaskId> {
-    let template = own(&state.db.pool, caller, id).await?;
+    let template = own(&state.db.reader, caller, id).await?;
     write::create(state, caller, &task_at(&template, now_ms())).await
 }
 
@@ -261,7 +261,7 @@ pub async fn run_due(state: &AppState) -> AppResult<usize> {
     )
     .bind(now)
     .bind(BATCH)
-    .fetch_all(&state.db.pool)
+    .fetch_all(&state.db.reader)
     .await?;
     let mut made = 0;
     for (id, portal, owner, due_at) in due {
@@ -283,7 +283,7 @@ async fn run_one(
     due_at: i64,
     now: i64,
 ) -> AppResult<bool> {
-    let Some(caller) = caller_for_user(&state.db.pool, portal, owner).await? else {
+    let Some(caller) = caller_for_user(&state.db.reader, portal, owner).await? else {
         // The owner left: nobody to create the task for. The schedule stops.
         sqlx::query("UPDATE task_templates SET next_run_at = NULL WHERE id = ? AND portal_id = ?")
             .bind(id)

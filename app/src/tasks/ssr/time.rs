@@ -7,11 +7,12 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskId, TimeEntryId, UserId};
 use crate::ssr::caller::Caller;
+use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::{MAX_MANUAL_MINUTES, TimeEntry};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{Any, Transaction};
 
 const MAX_NOTE_CHARS: usize = 500;
 
@@ -197,7 +198,7 @@ pub async fn remove(state: &AppState, caller: &Caller, entry: TimeEntryId) -> Ap
 
 /// The task's time entries, newest first (at most 200), and the caller's running timer.
 pub async fn load(
-    pool: &AnyPool,
+    pool: &Reader,
     caller: &Caller,
     access: &TaskAccess,
 ) -> AppResult<(Vec<TimeEntry>, Option<i64>)> {
