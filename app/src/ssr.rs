@@ -8,7 +8,6 @@ pub mod housekeeping;
 pub mod hub;
 pub mod limits;
 pub mod mailer;
-pub mod search;
 pub mod state;
 pub mod storage;
 pub mod tokens;

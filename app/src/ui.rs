@@ -1,7 +1,6 @@
 //! Shared UI pieces used by every tool: avatar, page header, empty state, errors, icons.
 
 pub mod avatar;
-pub mod dates;
 pub mod feedback;
 pub mod icons;
 pub mod page;

@@ -207,15 +207,20 @@ both_backends!(
         // A streamed body without a declared length is cut off too.
         let stream =
             futures::stream::iter((0..40).map(|_| Ok::<_, std::io::Error>(vec![b'a'; 4096])));
-        let res = visitor
+        let sent = visitor
             .http
             .post(format!("{}/api/login", visitor.base))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(reqwest::Body::wrap_stream(stream))
             .send()
-            .await
-            .unwrap();
-        assert!(!res.status().is_success(), "{}", res.status());
+            .await;
+        // The server refuses (400: the body stops being readable at the limit) and may close
+        // while the client is still sending, so the client sees the refusal or the connection
+        // cut mid-request. Never a success.
+        match sent {
+            Ok(res) => assert!(res.status().is_client_error(), "{}", res.status()),
+            Err(e) => assert!(e.is_request(), "{e}"),
+        }
         // A signed-in member's ordinary forms and uploads keep their room.
         let upload = admin
             .upload_attachment("notes.txt", vec![b'n'; 300 * 1024])

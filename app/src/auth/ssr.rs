@@ -9,8 +9,8 @@ use crate::ids::{InvitationId, PortalId, UserId};
 use crate::notifications::ssr::notify;
 use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::{
-    Caller, PageSession, PortalCtx, SESSION_COOKIE, caller_from_parts, portal_from_parts,
-    session_token,
+    Caller, PageCache, PageSession, PortalCtx, SESSION_COOKIE, caller_from_parts,
+    portal_from_parts, session_token,
 };
 use crate::ssr::hub::{Audience, Ended};
 use crate::ssr::state::AppState;
@@ -51,7 +51,7 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
                 address_suffix,
             },
             caller: None,
-            viewer: None,
+            cache: PageCache::default(),
         });
     };
     let caller = match caller_from_parts(state, parts).await {
@@ -59,12 +59,10 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
         Err(AppError::Unauthenticated | AppError::NotFound) => None,
         Err(e) => return Err(e),
     };
-    let (me, viewer) = match &caller {
-        Some(caller) => {
-            let (me, viewer) = me(state, caller).await?;
-            (Some(me), Some(viewer))
-        }
-        None => (None, None),
+    let cache = PageCache::default();
+    let me = match &caller {
+        Some(caller) => Some(me(state, caller, &cache).await?),
+        None => None,
     };
     Ok(PageSession {
         session: Session {
@@ -74,7 +72,7 @@ pub async fn page_session(state: &AppState, parts: &Parts) -> AppResult<PageSess
             address_suffix,
         },
         caller,
-        viewer,
+        cache,
     })
 }
 
@@ -83,7 +81,7 @@ pub async fn session(state: &AppState) -> AppResult<Session> {
     Ok(page_session(state, &parts).await?.session)
 }
 
-async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
+async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<Me> {
     let photo: Option<i64> =
         sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
             .bind(caller.user_id)
@@ -93,6 +91,8 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
     let unread = crate::notifications::ssr::unread_count(&state.db.reader, caller).await?;
     let viewer = Viewer::load(&state.db.reader, caller.clone()).await?;
     let feed_unread = crate::feed::ssr::unread::count(&state.db.reader, &viewer).await?;
+    // The feed's server functions called while this page renders reuse it.
+    cache.put(viewer);
     let tasks = crate::tasks::ssr::list::counters(&state.db.reader, caller).await?;
     let chat_unread = {
         let mut conn = state.db.reader.acquire().await?;
@@ -112,7 +112,7 @@ async fn me(state: &AppState, caller: &Caller) -> AppResult<(Me, Viewer)> {
         tasks,
         chat_unread,
     };
-    Ok((me, viewer))
+    Ok(me)
 }
 
 /// Creates a session row and returns the Set-Cookie value carrying its token.

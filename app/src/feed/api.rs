@@ -13,7 +13,7 @@ use server_fn::codec::Json;
 #[cfg(feature = "ssr")]
 async fn viewer() -> Result<super::ssr::visibility::Viewer, AppError> {
     // While a page renders, the page session has loaded it already.
-    if let Some(viewer) = crate::ssr::caller::page_viewer() {
+    if let Some(viewer) = crate::ssr::caller::page_cached::<super::ssr::visibility::Viewer>() {
         return Ok(viewer);
     }
     let caller = crate::ssr::caller::caller().await?;
@@ -41,7 +41,7 @@ pub async fn feed_page(
         group: filter.group,
         from: filter.from,
         to: filter.to,
-        words: crate::ssr::search::words(&filter.search),
+        words: crate::search_terms::words(&filter.search),
     };
     super::ssr::read::page(&state.db.reader, state.db.backend, &viewer, &filter, before).await
 }

@@ -5,9 +5,9 @@ use super::api::{
     people_options,
 };
 use super::types::{Department, Person, tree_order};
+use crate::dates::utc_date_time;
 use crate::ids::UserId;
 use crate::shell::layout::{Live, use_me};
-use crate::ui::page::relative_time;
 use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -164,7 +164,7 @@ pub fn ProfilePage() -> impl IntoView {
                                         <dt>"Role"</dt><dd>{p.person.role.label()}</dd>
                                         <dt>"E-mail"</dt><dd><a href=format!("mailto:{}", p.person.email)>{p.person.email.clone()}</a></dd>
                                         <dt>"Phone"</dt><dd>{if p.phone.is_empty() { "—".to_owned() } else { p.phone.clone() }}</dd>
-                                        <dt>"Joined"</dt><dd>{relative_time(p.joined_at)}</dd>
+                                        <dt>"Joined"</dt><dd>{utc_date_time(p.joined_at)}</dd>
                                     </dl>
                                     {is_me.then(|| view! {
                                         <form class="form" method="post" action="/uploads/photo" enctype="multipart/form-data">

@@ -75,7 +75,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 {items.into_iter().map(|n| view! {
                                     <li class="list-item" class:unread=!n.read>
                                         <a href=n.link.clone()>{n.title.clone()}</a>
-                                        <time class="muted" datetime=n.created_at.to_string()>{crate::ui::page::relative_time(n.created_at)}</time>
+                                        <time class="muted" datetime=n.created_at.to_string()>{crate::dates::utc_date_time(n.created_at)}</time>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -92,18 +92,57 @@ pub fn portal_from_parts(parts: &Parts) -> AppResult<PortalCtx> {
 pub struct PageSession {
     pub session: crate::auth::types::Session,
     pub caller: Option<Caller>,
-    /// The caller's feed visibility, already loaded for the menu's unread count.
-    pub viewer: Option<crate::feed::ssr::visibility::Viewer>,
+    /// What tools loaded once for this page, for the server functions it calls while
+    /// rendering (the feed keeps the caller's visibility here).
+    pub cache: PageCache,
 }
 
-/// The caller's feed visibility when a page is rendering (loaded with its session).
-pub fn page_viewer() -> Option<crate::feed::ssr::visibility::Viewer> {
+/// Values a page computes once, one per type. Shared code stores them without knowing what
+/// they are; each tool puts and takes its own.
+#[derive(Clone, Default)]
+pub struct PageCache(
+    std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<
+                std::any::TypeId,
+                std::sync::Arc<dyn std::any::Any + Send + Sync>,
+            >,
+        >,
+    >,
+);
+
+impl PageCache {
+    pub fn put<T: Clone + Send + Sync + 'static>(&self, value: T) {
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(std::any::TypeId::of::<T>(), std::sync::Arc::new(value));
+        }
+    }
+
+    pub fn get<T: Clone + Send + Sync + 'static>(&self) -> Option<T> {
+        let map = self.0.lock().ok()?;
+        map.get(&std::any::TypeId::of::<T>())?
+            .downcast_ref::<T>()
+            .cloned()
+    }
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.0.lock().map(|map| map.len()).unwrap_or_default();
+        f.debug_struct("PageCache")
+            .field("entries", &entries)
+            .finish()
+    }
+}
+
+/// A value of type `T` the current page loaded already (see `PageCache`).
+pub fn page_cached<T: Clone + Send + Sync + 'static>() -> Option<T> {
     parts()
         .ok()?
         .extensions
         .get::<PageSession>()?
-        .viewer
-        .clone()
+        .cache
+        .get::<T>()
 }
 
 /// The signed-in caller of the current server function or page.

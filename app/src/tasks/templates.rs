@@ -2,8 +2,8 @@
 //! arithmetic is here, shared by the server's scheduler and the page that shows the next date.
 
 use super::types::TaskForm;
+use crate::dates::{civil, day_ms};
 use crate::ids::{TaskId, TemplateId};
-use crate::ui::dates::{civil, day_ms};
 use serde::{Deserialize, Serialize};
 
 const DAY_MS: i64 = 86_400_000;

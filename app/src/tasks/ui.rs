@@ -22,7 +22,7 @@ pub use row::TaskRow;
 pub use templates::{EditTemplatePage, NewTemplatePage, TemplatesPage};
 
 use super::types::{Section, StatusFilter, TaskItem, TaskQuery, TaskSort, TaskStatus};
-use crate::ui::dates::{date_input, day_ms, short_datetime};
+use crate::dates::{date_input, day_ms, short_datetime};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 

@@ -5,9 +5,9 @@ use super::messages::{self, MESSAGE_SELECT, MessageRow};
 use crate::chat::types::SearchHit;
 use crate::error::AppResult;
 use crate::ids::{ChatId, MessageId, PortalId};
+use crate::search_terms::words;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Backend;
-use crate::ssr::search::words;
 use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
 

@@ -182,7 +182,7 @@ pub fn clock_or_day(ms: i64) -> String {
     if ms.div_euclid(86_400_000) == now.div_euclid(86_400_000) {
         clock(ms)
     } else {
-        crate::ui::dates::short_date(ms, now)
+        crate::dates::short_date(ms, now)
     }
 }
 

@@ -76,7 +76,7 @@ pub async fn add_comment(
             .add(&mut tx, author, "comment", &title, &link)
             .await?;
     }
-    crate::ssr::search::index(
+    crate::feed::ssr::search::index(
         &mut tx,
         state.db.backend,
         viewer.portal(),
@@ -189,7 +189,7 @@ pub async fn edit_comment(
         "a comment",
     )
     .await?;
-    crate::ssr::search::index(
+    crate::feed::ssr::search::index(
         &mut tx,
         state.db.backend,
         viewer.portal(),
@@ -215,7 +215,7 @@ pub async fn delete_comment(
         return Err(AppError::Forbidden);
     }
     let mut tx = state.db.begin().await?;
-    crate::ssr::search::unindex(
+    crate::feed::ssr::search::unindex(
         &mut tx,
         state.db.backend,
         viewer.portal(),

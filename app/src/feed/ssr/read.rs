@@ -128,7 +128,12 @@ pub async fn page(
     }
     if !filter.words.is_empty() {
         qb.push(" AND ");
-        crate::ssr::search::push_matching_posts(&mut qb, backend, viewer.portal(), &filter.words);
+        crate::feed::ssr::search::push_matching_posts(
+            &mut qb,
+            backend,
+            viewer.portal(),
+            &filter.words,
+        );
     }
     let unfiltered = filter.is_empty();
     if unfiltered {

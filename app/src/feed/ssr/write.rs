@@ -276,7 +276,8 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         "a post",
     )
     .await?;
-    crate::ssr::search::index(&mut tx, state.db.backend, viewer.portal(), id, None, &body).await?;
+    crate::feed::ssr::search::index(&mut tx, state.db.backend, viewer.portal(), id, None, &body)
+        .await?;
     tx.commit().await?;
     outgoing.publish(&state.hub).await;
     let audience = post_audience(pool, viewer.portal(), id).await?;
@@ -459,7 +460,7 @@ pub async fn edit_post(
         "a post",
     )
     .await?;
-    crate::ssr::search::index(
+    crate::feed::ssr::search::index(
         &mut tx,
         state.db.backend,
         viewer.portal(),
@@ -484,7 +485,8 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
     let audience = post_audience(pool, viewer.portal(), post).await?;
     let files = super::attachments::files_of(pool, viewer.portal(), post, None).await?;
     let mut tx = state.db.begin().await?;
-    crate::ssr::search::unindex(&mut tx, state.db.backend, viewer.portal(), post, None).await?;
+    crate::feed::ssr::search::unindex(&mut tx, state.db.backend, viewer.portal(), post, None)
+        .await?;
     for table in [
         "feed_reactions",
         "feed_mentions",

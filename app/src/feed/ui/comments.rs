@@ -4,11 +4,12 @@ use super::PostSignal;
 use super::attachments::{AttachButton, AttachmentView, PendingFiles};
 use super::post_card::confirm;
 use super::reactions::Reactions;
+use crate::dates::utc_date_time;
 use crate::error::AppError;
 use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
 use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
 use crate::rich::{RichEditor, RichText};
-use crate::ui::page::{relative_time, time_ago};
+use crate::ui::page::time_ago;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -143,7 +144,7 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
                 {(!attachments.is_empty()).then(|| view! { <AttachmentView files=attachments/> })}
                 {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
                 <div class="comment-foot muted small">
-                    <span title=relative_time(created_at)>{time_ago(created_at)}</span>
+                    <span title=utc_date_time(created_at)>{time_ago(created_at)}</span>
                     {edited_at.map(|_| " · edited")}
                     <Reactions post_id comment_id=Some(id) summary on_change=Callback::new(move |_| super::refresh_post(post))/>
                     {can_edit.then(|| view! { <button type="button" class="link-btn" on:click=move |_| editing.set(true)>"Edit"</button> })}

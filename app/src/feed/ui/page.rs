@@ -3,12 +3,12 @@
 use super::PostSignal;
 use super::composer::Composer;
 use super::post_card::PostCard;
+use crate::dates::day_ms;
 use crate::feed::api::{feed_mark_seen, feed_page, feed_post};
 use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
 use crate::ids::{DepartmentId, PostId, UserId};
 use crate::realtime::RealtimeEvent;
 use crate::shell::layout::{Live, use_me};
-use crate::ui::dates::day_ms;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -4,6 +4,7 @@ use super::access::TaskAccess;
 use super::history;
 use super::members::{self, Participants, check_people, write_members};
 use crate::auth::types::Role;
+use crate::dates::utc_date_time;
 use crate::error::{AppError, AppResult};
 use crate::feed::ssr::entries;
 use crate::feed::types::Recipients;
@@ -18,7 +19,6 @@ use crate::tasks::types::{
     MAX_CHECKLIST_ITEM_CHARS, MAX_CHECKLIST_ITEMS, MAX_DESCRIPTION_CHARS, MAX_TAG_CHARS, MAX_TAGS,
     MAX_TITLE_CHARS, Priority, TaskForm, TaskStatus,
 };
-use crate::ui::page::relative_time;
 use sqlx::{Any, AnyConnection, QueryBuilder, Transaction};
 
 /// Dates outside 2000–2199 are typing mistakes.
@@ -81,7 +81,7 @@ impl Dates {
 
 /// How a date reads in the history and notifications.
 pub fn date_text(ms: Option<i64>) -> String {
-    ms.map(relative_time).unwrap_or_else(|| "none".to_owned())
+    ms.map(utc_date_time).unwrap_or_else(|| "none".to_owned())
 }
 
 fn checked_tags(tags: &[String]) -> AppResult<Vec<String>> {

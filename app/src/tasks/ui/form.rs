@@ -2,6 +2,7 @@
 //! (`?group=`) or parent (`?parent=`) already chosen.
 
 use super::people::PeoplePicker;
+use crate::dates::{date_input, datetime_input, datetime_ms, day_ms};
 use crate::error::AppError;
 use crate::ids::TemplateId;
 use crate::ids::{GroupId, TaskId, UserId};
@@ -11,7 +12,6 @@ use crate::tasks::api::save_task_template;
 use crate::tasks::api::{create_task, task, update_task};
 use crate::tasks::templates::{Repeat, TemplateForm};
 use crate::tasks::types::{Priority, TaskForm};
-use crate::ui::dates::{date_input, datetime_input, datetime_ms, day_ms};
 use crate::ui::{ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};

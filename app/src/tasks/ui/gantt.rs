@@ -8,6 +8,7 @@
 //! While a bar is dragged, only its own SVG attributes change (no re-render of the other
 //! thousand bars); the chart is redrawn from the server's data once the move is saved.
 
+use crate::dates::{civil, date_input, month_name, short_date};
 use crate::error::AppError;
 use crate::ids::{GroupId, TaskId};
 use crate::shell::layout::Live;
@@ -16,7 +17,6 @@ use crate::tasks::gantt::{
     BarState, DAY_MS, GanttChart, GanttTask, Grip, Zoom, chart_range, link_path, link_sides,
     visible_rows,
 };
-use crate::ui::dates::{civil, date_input, month_name, short_date};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

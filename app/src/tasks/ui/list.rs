@@ -6,13 +6,13 @@ use super::board::Board;
 use super::plan::Plan;
 use super::row::TaskRow;
 use super::{href_of, query_from};
+use crate::dates::date_input;
 use crate::error::AppError;
 use crate::shell::layout::Live;
 use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
 use crate::tasks::types::{
     Section, SectionCounters, StatusFilter, TaskCursor, TaskItem, TaskQuery, TaskSort, TaskStatus,
 };
-use crate::ui::dates::date_input;
 use crate::ui::page::now_ms;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;

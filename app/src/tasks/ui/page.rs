@@ -5,6 +5,7 @@
 use super::checklist::Checklist;
 use super::row::TaskRow;
 use super::{Deadline, StatusTag};
+use crate::dates::short_datetime;
 use crate::error::AppError;
 use crate::feed::types::Author;
 use crate::ids::{TaskId, UserId};
@@ -14,7 +15,6 @@ use crate::tasks::api::{
     act_on_task, comment_task, delegate_task, delete_task, link_tasks, task, unlink_tasks,
 };
 use crate::tasks::types::{LinkKind, TaskLink, TaskView, hours_text};
-use crate::ui::dates::short_datetime;
 use crate::ui::page::{now_ms, time_ago};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
 use leptos::prelude::*;

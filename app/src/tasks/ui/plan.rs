@@ -79,9 +79,9 @@ mod tests {
     #[test]
     fn week_ends_on_sunday_night() {
         // Wednesday 2026-11-25 12:00 UTC.
-        let now = crate::ui::dates::datetime_ms("2026-11-25T12:00").unwrap_or_default();
+        let now = crate::dates::datetime_ms("2026-11-25T12:00").unwrap_or_default();
         let (day, week) = super::day_and_week_end(now);
-        assert_eq!(crate::ui::dates::datetime_input(day), "2026-11-26T00:00");
-        assert_eq!(crate::ui::dates::datetime_input(week), "2026-11-30T00:00");
+        assert_eq!(crate::dates::datetime_input(day), "2026-11-26T00:00");
+        assert_eq!(crate::dates::datetime_input(week), "2026-11-30T00:00");
     }
 }

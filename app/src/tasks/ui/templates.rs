@@ -2,13 +2,13 @@
 //! every day, week or month; `/tasks/templates/new` and `/tasks/templates/:id` edit one.
 
 use super::form::{TaskEditor, TemplateDraft};
+use crate::dates::short_datetime;
 use crate::error::AppError;
 use crate::ids::TemplateId;
 use crate::shell::layout::{Live, refresh_task_counters, use_me};
 use crate::tasks::api::{create_task_from_template, delete_task_template, task_templates};
 use crate::tasks::templates::TaskTemplate;
 use crate::tasks::types::TaskForm;
-use crate::ui::dates::short_datetime;
 use crate::ui::page::now_ms;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;

@@ -1,7 +1,28 @@
-//! Dates as forms and lists show them. Times are UTC for now (the portal's zone is a later
+//! Dates as forms, lists and messages show them. Times are UTC for now (the portal's zone is a later
 //! step); the helpers are shared by the server render and the browser, so both agree.
 
 const DAY_MS: i64 = 86_400_000;
+
+/// A unix-millisecond time as `YYYY-MM-DD HH:MM UTC`.
+pub fn utc_date_time(ms: i64) -> String {
+    // Civil-from-days (Howard Hinnant), to avoid a date crate in the browser bundle.
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let secs = ms.div_euclid(1000) % 86_400;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
 
 /// `YYYY-MM-DD` as unix milliseconds at 00:00 UTC.
 pub fn day_ms(date: &str) -> Option<i64> {

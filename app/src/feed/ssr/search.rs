@@ -1,13 +1,12 @@
-//! Full-text search behind one interface: SQLite FTS5 (the `feed_search` table, kept in step
+//! The feed's full-text search behind one interface: SQLite FTS5 (the `feed_search` table, kept in step
 //! here) or MySQL/MariaDB FULLTEXT indexes (kept by the database). Words match as prefixes and
 //! all must occur; punctuation is ignored.
 
-use super::db::Backend;
 use crate::error::AppResult;
 use crate::ids::{CommentId, PortalId, PostId};
+use crate::ssr::db::Backend;
 use sqlx::{Any, QueryBuilder, Transaction};
 
-pub use crate::search_terms::words;
 use crate::search_terms::{boolean_match, fts5_match};
 
 fn portal_token(portal: PortalId) -> String {
