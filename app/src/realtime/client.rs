@@ -1,19 +1,25 @@
 //! The browser side of `/ws`: one connection per tab, reconnecting with back-off.
 
 use super::{ClientMessage, RealtimeEvent};
+use gloo_events::EventListener;
+use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use std::cell::RefCell;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// The close code of a socket whose session ended (server/src/ws.rs).
 const SESSION_ENDED: u16 = 4001;
 
+/// The tab's socket with its listeners. The next connection replaces it, which drops the
+/// previous socket's listeners: nothing is leaked per reconnect.
+struct Connection {
+    socket: WebSocket,
+    _listeners: [EventListener; 3],
+}
+
 thread_local! {
-    /// The tab's open socket, for the little it sends (presence).
-    static SOCKET: RefCell<Option<WebSocket>> = const { RefCell::new(None) };
+    static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
 }
 
 /// Sends a message on the socket if it is open (presence is sent again on every connect);
@@ -22,7 +28,7 @@ pub fn send(message: &ClientMessage) -> bool {
     let Ok(text) = serde_json::to_string(message) else {
         return false;
     };
-    SOCKET.with(|s| match s.borrow().as_ref() {
+    CONNECTION.with(|c| match c.borrow().as_ref().map(|c| &c.socket) {
         Some(socket) if socket.ready_state() == WebSocket::OPEN => {
             socket.send_with_str(&text).is_ok()
         }
@@ -32,10 +38,7 @@ pub fn send(message: &ClientMessage) -> bool {
 
 /// Whether the tab is hidden (another tab in front, the window minimised).
 pub fn tab_hidden() -> bool {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .map(|d| d.hidden())
-        .unwrap_or(false)
+    gloo_utils::document().hidden()
 }
 
 /// Connects and keeps the connection alive; `on_event` runs for each event received.
@@ -48,10 +51,7 @@ fn open(
     connected: RwSignal<bool>,
     attempt: u32,
 ) {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let location = window.location();
+    let location = gloo_utils::window().location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
     } else {
@@ -62,44 +62,39 @@ fn open(
         return retry(on_event, connected, attempt);
     };
 
-    let opened = socket.clone();
-    let onopen = Closure::<dyn FnMut()>::new(move || {
-        SOCKET.with(|s| *s.borrow_mut() = Some(opened.clone()));
+    let onopen = EventListener::new(&socket, "open", move |_| {
         if tab_hidden() {
             send(&ClientMessage::Presence { away: true });
         }
         connected.set(true);
     });
-    socket.set_onopen(Some(onopen.as_ref().unchecked_ref()));
-    onopen.forget();
 
     let handler = on_event.clone();
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        if let Some(text) = e.data().as_string() {
-            match serde_json::from_str::<RealtimeEvent>(&text) {
-                Ok(event) => handler(event),
-                Err(err) => leptos::logging::warn!("unknown realtime event: {err}"),
-            }
+    let onmessage = EventListener::new(&socket, "message", move |e| {
+        let Some(text) = e
+            .dyn_ref::<MessageEvent>()
+            .and_then(|e| e.data().as_string())
+        else {
+            return;
+        };
+        match serde_json::from_str::<RealtimeEvent>(&text) {
+            Ok(event) => handler(event),
+            Err(err) => leptos::logging::warn!("unknown realtime event: {err}"),
         }
     });
-    socket.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    onmessage.forget();
 
     let opened_at = js_sys::Date::now();
-    let onclose = Closure::<dyn FnMut(CloseEvent)>::new(move |e: CloseEvent| {
+    let onclose = EventListener::new(&socket, "close", move |e| {
         connected.set(false);
+        let code = e.dyn_ref::<CloseEvent>().map(CloseEvent::code);
         // The session ended (signed out elsewhere, password reset, deactivated): the page is
         // reloaded, which shows the sign-in form, instead of retrying a socket that is refused.
         // After a moment: the tab that signed out is already navigating away by itself.
-        if e.code() == SESSION_ENDED {
-            set_timeout(
-                || {
-                    if let Some(window) = web_sys::window() {
-                        let _ = window.location().reload();
-                    }
-                },
-                Duration::from_millis(1500),
-            );
+        if code == Some(SESSION_ENDED) {
+            Timeout::new(1500, || {
+                let _ = gloo_utils::window().location().reload();
+            })
+            .forget();
             return;
         }
         // A connection that lived a while resets the back-off.
@@ -110,8 +105,14 @@ fn open(
         };
         retry(on_event.clone(), connected, next);
     });
-    socket.set_onclose(Some(onclose.as_ref().unchecked_ref()));
-    onclose.forget();
+    // Never inside one of the previous socket's listeners: `open` runs from `connect` or from
+    // the retry task, so dropping those listeners here is safe.
+    CONNECTION.with(|c| {
+        *c.borrow_mut() = Some(Connection {
+            socket,
+            _listeners: [onopen, onmessage, onclose],
+        })
+    });
 }
 
 /// Exponential back-off with jitter: 0.5 s, 1 s, 2 s … up to 30 s.
@@ -122,8 +123,8 @@ fn retry(
 ) {
     let base = 500.0 * 2f64.powi(attempt.min(6) as i32);
     let delay = base.min(30_000.0) * (0.75 + js_sys::Math::random() * 0.5);
-    set_timeout(
-        move || open(on_event, connected, attempt),
-        Duration::from_millis(delay as u64),
-    );
+    leptos::task::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(delay as u32).await;
+        open(on_event, connected, attempt);
+    });
 }

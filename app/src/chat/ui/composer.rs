@@ -157,15 +157,7 @@ pub fn deliver(thread: Thread, pending: Pending) {
 
 async fn sleep_ms(ms: u32) {
     #[cfg(feature = "hydrate")]
-    {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ =
-                    w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
+    gloo_timers::future::TimeoutFuture::new(ms).await;
     #[cfg(not(feature = "hydrate"))]
     let _ = ms;
 }

@@ -7,9 +7,9 @@ use super::{Calls, TileState};
 use crate::chat::types::{CallSignal, IceServer};
 use crate::ids::{ChatId, UserId};
 use crate::realtime::ClientMessage;
+use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -25,9 +25,8 @@ struct Peer {
     described: bool,
     early: Vec<RtcIceCandidateInit>,
     // The connection's callbacks live as long as it does.
-    _on_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
-    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
-    _on_state: Closure<dyn FnMut()>,
+    /// The connection's listeners, removed with it.
+    _listeners: [EventListener; 3],
 }
 
 impl Drop for Peer {
@@ -215,24 +214,27 @@ fn connection(calls: Calls, chat: ChatId, user: UserId) -> Option<RtcPeerConnect
                 pc.add_track_0(&track.unchecked_into::<MediaStreamTrack>(), local);
             }
         }
-        let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
-            move |e: RtcPeerConnectionIceEvent| {
-                if let Some(c) = e.candidate() {
-                    send(
-                        chat,
-                        user,
-                        CallSignal::Candidate {
-                            candidate: c.candidate(),
-                            sdp_mid: c.sdp_mid(),
-                            sdp_m_line_index: c.sdp_m_line_index(),
-                        },
-                    );
-                }
-            },
-        );
-        pc.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
-        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |e: RtcTrackEvent| {
-            let Ok(stream) = e.streams().get(0).dyn_into::<MediaStream>() else {
+        let on_candidate = EventListener::new(&pc, "icecandidate", move |e| {
+            if let Some(c) = e
+                .dyn_ref::<RtcPeerConnectionIceEvent>()
+                .and_then(RtcPeerConnectionIceEvent::candidate)
+            {
+                send(
+                    chat,
+                    user,
+                    CallSignal::Candidate {
+                        candidate: c.candidate(),
+                        sdp_mid: c.sdp_mid(),
+                        sdp_m_line_index: c.sdp_m_line_index(),
+                    },
+                );
+            }
+        });
+        let on_track = EventListener::new(&pc, "track", move |e| {
+            let Some(Ok(stream)) = e
+                .dyn_ref::<RtcTrackEvent>()
+                .map(|e| e.streams().get(0).dyn_into::<MediaStream>())
+            else {
                 return;
             };
             SESSION.with(|s| {
@@ -242,9 +244,8 @@ fn connection(calls: Calls, chat: ChatId, user: UserId) -> Option<RtcPeerConnect
             });
             calls.streams_changed();
         });
-        pc.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
         let watched = pc.clone();
-        let on_state = Closure::<dyn FnMut()>::new(move || {
+        let on_state = EventListener::new(&pc, "connectionstatechange", move |_| {
             let state = match watched.connection_state() {
                 RtcPeerConnectionState::Connected => TileState::Connected,
                 RtcPeerConnectionState::Failed | RtcPeerConnectionState::Disconnected => {
@@ -254,7 +255,6 @@ fn connection(calls: Calls, chat: ChatId, user: UserId) -> Option<RtcPeerConnect
             };
             calls.set_tile_state(user, state);
         });
-        pc.set_onconnectionstatechange(Some(on_state.as_ref().unchecked_ref()));
         s.peers.insert(
             user,
             Peer {
@@ -262,9 +262,7 @@ fn connection(calls: Calls, chat: ChatId, user: UserId) -> Option<RtcPeerConnect
                 remote: None,
                 described: false,
                 early: Vec::new(),
-                _on_candidate: on_candidate,
-                _on_track: on_track,
-                _on_state: on_state,
+                _listeners: [on_candidate, on_track, on_state],
             },
         );
         Some(pc)
