@@ -4,15 +4,19 @@
 use super::page::ChatContext;
 use crate::chat::api::{chats, search_messages};
 use crate::chat::types::{ChatCursor, ChatKind, ChatSummary, SearchHit};
+use crate::error::AppError;
 use crate::ids::ChatId;
-use crate::ui::Avatar;
+use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
 #[component]
 pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) -> impl IntoView {
     let ctx = expect_context::<ChatContext>();
     let query = RwSignal::new(String::new());
-    let hits = RwSignal::new(None::<Vec<SearchHit>>);
+    // None: the chat list shows; Some: the search's answer, its failure included (a failed
+    // search must not look like "no messages").
+    let hits = RwSignal::new(None::<Result<Vec<SearchHit>, AppError>>);
+    let more_failed = RwSignal::new(None::<AppError>);
     let searching = RwSignal::new(false);
     let search = move || {
         let q = query.get_untracked();
@@ -22,7 +26,7 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
         }
         searching.set(true);
         leptos::task::spawn_local(async move {
-            let found = search_messages(q.clone()).await.unwrap_or_default();
+            let found = search_messages(q.clone()).await;
             // Only the answer to what the box still says.
             if query.get_untracked() == q {
                 hits.set(Some(found));
@@ -36,16 +40,20 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
             return;
         };
         loading_more.set(true);
+        more_failed.set(None);
         leptos::task::spawn_local(async move {
-            if let Ok(page) = chats(Some(after)).await {
-                ctx.chats.update(|l| {
-                    for chat in page.chats {
-                        if !l.iter().any(|c| c.id == chat.id) {
-                            l.push(chat);
+            match chats(Some(after)).await {
+                Ok(page) => {
+                    ctx.chats.update(|l| {
+                        for chat in page.chats {
+                            if !l.iter().any(|c| c.id == chat.id) {
+                                l.push(chat);
+                            }
                         }
-                    }
-                });
-                next.set(page.next);
+                    });
+                    next.set(page.next);
+                }
+                Err(e) => more_failed.set(Some(e)),
             }
             loading_more.set(false);
         });
@@ -67,7 +75,8 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
                     }/>
             </form>
             {move || match hits.get() {
-                Some(found) => view! { <SearchResults found query/> }.into_any(),
+                Some(Ok(found)) => view! { <SearchResults found query/> }.into_any(),
+                Some(Err(error)) => view! { <div class="chat-side-empty"><ErrorBox error/></div> }.into_any(),
                 None => view! {
                     <ul class="chat-list" data-testid="chat-list">
                         <For
@@ -79,6 +88,7 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
                     {move || ctx.chats.with(Vec::is_empty).then(|| view! {
                         <p class="chat-side-empty muted">"No chats yet. Open a colleague's profile and press “Message”, or start a group chat."</p>
                     })}
+                    {move || more_failed.get().map(|error| view! { <div class="chat-side-empty"><ErrorBox error/></div> })}
                     {move || next.get().is_some().then(|| view! {
                         <button type="button" class="btn btn-ghost chat-more" on:click=load_more disabled=move || loading_more.get()>
                             "Older chats"
