@@ -86,5 +86,17 @@ test.describe.serial('groups', () => {
 
     await openPage(colleague, `${origin}/`);
     await expect(colleague.locator('.post', { hasText: 'Kick-off for the relaunch' })).toBeVisible();
+
+    // The group's feed tab renders its posts on the server: the HTML already holds the post,
+    // not "No posts" for the browser to swap out after hydration.
+    await openPage(colleague, `${origin}/groups`);
+    const href = `${await colleague.getByRole('link', { name: groupName }).getAttribute('href')}?tab=feed`;
+    // Fetched from the page (the browser resolves *.localhost; Node does not), with its cookie.
+    const html = await colleague.evaluate(async (url) => (await fetch(url)).text(), `${origin}${href}`);
+    expect(html).toContain('Kick-off for the relaunch');
+    expect(html).not.toContain('No posts in this group yet');
+    await openPage(colleague, `${origin}${href}`);
+    await expect(colleague.locator('.group-feed .post', { hasText: 'Kick-off for the relaunch' })).toBeVisible();
+    await shot(colleague, 'desktop-group-feed');
   });
 });

@@ -10,8 +10,27 @@ use server::cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Stack for each runtime thread. Rendering a page walks its view tree recursively, and a deep
+/// page (a group's feed: the group, its tabs, the feed, each post with its comments) overflowed
+/// the default 2 MiB in a debug build, which aborts the whole process.
+const THREAD_STACK: usize = 16 * 1024 * 1024;
+
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(THREAD_STACK)
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("agora: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
     init_tracing(cli.log_json);
     match cli::run(cli).await {

@@ -28,6 +28,9 @@ pub fn Icon(name: &'static str) -> impl IntoView {
         "menu" => "M4 6h16M4 12h16M4 18h16",
         "invite" => "M15 19a6 6 0 0 0-12 0M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM19 8v6M16 11h6",
         "logout" => "M15 4h4v16h-4M10 8l-4 4 4 4M6 12h10",
+        "attach" => {
+            "M21.4 11l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5"
+        }
         _ => "",
     };
     view! {

@@ -59,7 +59,7 @@ pub fn AttachButton(
     };
     view! {
         <label class="tool attach" title=label>
-            "📎 "{label}
+            <crate::ui::icons::Icon name="attach"/>{label}
             <input type="file" multiple class="sr-only" aria-label=label on:change=on_change/>
         </label>
     }

@@ -21,17 +21,39 @@ fn query(group: GroupId) -> FeedQuery {
 
 #[component]
 pub fn GroupFeed(group: GroupId, name: String, can_post: bool) -> impl IntoView {
-    let live = expect_context::<Live>();
     let first = Resource::new(move || group, |g| feed_page(query(g), None));
-    let posts = RwSignal::new(Vec::<PostSignal>::new());
-    let next = RwSignal::new(None::<PostId>);
+    view! {
+        <div class="group-feed feed">
+            <Transition fallback=|| view! { <p class="muted">"Loading the group's posts…"</p> }>
+                {move || first.get().map(|page| match page {
+                    Err(error) => view! { <ErrorBox error/> }.into_any(),
+                    // The stream starts from the page itself, so the server renders the posts
+                    // and the browser hydrates the same list (no "No posts" swapped out).
+                    Ok(page) => view! { <GroupStream page group name=name.clone() can_post/> }.into_any(),
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// The group's posts from the first page on, with its composer, "Show more" and live updates.
+#[component]
+fn GroupStream(
+    page: crate::feed::types::PostsPage,
+    group: GroupId,
+    name: String,
+    can_post: bool,
+) -> impl IntoView {
+    let live = expect_context::<Live>();
+    let posts = RwSignal::new(
+        page.posts
+            .into_iter()
+            .map(RwSignal::new)
+            .collect::<Vec<PostSignal>>(),
+    );
+    let next = RwSignal::new(page.next_cursor);
     let loading = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(Ok(page)) = first.get() {
-            posts.set(page.posts.into_iter().map(RwSignal::new).collect());
-            next.set(page.next_cursor);
-        }
-    });
+    let failed = RwSignal::new(None::<crate::error::AppError>);
     let add_post = move |id: PostId| {
         leptos::task::spawn_local(async move {
             if let Ok(post) = feed_post(id, None).await
@@ -79,31 +101,29 @@ pub fn GroupFeed(group: GroupId, name: String, can_post: bool) -> impl IntoView 
             return;
         };
         loading.set(true);
+        failed.set(None);
         leptos::task::spawn_local(async move {
-            if let Ok(page) = feed_page(query(group), Some(before)).await {
-                posts.update(|p| p.extend(page.posts.into_iter().map(RwSignal::<PostView>::new)));
-                next.set(page.next_cursor);
+            match feed_page(query(group), Some(before)).await {
+                Ok(page) => {
+                    posts.update(|p| {
+                        p.extend(page.posts.into_iter().map(RwSignal::<PostView>::new))
+                    });
+                    next.set(page.next_cursor);
+                }
+                Err(e) => failed.set(Some(e)),
             }
             loading.set(false);
         });
     };
     view! {
-        <div class="group-feed feed">
-            {can_post.then(|| view! { <Composer on_posted=Callback::new(add_post) to_group=(group, name.clone())/> })}
-            <Transition fallback=|| view! { <p class="muted">"Loading the group's posts…"</p> }>
-                {move || first.get().map(|page| match page {
-                    Err(error) => view! { <ErrorBox error/> }.into_any(),
-                    Ok(_) => view! {
-                        <Show when=move || !posts.with(Vec::is_empty)
-                            fallback=|| view! { <EmptyState title="No posts in this group yet" hint="Posts addressed to the group appear here, for its members only."/> }>
-                            <For each=move || posts.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
-                        </Show>
-                        <Show when=move || next.get().is_some()>
-                            <button class="btn load-more" disabled=move || loading.get() on:click=more>"Show more"</button>
-                        </Show>
-                    }.into_any(),
-                })}
-            </Transition>
-        </div>
+        {can_post.then(|| view! { <Composer on_posted=Callback::new(add_post) to_group=(group, name)/> })}
+        <Show when=move || !posts.with(Vec::is_empty)
+            fallback=|| view! { <EmptyState title="No posts in this group yet" hint="Posts addressed to the group appear here, for its members only."/> }>
+            <For each=move || posts.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
+        </Show>
+        {move || failed.get().map(|error| view! { <ErrorBox error/> })}
+        <Show when=move || next.get().is_some()>
+            <button class="btn load-more" disabled=move || loading.get() on:click=more>"Show more"</button>
+        </Show>
     }
 }

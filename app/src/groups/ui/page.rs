@@ -11,7 +11,7 @@ use crate::groups::types::{GroupMember, GroupRole, GroupView, Visibility};
 use crate::ids::{GroupId, UserId};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn GroupPage() -> impl IntoView {
@@ -112,15 +112,18 @@ fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
 fn GroupWork(group: GroupId, name: String) -> impl IntoView {
     let me = crate::shell::layout::use_me();
     let can_post = me.role != crate::auth::types::Role::Extranet;
-    let tab = RwSignal::new("tasks");
+    // The tab is in the address (`?tab=feed`): it survives a reload, can be linked to, and
+    // the server renders the open tab with the page.
+    let query = use_query_map();
+    let on_feed = move || query.with(|q| q.get("tab").as_deref() == Some("feed"));
     view! {
         <nav class="tabs group-tabs" aria-label="The group's work">
-            <button type="button" class="tab" class:active=move || tab.get() == "tasks" data-testid="group-tab-tasks"
-                on:click=move |_| tab.set("tasks")>"Tasks"</button>
-            <button type="button" class="tab" class:active=move || tab.get() == "feed" data-testid="group-tab-feed"
-                on:click=move |_| tab.set("feed")>"Feed"</button>
+            <a href=format!("/groups/{group}") class="tab" class:active=move || !on_feed()
+                aria-current=move || (!on_feed()).then_some("page") data-testid="group-tab-tasks">"Tasks"</a>
+            <a href=format!("/groups/{group}?tab=feed") class="tab" class:active=on_feed
+                aria-current=move || on_feed().then_some("page") data-testid="group-tab-feed">"Feed"</a>
         </nav>
-        {move || if tab.get() == "tasks" {
+        {move || if !on_feed() {
             view! { <GroupTasks group/> }.into_any()
         } else {
             view! { <crate::feed::ui::GroupFeed group name=name.clone() can_post/> }.into_any()
