@@ -5,22 +5,12 @@ const DAY_MS: i64 = 86_400_000;
 
 /// A unix-millisecond time as `YYYY-MM-DD HH:MM UTC`.
 pub fn utc_date_time(ms: i64) -> String {
-    // Civil-from-days (Howard Hinnant), to avoid a date crate in the browser bundle.
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let secs = ms.div_euclid(1000) % 86_400;
+    let (y, m, d) = civil(ms);
+    let minutes = ms.div_euclid(60_000).rem_euclid(1440);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        secs / 3600,
-        secs % 3600 / 60
+        minutes / 60,
+        minutes % 60
     )
 }
 
@@ -117,6 +107,12 @@ pub fn short_datetime(ms: i64, now: i64) -> String {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn utc_date_time_reads_as_utc() {
+        assert_eq!(utc_date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_date_time(1_796_454_779_999), "2026-12-05 07:12 UTC");
+    }
 
     #[test]
     fn dates_round_trip() {

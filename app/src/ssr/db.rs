@@ -52,13 +52,6 @@ impl Reader {
     }
 }
 
-impl Writer {
-    /// A connection for a few writes in a row outside a transaction.
-    pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
-        self.0.acquire().await
-    }
-}
-
 /// Both pools run queries exactly as `&AnyPool` does.
 macro_rules! executor_for {
     ($pool:ty) => {
