@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod chat;
+pub mod counters;
 pub mod dates;
 pub mod error;
 pub mod feed;

@@ -17,3 +17,22 @@ pub struct Notification {
     pub created_at: i64,
     pub read: bool,
 }
+
+/// The bell's live events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NotificationEvent {
+    /// A new notification for the receiving user; `unread` is their new bell count.
+    Notification {
+        unread: i64,
+        title: String,
+        link: String,
+    },
+}
+
+impl crate::realtime::LiveMessage for NotificationEvent {
+    const DOMAIN: &'static str = "notifications";
+}
+
+/// The bell's counter in the page (`crate::counters`).
+pub const COUNTER: &str = "notifications";

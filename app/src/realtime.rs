@@ -1,104 +1,56 @@
-//! Events pushed to browsers over `/ws`, and (in the browser) the connection that receives them.
+//! The envelope of what travels over `/ws`, and (in the browser) the connection and its
+//! subscribers.
+//!
+//! Each tool defines its own message enums (events to browsers, and messages from them) and
+//! gives them a domain with [`LiveMessage`]. On the wire a message is the tool's JSON object
+//! with the domain beside its `type` tag: `{"domain":"chat","type":"chat_typing",…}`. This
+//! module never names a tool: the hub, the socket and the browser route by the domain alone.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-/// One typed event, serialised as JSON with a `type` tag.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum RealtimeEvent {
-    /// A new notification for the receiving user; `unread` is their new bell count.
-    Notification {
-        unread: i64,
-        title: String,
-        link: String,
-    },
-    /// The directory changed (someone joined or left).
-    DirectoryChanged,
-    /// A post the receiver may see was published (fetch it to show it).
-    FeedPosted {
-        post_id: crate::ids::PostId,
-        author_id: crate::ids::UserId,
-    },
-    /// A post changed: edited, commented, reacted to, pinned (fetch it again).
-    FeedChanged { post_id: crate::ids::PostId },
-    /// A post was deleted.
-    FeedRemoved { post_id: crate::ids::PostId },
-    /// A task the receiver is on, or one of their groups' tasks, changed (fetch it again;
-    /// counters too).
-    TaskChanged { task_id: crate::ids::TaskId },
-    /// A task was deleted.
-    TaskRemoved { task_id: crate::ids::TaskId },
-    /// A new message in one of the receiver's chats.
-    ChatMessage {
-        message: Box<crate::chat::types::ChatMessage>,
-    },
-    /// A message was edited, deleted or reacted to.
-    ChatMessageChanged {
-        message: Box<crate::chat::types::ChatMessage>,
-    },
-    /// Someone read a chat up to `seq` (read receipts; the reader's other tabs clear it).
-    ChatRead {
-        chat_id: crate::ids::ChatId,
-        user_id: crate::ids::UserId,
-        seq: i64,
-    },
-    /// Someone is typing in a chat.
-    ChatTyping {
-        chat_id: crate::ids::ChatId,
-        user_id: crate::ids::UserId,
-        name: String,
-    },
-    /// A chat's name, picture or people changed, or the receiver left it.
-    ChatChanged { chat_id: crate::ids::ChatId },
-    /// Someone came online, went away or offline.
-    Presence {
-        user_id: crate::ids::UserId,
-        presence: crate::chat::types::Presence,
-    },
-    /// A call in a chat started, someone joined or left it, or it ended (`call` is None).
-    ChatCall {
-        chat_id: crate::ids::ChatId,
-        call: Option<crate::chat::types::CallSummary>,
-        /// When the call has just started in a direct or group chat: the people to ring.
-        ring: Option<crate::chat::types::CallRing>,
-    },
-    /// To the tab that asked to join: it is in the call; it connects to `peers`, who were
-    /// there before it.
-    CallJoined {
-        chat_id: crate::ids::ChatId,
-        peers: Vec<crate::ids::UserId>,
-        ice_servers: Vec<crate::chat::types::IceServer>,
-    },
-    /// To the tab that asked: joining, or a handshake message, was refused.
-    CallRefused {
-        chat_id: crate::ids::ChatId,
-        error: crate::error::AppError,
-    },
-    /// A handshake message from someone in the same call.
-    CallSignal {
-        chat_id: crate::ids::ChatId,
-        from: crate::ids::UserId,
-        signal: crate::chat::types::CallSignal,
-    },
+/// A tool's message type on the socket, in either direction.
+pub trait LiveMessage: Serialize + DeserializeOwned + 'static {
+    /// The tool's name on the wire (`"feed"`, `"chat"` …), unique across tools.
+    const DOMAIN: &'static str;
 }
 
-/// What a tab sends on its socket (everything else goes through server functions).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ClientMessage {
-    /// The tab's person is idle or looking elsewhere (`away`), or back.
-    Presence { away: bool },
-    /// This tab joins (or starts) the call in a chat; it leaves any other call it is in.
-    CallJoin { chat_id: crate::ids::ChatId },
-    /// This tab leaves the call.
-    CallLeave { chat_id: crate::ids::ChatId },
-    /// A handshake message for someone in the same call.
-    CallSignal {
-        chat_id: crate::ids::ChatId,
-        to: crate::ids::UserId,
-        signal: crate::chat::types::CallSignal,
-    },
+#[derive(Serialize)]
+struct Outgoing<'a, M> {
+    domain: &'static str,
+    #[serde(flatten)]
+    message: &'a M,
+}
+
+#[derive(Deserialize)]
+struct Head {
+    domain: String,
+}
+
+/// The message as it goes on the socket: its own fields, its `type` and its domain.
+pub fn to_wire<M: LiveMessage>(message: &M) -> String {
+    serde_json::to_string(&Outgoing {
+        domain: M::DOMAIN,
+        message,
+    })
+    .unwrap_or_default()
+}
+
+/// The domain a message on the socket is for, if it names one.
+pub fn domain_of(text: &str) -> Option<String> {
+    serde_json::from_str::<Head>(text).ok().map(|h| h.domain)
+}
+
+/// The message of this type in `text`; None if `text` is another domain's or unreadable.
+pub fn from_wire<M: LiveMessage>(text: &str) -> Option<M> {
+    if domain_of(text).as_deref() != Some(M::DOMAIN) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 #[cfg(feature = "hydrate")]
 pub mod client;
+mod subscribe;
+
+pub use subscribe::{Connected, use_connected, use_live};

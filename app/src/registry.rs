@@ -2,11 +2,109 @@
 //! tool; the places that need all of them ask here. A new tool adds its line to each list it
 //! takes part in (docs/ARCHITECTURE.md).
 
-#[cfg(feature = "ssr")]
-use crate::ssr::workers::Worker;
+use crate::auth::types::Me;
+use leptos::prelude::*;
 
-/// The background workers of every tool (the platform's own are started by `server`).
+/// An entry of the main menu.
+pub struct Tool {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub icon: &'static str,
+    /// False for a tool not built yet: the menu says "soon" and the page says it is coming.
+    pub built: bool,
+    /// The tool's live number beside its entry.
+    pub counter: Option<fn() -> AnyView>,
+}
+
+const fn tool(href: &'static str, label: &'static str, icon: &'static str) -> Tool {
+    Tool {
+        href,
+        label,
+        icon,
+        built: true,
+        counter: None,
+    }
+}
+
+const fn coming(href: &'static str, label: &'static str, icon: &'static str) -> Tool {
+    Tool {
+        built: false,
+        ..tool(href, label, icon)
+    }
+}
+
+/// The main menu, in order.
+pub const TOOLS: &[Tool] = &[
+    Tool {
+        counter: Some(crate::feed::ui::live::counter),
+        ..tool("/", "Feed", "feed")
+    },
+    Tool {
+        counter: Some(crate::tasks::ui::live::counter),
+        ..tool("/tasks", "Tasks", "tasks")
+    },
+    Tool {
+        counter: Some(crate::chat::ui::live::counter),
+        ..tool("/chat", "Chat", "chat")
+    },
+    coming("/crm", "CRM", "crm"),
+    coming("/calendar", "Calendar", "calendar"),
+    coming("/drive", "Drive", "drive"),
+    tool("/groups", "Groups", "people"),
+    tool("/people", "Company", "company"),
+    coming("/reports", "Reports", "reports"),
+];
+
+/// Sets up each tool's live state for the signed-in shell, once per tab: its counters from
+/// the page (`me.counters`) and its subscriptions to its own events.
+pub fn start_live(me: &Me) {
+    crate::notifications::ui::live::start(me);
+    crate::feed::ui::live::start(me);
+    crate::tasks::ui::live::start(me);
+    crate::chat::ui::live::start(me);
+}
+
+/// What tools show in the top bar, before the profile menu.
+pub fn top_bar() -> impl IntoView {
+    view! { <crate::notifications::ui::Bell/> }
+}
+
+/// What tools show over every page (the call in progress).
+pub fn overlays() -> impl IntoView {
+    view! { <crate::chat::ui::call::CallDock/> }
+}
+
+/// Runs each time the tab's socket (re)connects.
+pub fn socket_opened() {
+    crate::chat::ui::live::socket_opened();
+}
+
 #[cfg(feature = "ssr")]
-pub fn workers() -> Vec<Worker> {
-    [crate::tasks::ssr::WORKERS, crate::chat::ssr::WORKERS].concat()
+pub use server::*;
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::counters::CounterSource;
+    use crate::ssr::socket::SocketTool;
+    use crate::ssr::workers::Worker;
+
+    /// The background workers of every tool (the platform's own are started by `server`).
+    pub fn workers() -> Vec<Worker> {
+        [crate::tasks::ssr::WORKERS, crate::chat::ssr::WORKERS].concat()
+    }
+
+    /// The counters each page brings for the shell (`Me::counters`).
+    pub fn counters() -> &'static [CounterSource] {
+        &[
+            crate::notifications::ssr::COUNTER,
+            crate::feed::ssr::COUNTER,
+            crate::tasks::ssr::COUNTER,
+            crate::chat::ssr::COUNTER,
+        ]
+    }
+
+    /// The tools that hear tabs' messages on their sockets.
+    pub fn socket_tools() -> &'static [SocketTool] {
+        &[crate::chat::ssr::socket::SOCKET]
+    }
 }

@@ -8,13 +8,14 @@ pub mod topbar;
 use crate::auth::ui::{AcceptInvitationPage, LoginPage, ResetPasswordPage, ResetRequestPage};
 use crate::feed::ui::{FeedPage, PostPage};
 use crate::hr::ui::{DepartmentsPage, DirectoryPage, ProfileEditPage, ProfilePage};
+use crate::notifications::ui::NotificationsPage;
 use crate::portal::ui::{PeopleAdminPage, SettingsPage, SignupPage};
 use layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use pages::{ComingSoon, NotFound, NotificationsPage};
+use pages::{ComingSoon, NotFound};
 
 /// The HTML document around the app, rendered on the server with the hashed asset names.
 #[cfg(feature = "ssr")]

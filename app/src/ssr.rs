@@ -8,6 +8,7 @@ pub mod housekeeping;
 pub mod hub;
 pub mod limits;
 pub mod mailer;
+pub mod socket;
 pub mod state;
 pub mod storage;
 pub mod tokens;

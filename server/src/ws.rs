@@ -1,9 +1,7 @@
 //! `/ws`: the realtime socket, authenticated by the session cookie.
 
-use app::chat::ssr::{calls, presence};
-use app::ids::ChatId;
-use app::realtime::{ClientMessage, RealtimeEvent};
 use app::ssr::caller::{caller_from_parts, session_alive, session_token};
+use app::ssr::socket::SocketPart;
 use app::ssr::state::AppState;
 use app::ssr::tokens::hash_token;
 use axum::extract::State;
@@ -52,12 +50,12 @@ async fn serve(
 ) {
     let (portal, user) = (caller.portal_id(), caller.user_id);
     let (registration, mut events) = state.hub.register(portal, user, caller.role, &session);
-    if let Err(e) = presence::connected(&state, portal, user).await {
-        tracing::warn!(error = ?e, "presence not recorded");
+    // Each tool's part of this socket (the messenger's presence and calls …), by domain.
+    let mut parts: Vec<(&'static str, Box<dyn SocketPart>)> = Vec::new();
+    for tool in app::registry::socket_tools() {
+        parts.push((tool.domain, (tool.open)(&state, &caller).await));
     }
     let (mut sink, mut incoming) = socket.split();
-    // The chat whose call this tab is in: it leaves the call when the socket closes.
-    let mut call: Option<ChatId> = None;
     // Pings keep proxies from closing idle sockets and reveal dead peers; at each, the session
     // is checked again, so one that ended unannounced (expired, say) closes within an interval.
     let mut ping = tokio::time::interval(state.config.ws_ping);
@@ -92,15 +90,18 @@ async fn serve(
                         flooded = true;
                         break;
                     }
-                    let Ok(message) = serde_json::from_str::<ClientMessage>(&text) else {
-                        tracing::debug!("unknown message on the realtime socket");
+                    let domain = app::realtime::domain_of(&text);
+                    let Some((_, part)) = parts
+                        .iter_mut()
+                        .find(|(d, _)| Some(*d) == domain.as_deref())
+                    else {
+                        tracing::debug!("realtime message for no tool");
                         continue;
                     };
-                    if let Some(reply) = handle(&state, &caller, &mut call, message).await {
-                        let Ok(json) = serde_json::to_string(&reply) else { continue };
-                        if sink.send(Message::Text(json.into())).await.is_err() {
-                            break;
-                        }
+                    if let Some(reply) = part.message(&state, &caller, &text).await
+                        && sink.send(Message::Text(reply.into())).await.is_err()
+                    {
+                        break;
                     }
                 }
                 Some(Ok(_)) => {}
@@ -121,10 +122,8 @@ async fn serve(
                 if sink.send(Message::Ping(Vec::new().into())).await.is_err() {
                     break;
                 }
-                if let Some(chat) = call
-                    && let Err(e) = calls::renew(&state, &caller, chat).await
-                {
-                    tracing::warn!(error = ?e, "call lease not renewed");
+                for (_, part) in parts.iter_mut() {
+                    part.ping(&state, &caller).await;
                 }
             }
         }
@@ -148,75 +147,7 @@ async fn serve(
         };
         let _ = sink.send(Message::Close(Some(frame))).await;
     }
-    if let Some(chat) = call
-        && let Err(e) = calls::leave(&state, &caller, chat).await
-    {
-        tracing::warn!(error = ?e, "call not left");
-    }
-    if let Err(e) = presence::disconnected(&state, portal, user).await {
-        tracing::warn!(error = ?e, "presence not recorded");
-    }
-}
-
-/// What a tab asks on its socket; the answer, if any, goes back to that tab only.
-async fn handle(
-    state: &AppState,
-    caller: &app::ssr::caller::Caller,
-    call: &mut Option<ChatId>,
-    message: ClientMessage,
-) -> Option<RealtimeEvent> {
-    match message {
-        ClientMessage::Presence { away } => {
-            if let Err(e) =
-                presence::set_away(state, caller.portal_id(), caller.user_id, away).await
-            {
-                tracing::warn!(error = ?e, "presence not recorded");
-            }
-            None
-        }
-        ClientMessage::CallJoin { chat_id } => {
-            if let Some(previous) = call.take()
-                && let Err(e) = calls::leave(state, caller, previous).await
-            {
-                tracing::warn!(error = ?e, "call not left");
-            }
-            Some(match calls::join(state, caller, chat_id).await {
-                Ok(peers) => {
-                    *call = Some(chat_id);
-                    RealtimeEvent::CallJoined {
-                        chat_id,
-                        peers,
-                        ice_servers: app::chat::ssr::ice::servers(
-                            &state.config.ice,
-                            caller.user_id,
-                            app::ssr::now_ms(),
-                        ),
-                    }
-                }
-                Err(error) => RealtimeEvent::CallRefused { chat_id, error },
-            })
-        }
-        ClientMessage::CallLeave { chat_id } => {
-            if *call == Some(chat_id) {
-                *call = None;
-                if let Err(e) = calls::leave(state, caller, chat_id).await {
-                    tracing::warn!(error = ?e, "call not left");
-                }
-            }
-            None
-        }
-        ClientMessage::CallSignal {
-            chat_id,
-            to,
-            signal,
-        } => {
-            let sent = if *call == Some(chat_id) {
-                calls::signal(state, caller, chat_id, to, signal).await
-            } else {
-                Err(app::error::AppError::NotFound)
-            };
-            sent.err()
-                .map(|error| RealtimeEvent::CallRefused { chat_id, error })
-        }
+    for (_, part) in parts.iter_mut() {
+        part.closed(&state, &caller).await;
     }
 }

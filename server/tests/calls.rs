@@ -21,7 +21,11 @@ async fn say(socket: &mut Socket, message: Value) {
 }
 
 async fn join(socket: &mut Socket, chat: i64) {
-    say(socket, json!({ "type": "call_join", "chat_id": chat })).await;
+    say(
+        socket,
+        json!({ "domain": "chat", "type": "call_join", "chat_id": chat }),
+    )
+    .await;
 }
 
 /// The first `chat_call` event about `chat` whose people are `expected` (none: it ended),
@@ -118,7 +122,7 @@ both_backends!(
         let offer = json!({ "kind": "offer", "sdp": "v=0 offer from eve" });
         say(
             &mut eve_ws,
-            json!({ "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": offer }),
+            json!({ "domain": "chat", "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": offer }),
         )
         .await;
         let got = common::next_event_of(&mut ann_ws, "call_signal", 5).await;
@@ -127,7 +131,7 @@ both_backends!(
         let candidate = json!({ "kind": "candidate", "candidate": "candidate:1 1 udp 2122 10.0.0.2 50000 typ host", "sdp_mid": "0", "sdp_m_line_index": 0 });
         say(
             &mut ann_ws,
-            json!({ "type": "call_signal", "chat_id": chat, "to": eve_id, "signal": candidate }),
+            json!({ "domain": "chat", "type": "call_signal", "chat_id": chat, "to": eve_id, "signal": candidate }),
         )
         .await;
         let got = common::next_event_of(&mut eve_ws, "call_signal", 5).await;
@@ -142,7 +146,7 @@ both_backends!(
         assert_eq!(refused["error"]["error"], "NotFound");
         say(
             &mut bob_ws,
-            json!({ "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": offer }),
+            json!({ "domain": "chat", "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": offer }),
         )
         .await;
         let refused = common::next_event_of(&mut bob_ws, "call_refused", 5).await;
@@ -151,7 +155,7 @@ both_backends!(
         // Nor can Eve reach him through the call.
         say(
             &mut eve_ws,
-            json!({ "type": "call_signal", "chat_id": chat, "to": bob.me_id().await, "signal": offer }),
+            json!({ "domain": "chat", "type": "call_signal", "chat_id": chat, "to": bob.me_id().await, "signal": offer }),
         )
         .await;
         let refused = common::next_event_of(&mut eve_ws, "call_refused", 5).await;
@@ -166,7 +170,7 @@ both_backends!(
         // A handshake too long for any real offer is refused.
         say(
             &mut eve_ws,
-            json!({ "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": { "kind": "answer", "sdp": "x".repeat(12_001) } }),
+            json!({ "domain": "chat", "type": "call_signal", "chat_id": chat, "to": ann_id, "signal": { "kind": "answer", "sdp": "x".repeat(12_001) } }),
         )
         .await;
         let refused = common::next_event_of(&mut eve_ws, "call_refused", 5).await;
@@ -178,7 +182,7 @@ both_backends!(
         // Ann hangs up: the call ends, and the history says for how long.
         say(
             &mut ann_ws,
-            json!({ "type": "call_leave", "chat_id": chat }),
+            json!({ "domain": "chat", "type": "call_leave", "chat_id": chat }),
         )
         .await;
         let ended = call_event(&mut ann_ws, chat, &[]).await;

@@ -669,7 +669,7 @@ both_backends!(search_files_and_presence, |server: TestServer| async move {
         use futures::SinkExt;
         eve_socket
             .send(tokio_tungstenite::tungstenite::Message::Text(
-                r#"{"type":"presence","away":true}"#.into(),
+                r#"{"domain":"chat","type":"presence","away":true}"#.into(),
             ))
             .await
             .unwrap();

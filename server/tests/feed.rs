@@ -225,6 +225,7 @@ both_backends!(
         // Live for the department, nothing for the outsider.
         let event = next_event(&mut bob_ws, 5).await;
         assert_eq!(event["type"], "feed_posted", "{event}");
+        assert_eq!(event["domain"], "feed", "{event}");
         assert_eq!(event["post_id"], id);
         let public = post(&admin, "For everyone", everyone()).await;
         let event = next_event(&mut carl_ws, 5).await;

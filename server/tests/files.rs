@@ -92,6 +92,8 @@ both_backends!(
         let sent = admin
             .http
             .post(format!("{}/uploads/photo", admin.base))
+            // Never back in the pool: a connection cut mid-body would fail the next request.
+            .header("connection", "close")
             .multipart(reqwest::multipart::Form::new().part("file", part))
             .send()
             .await;

@@ -15,6 +15,7 @@ both_backends!(
         common::accept(&server, &link, "Eve").await;
         let event = common::next_event_of(&mut socket, "notification", 5).await;
         assert_eq!(event["type"], "notification", "{event}");
+        assert_eq!(event["domain"], "notifications", "{event}");
         assert_eq!(event["unread"], 1);
         assert!(event["title"].as_str().unwrap().contains("Eve accepted"));
         let quiet = tokio::time::timeout(std::time::Duration::from_millis(500), async {
@@ -286,13 +287,16 @@ both_backends!(
         let mut socket = common::websocket(&admin).await.unwrap();
         // A tab's ordinary chatter passes.
         for away in [true, false, true, false] {
-            let toggle = serde_json::json!({ "type": "presence", "away": away }).to_string();
+            let toggle = serde_json::json!({ "domain": "chat", "type": "presence", "away": away })
+                .to_string();
             socket.send(Message::Text(toggle.into())).await.unwrap();
         }
         common::drain(&mut socket, 300).await;
         // A flood of presence toggles closes the socket with "policy violation".
         for i in 0..400 {
-            let toggle = serde_json::json!({ "type": "presence", "away": i % 2 == 0 }).to_string();
+            let toggle =
+                serde_json::json!({ "domain": "chat", "type": "presence", "away": i % 2 == 0 })
+                    .to_string();
             if socket.send(Message::Text(toggle.into())).await.is_err() {
                 break;
             }

@@ -3,11 +3,10 @@
 use super::types::{
     InvitationInfo, InvitationRow, InvitationSent, InvitationStatus, Me, Role, Session,
 };
+use crate::counters::Counters;
 use crate::error::{AppError, AppResult};
-use crate::feed::ssr::visibility::Viewer;
 use crate::ids::{InvitationId, PortalId, UserId};
 use crate::notifications::ssr::notify;
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::{
     Caller, PageCache, PageSession, PortalCtx, SESSION_COOKIE, caller_from_parts,
     portal_from_parts, session_token,
@@ -88,16 +87,10 @@ async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<M
             .bind(caller.portal_id())
             .fetch_one(&state.db.reader)
             .await?;
-    let unread = crate::notifications::ssr::unread_count(&state.db.reader, caller).await?;
-    let viewer = Viewer::load(&state.db.reader, caller.clone()).await?;
-    let feed_unread = crate::feed::ssr::unread::count(&state.db.reader, &viewer).await?;
-    // The feed's server functions called while this page renders reuse it.
-    cache.put(viewer);
-    let tasks = crate::tasks::ssr::list::counters(&state.db.reader, caller).await?;
-    let chat_unread = {
-        let mut conn = state.db.reader.acquire().await?;
-        crate::chat::ssr::list::unread_total(&mut conn, caller).await?
-    };
+    let mut counters = Counters::default();
+    for source in crate::registry::counters() {
+        counters.set(source.tool, &(source.load)(state, caller, cache).await?);
+    }
     let me = Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
@@ -107,10 +100,7 @@ async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<M
         email: caller.email.clone(),
         role: caller.role,
         photo_url: photo.map(|id| format!("/files/{id}")),
-        unread_notifications: unread,
-        feed_unread,
-        tasks,
-        chat_unread,
+        counters,
     };
     Ok(me)
 }
@@ -562,7 +552,7 @@ pub async fn accept_invitation(
         crate::feed::ssr::entries::announce(state, portal.id, entry, user_id).await;
     }
     for (user, unread) in notified {
-        let event = RealtimeEvent::Notification {
+        let event = crate::notifications::NotificationEvent::Notification {
             unread,
             title: title.clone(),
             link: link.clone(),
@@ -577,7 +567,7 @@ pub async fn accept_invitation(
         .publish(
             portal.id,
             Audience::Employees,
-            RealtimeEvent::DirectoryChanged,
+            crate::hr::types::DirectoryEvent::DirectoryChanged,
         )
         .await;
     set_cookie(create_session(state, portal.id, user_id, false).await?);

@@ -50,15 +50,8 @@ pub struct Me {
     pub email: String,
     pub role: Role,
     pub photo_url: Option<String>,
-    pub unread_notifications: i64,
-    /// Unread posts in the feed (at most 100).
-    pub feed_unread: i64,
-    /// What needs attention in the task list (the menu's counter).
-    #[serde(default)]
-    pub tasks: crate::tasks::types::TaskCounters,
-    /// Unread messages in all of the user's chats (the menu's counter).
-    #[serde(default)]
-    pub chat_unread: i64,
+    /// Each tool's numbers for the shell (menu counters, the bell), as the page was rendered.
+    pub counters: crate::counters::Counters,
 }
 
 impl Me {

@@ -12,6 +12,7 @@ pub mod presence;
 pub mod read;
 pub mod search;
 pub mod send;
+pub mod socket;
 
 use crate::ssr::state::AppState;
 use crate::ssr::workers::{Worker, WorkerFuture};
@@ -35,4 +36,22 @@ fn keep_presence(state: AppState) -> WorkerFuture {
 
 fn chat_digest(state: AppState) -> WorkerFuture {
     Box::pin(digest::run(state))
+}
+
+/// The menu's number: unread messages in all the caller's chats.
+pub const COUNTER: crate::counters::CounterSource = crate::counters::CounterSource {
+    tool: crate::chat::types::COUNTER,
+    load: load_counter,
+};
+
+fn load_counter<'a>(
+    state: &'a crate::ssr::state::AppState,
+    caller: &'a crate::ssr::caller::Caller,
+    _cache: &'a crate::ssr::caller::PageCache,
+) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+    Box::pin(async move {
+        let mut conn = state.db.reader.acquire().await?;
+        let unread = list::unread_total(&mut conn, caller).await?;
+        Ok(unread.into())
+    })
 }

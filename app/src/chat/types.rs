@@ -309,3 +309,103 @@ impl std::fmt::Debug for IceServer {
             .finish()
     }
 }
+
+/// The messenger's live events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChatEvent {
+    /// A new message in one of the receiver's chats.
+    ChatMessage { message: Box<ChatMessage> },
+    /// A message was edited, deleted or reacted to.
+    ChatMessageChanged { message: Box<ChatMessage> },
+    /// Someone read a chat up to `seq` (read receipts; the reader's other tabs clear it).
+    ChatRead {
+        chat_id: ChatId,
+        user_id: UserId,
+        seq: i64,
+    },
+    /// Someone is typing in a chat.
+    ChatTyping {
+        chat_id: ChatId,
+        user_id: UserId,
+        name: String,
+    },
+    /// A chat's name, picture or people changed, or the receiver left it.
+    ChatChanged { chat_id: ChatId },
+    /// Someone came online, went away or offline.
+    Presence { user_id: UserId, presence: Presence },
+    /// A call in a chat started, someone joined or left it, or it ended (`call` is None).
+    ChatCall {
+        chat_id: ChatId,
+        call: Option<CallSummary>,
+        /// When the call has just started in a direct or group chat: the people to ring.
+        ring: Option<CallRing>,
+    },
+    /// To the tab that asked to join: it is in the call; it connects to `peers`, who were
+    /// there before it.
+    CallJoined {
+        chat_id: ChatId,
+        peers: Vec<UserId>,
+        ice_servers: Vec<IceServer>,
+    },
+    /// To the tab that asked: joining, or a handshake message, was refused.
+    CallRefused {
+        chat_id: ChatId,
+        error: crate::error::AppError,
+    },
+    /// A handshake message from someone in the same call.
+    CallSignal {
+        chat_id: ChatId,
+        from: UserId,
+        signal: CallSignal,
+    },
+}
+
+impl ChatEvent {
+    /// The chat the event is about (presence is about a person, in every chat).
+    pub fn chat_id(&self) -> Option<ChatId> {
+        match self {
+            Self::ChatMessage { message } | Self::ChatMessageChanged { message } => {
+                Some(message.chat_id)
+            }
+            Self::ChatRead { chat_id, .. }
+            | Self::ChatTyping { chat_id, .. }
+            | Self::ChatChanged { chat_id }
+            | Self::ChatCall { chat_id, .. }
+            | Self::CallJoined { chat_id, .. }
+            | Self::CallRefused { chat_id, .. }
+            | Self::CallSignal { chat_id, .. } => Some(*chat_id),
+            Self::Presence { .. } => None,
+        }
+    }
+}
+
+impl crate::realtime::LiveMessage for ChatEvent {
+    const DOMAIN: &'static str = "chat";
+}
+
+/// What a tab sends the messenger on its socket (everything else goes through server
+/// functions).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ChatClientMessage {
+    /// The tab's person is idle or looking elsewhere (`away`), or back.
+    Presence { away: bool },
+    /// This tab joins (or starts) the call in a chat; it leaves any other call it is in.
+    CallJoin { chat_id: ChatId },
+    /// This tab leaves the call.
+    CallLeave { chat_id: ChatId },
+    /// A handshake message for someone in the same call.
+    CallSignal {
+        chat_id: ChatId,
+        to: UserId,
+        signal: CallSignal,
+    },
+}
+
+impl crate::realtime::LiveMessage for ChatClientMessage {
+    const DOMAIN: &'static str = "chat";
+}
+
+/// The messenger's menu counter in the page (`crate::counters`): unread messages.
+pub const COUNTER: &str = "chat";

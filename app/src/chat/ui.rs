@@ -5,6 +5,7 @@ pub mod call;
 mod composer;
 mod conversation;
 mod list;
+pub mod live;
 mod members;
 mod message;
 mod new_chat;

@@ -9,3 +9,23 @@ pub mod search;
 pub mod unread;
 pub mod visibility;
 pub mod write;
+
+/// The menu's number: unread posts (at most 100).
+pub const COUNTER: crate::counters::CounterSource = crate::counters::CounterSource {
+    tool: crate::feed::types::COUNTER,
+    load: load_counter,
+};
+
+fn load_counter<'a>(
+    state: &'a crate::ssr::state::AppState,
+    caller: &'a crate::ssr::caller::Caller,
+    cache: &'a crate::ssr::caller::PageCache,
+) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+    Box::pin(async move {
+        let viewer = visibility::Viewer::load(&state.db.reader, caller.clone()).await?;
+        let unread = unread::count(&state.db.reader, &viewer).await?;
+        // The feed's server functions called while this page renders reuse it.
+        cache.put(viewer);
+        Ok(unread.into())
+    })
+}

@@ -405,3 +405,22 @@ pub struct MentionCandidate {
     pub position: String,
     pub photo_url: Option<String>,
 }
+
+/// The feed's live events (each carries only ids: the receiver fetches what it may see).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FeedEvent {
+    /// A post the receiver may see was published (fetch it to show it).
+    FeedPosted { post_id: PostId, author_id: UserId },
+    /// A post changed: edited, commented, reacted to, pinned (fetch it again).
+    FeedChanged { post_id: PostId },
+    /// A post was deleted.
+    FeedRemoved { post_id: PostId },
+}
+
+impl crate::realtime::LiveMessage for FeedEvent {
+    const DOMAIN: &'static str = "feed";
+}
+
+/// The feed's menu counter in the page (`crate::counters`): unread posts.
+pub const COUNTER: &str = "feed";

@@ -5,6 +5,7 @@ mod comments;
 mod composer;
 mod extras;
 mod group_feed;
+pub mod live;
 mod page;
 mod post_card;
 mod post_page;

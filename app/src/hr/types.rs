@@ -65,3 +65,15 @@ pub fn tree_order(departments: &[Department]) -> Vec<(usize, Department)> {
     walk(departments, None, 0, &mut out);
     out
 }
+
+/// The directory's live events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DirectoryEvent {
+    /// Someone joined or left: open lists of people reload.
+    DirectoryChanged,
+}
+
+impl crate::realtime::LiveMessage for DirectoryEvent {
+    const DOMAIN: &'static str = "hr";
+}

@@ -7,7 +7,7 @@ use super::api::{
 use super::types::{Department, Person, tree_order};
 use crate::dates::utc_date_time;
 use crate::ids::UserId;
-use crate::shell::layout::{Live, use_me};
+use crate::shell::layout::use_me;
 use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -44,7 +44,11 @@ fn PersonCard(person: Person) -> impl IntoView {
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let query = use_query_map();
-    let live = expect_context::<Live>();
+    // Someone joined or left: the list loads again.
+    let directory_version = RwSignal::new(0u32);
+    crate::realtime::use_live(move |_: super::types::DirectoryEvent| {
+        directory_version.update(|v| *v += 1)
+    });
     let search = move || query.with(|q| q.get("q").unwrap_or_default());
     let department = move || query.with(|q| q.get("department").filter(|d| !d.is_empty()));
     let cursor = RwSignal::new(None::<String>);
@@ -56,7 +60,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 search(),
                 department(),
                 cursor.get(),
-                live.directory_version.get(),
+                directory_version.get(),
             )
         },
         |(search, department, cursor, _)| directory(search, department, cursor),

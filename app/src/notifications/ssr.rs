@@ -121,7 +121,7 @@ impl Outgoing {
     /// Call after the commit: each person's bell updates in their open pages.
     pub async fn publish(self, hub: &crate::ssr::hub::Hub) {
         for (user, unread, title, link) in self.items {
-            let event = crate::realtime::RealtimeEvent::Notification {
+            let event = crate::notifications::NotificationEvent::Notification {
                 unread,
                 title,
                 link,
@@ -134,4 +134,21 @@ impl Outgoing {
             .await;
         }
     }
+}
+
+/// The bell's number: unread notifications.
+pub const COUNTER: crate::counters::CounterSource = crate::counters::CounterSource {
+    tool: super::COUNTER,
+    load: load_counter,
+};
+
+fn load_counter<'a>(
+    state: &'a crate::ssr::state::AppState,
+    caller: &'a crate::ssr::caller::Caller,
+    _cache: &'a crate::ssr::caller::PageCache,
+) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+    Box::pin(async move {
+        let unread = unread_count(&state.db.reader, caller).await?;
+        Ok(unread.into())
+    })
 }

@@ -1,12 +1,19 @@
+//! The bell in the top bar and the notifications page.
+
+pub mod live;
+mod page;
+
+pub use page::NotificationsPage;
+
 use super::api::{mark_notifications_read, notifications};
-use crate::shell::layout::Live;
 use crate::ui::icons::Icon;
 use leptos::prelude::*;
+use live::BellLive;
 
 /// The bell in the top bar: unread count (live), and the latest notifications on click.
 #[component]
 pub fn Bell() -> impl IntoView {
-    let live = expect_context::<Live>();
+    let live = expect_context::<BellLive>();
     let open = RwSignal::new(false);
     let list = Resource::new(
         move || (open.get(), live.unread.get()),

@@ -1,6 +1,6 @@
 //! The browser side of `/ws`: one connection per tab, reconnecting with back-off.
 
-use super::{ClientMessage, RealtimeEvent};
+use super::LiveMessage;
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -22,12 +22,9 @@ thread_local! {
     static CONNECTION: RefCell<Option<Connection>> = const { RefCell::new(None) };
 }
 
-/// Sends a message on the socket if it is open (presence is sent again on every connect);
-/// false if it could not be sent.
-pub fn send(message: &ClientMessage) -> bool {
-    let Ok(text) = serde_json::to_string(message) else {
-        return false;
-    };
+/// Sends a tool's message on the socket if it is open; false if it could not be sent.
+pub fn send<M: LiveMessage>(message: &M) -> bool {
+    let text = super::to_wire(message);
     CONNECTION.with(|c| match c.borrow().as_ref().map(|c| &c.socket) {
         Some(socket) if socket.ready_state() == WebSocket::OPEN => {
             socket.send_with_str(&text).is_ok()
@@ -41,16 +38,13 @@ pub fn tab_hidden() -> bool {
     gloo_utils::document().hidden()
 }
 
-/// Connects and keeps the connection alive; `on_event` runs for each event received.
-pub fn connect(on_event: impl Fn(RealtimeEvent) + Clone + 'static, connected: RwSignal<bool>) {
-    open(on_event, connected, 0);
+/// Connects and keeps the connection alive; each message received goes to the subscribers of
+/// its domain (`use_live`), and `on_open` runs at every (re)connection.
+pub fn connect(on_open: fn(), connected: RwSignal<bool>) {
+    open(on_open, connected, 0);
 }
 
-fn open(
-    on_event: impl Fn(RealtimeEvent) + Clone + 'static,
-    connected: RwSignal<bool>,
-    attempt: u32,
-) {
+fn open(on_open: fn(), connected: RwSignal<bool>, attempt: u32) {
     let location = gloo_utils::window().location();
     let scheme = if location.protocol().ok().as_deref() == Some("https:") {
         "wss"
@@ -59,27 +53,20 @@ fn open(
     };
     let host = location.host().unwrap_or_default();
     let Ok(socket) = WebSocket::new(&format!("{scheme}://{host}/ws")) else {
-        return retry(on_event, connected, attempt);
+        return retry(on_open, connected, attempt);
     };
 
     let onopen = EventListener::new(&socket, "open", move |_| {
-        if tab_hidden() {
-            send(&ClientMessage::Presence { away: true });
-        }
+        on_open();
         connected.set(true);
     });
 
-    let handler = on_event.clone();
     let onmessage = EventListener::new(&socket, "message", move |e| {
-        let Some(text) = e
+        if let Some(text) = e
             .dyn_ref::<MessageEvent>()
             .and_then(|e| e.data().as_string())
-        else {
-            return;
-        };
-        match serde_json::from_str::<RealtimeEvent>(&text) {
-            Ok(event) => handler(event),
-            Err(err) => leptos::logging::warn!("unknown realtime event: {err}"),
+        {
+            super::subscribe::browser::dispatch(&text);
         }
     });
 
@@ -103,7 +90,7 @@ fn open(
         } else {
             attempt + 1
         };
-        retry(on_event.clone(), connected, next);
+        retry(on_open, connected, next);
     });
     // Never inside one of the previous socket's listeners: `open` runs from `connect` or from
     // the retry task, so dropping those listeners here is safe.
@@ -116,15 +103,11 @@ fn open(
 }
 
 /// Exponential back-off with jitter: 0.5 s, 1 s, 2 s … up to 30 s.
-fn retry(
-    on_event: impl Fn(RealtimeEvent) + Clone + 'static,
-    connected: RwSignal<bool>,
-    attempt: u32,
-) {
+fn retry(on_open: fn(), connected: RwSignal<bool>, attempt: u32) {
     let base = 500.0 * 2f64.powi(attempt.min(6) as i32);
     let delay = base.min(30_000.0) * (0.75 + js_sys::Math::random() * 0.5);
     leptos::task::spawn_local(async move {
         gloo_timers::future::TimeoutFuture::new(delay as u32).await;
-        open(on_event, connected, attempt);
+        open(on_open, connected, attempt);
     });
 }

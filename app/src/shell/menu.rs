@@ -1,20 +1,8 @@
 use crate::auth::types::{Me, Role};
+use crate::registry::TOOLS;
 use crate::ui::icons::Icon;
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-/// Every tool of the product; those not built yet lead to an honest "coming" page.
-pub const TOOLS: &[(&str, &str, &str, bool)] = &[
-    ("/", "Feed", "feed", true),
-    ("/tasks", "Tasks", "tasks", true),
-    ("/chat", "Chat", "chat", true),
-    ("/crm", "CRM", "crm", false),
-    ("/calendar", "Calendar", "calendar", false),
-    ("/drive", "Drive", "drive", false),
-    ("/groups", "Groups", "people", true),
-    ("/people", "Company", "company", true),
-    ("/reports", "Reports", "reports", false),
-];
 
 #[component]
 pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
@@ -33,17 +21,15 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
             <ul class="nav" on:click=move |_| open.set(false)>
                 {TOOLS
                     .iter()
-                    .filter(|(_, _, _, built)| !extranet || *built)
-                    .map(|(href, label, icon, built)| {
+                    .filter(|tool| !extranet || tool.built)
+                    .map(|tool| {
                         view! {
                             <li>
-                                <A href=*href exact=true attr:class="nav-link">
-                                    <Icon name=icon/>
-                                    <span>{*label}</span>
-                                    {(!built).then(|| view! { <span class="soon">"soon"</span> })}
-                                    {(*href == "/").then(|| view! { <FeedCounter/> })}
-                                    {(*href == "/tasks").then(|| view! { <TaskCounter/> })}
-                                    {(*href == "/chat").then(|| view! { <ChatCounter/> })}
+                                <A href=tool.href exact=true attr:class="nav-link">
+                                    <Icon name=tool.icon/>
+                                    <span>{tool.label}</span>
+                                    {(!tool.built).then(|| view! { <span class="soon">"soon"</span> })}
+                                    {tool.counter.map(|counter| counter())}
                                 </A>
                             </li>
                         }
@@ -63,59 +49,29 @@ pub fn Menu(me: Me, open: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// Unread posts next to "Feed", live.
+/// A tool's number beside its menu entry: hidden at zero, "99+" past 99; `red` marks
+/// something late.
 #[component]
-fn FeedCounter() -> impl IntoView {
-    let live = expect_context::<super::layout::Live>();
+pub fn MenuCounter(
+    #[prop(into)] count: Signal<i64>,
+    /// What is counted, for screen readers ("unread posts").
+    noun: &'static str,
+    #[prop(optional)] testid: &'static str,
+    #[prop(optional, into)] red: Option<Signal<bool>>,
+) -> impl IntoView {
     move || {
-        let n = live.feed_unread.get();
+        let n = count.get();
         (n > 0).then(|| {
             let text = if n >= 100 {
                 "99+".to_owned()
             } else {
                 n.to_string()
             };
-            let label = format!("{text} unread posts");
-            view! { <span class="counter" aria-label=label>{text}</span> }
-        })
-    }
-}
-
-/// Unread chat messages next to "Chat", live.
-#[component]
-fn ChatCounter() -> impl IntoView {
-    let live = expect_context::<super::layout::Live>();
-    move || {
-        let n = live.chat_unread.get();
-        (n > 0).then(|| {
-            let text = if n >= 100 {
-                "99+".to_owned()
-            } else {
-                n.to_string()
-            };
-            let label = format!("{text} unread messages");
-            view! { <span class="counter" data-testid="chat-counter" aria-label=label>{text}</span> }
-        })
-    }
-}
-
-/// Tasks needing attention next to "Tasks", live: red when something is overdue.
-#[component]
-fn TaskCounter() -> impl IntoView {
-    let live = expect_context::<super::layout::Live>();
-    move || {
-        let counters = live.task_counters.get();
-        let n = counters.attention();
-        (n > 0).then(|| {
-            let text = if n >= 100 {
-                "99+".to_owned()
-            } else {
-                n.to_string()
-            };
-            let label = format!("{text} tasks need attention");
+            let label = format!("{text} {noun}");
+            let red = red.map(|r| r.get());
             view! {
-                <span class="counter" class:counter-red=counters.any_overdue() class:counter-green=!counters.any_overdue()
-                    data-testid="tasks-counter" aria-label=label>{text}</span>
+                <span class="counter" class:counter-red=red == Some(true) class:counter-green=red == Some(false)
+                    data-testid=(!testid.is_empty()).then_some(testid) aria-label=label>{text}</span>
             }
         })
     }

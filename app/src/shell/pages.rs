@@ -1,6 +1,5 @@
-use super::menu::TOOLS;
-use crate::notifications::api::{mark_notifications_read, notifications};
-use crate::ui::{EmptyState, ErrorBox, PageHeader};
+use crate::registry::TOOLS;
+use crate::ui::{EmptyState, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -12,8 +11,8 @@ pub fn ComingSoon() -> impl IntoView {
         let slug = params.with(|p| p.get("tool").unwrap_or_default());
         TOOLS
             .iter()
-            .find(|(href, ..)| href.trim_start_matches('/') == slug)
-            .map(|(_, label, ..)| *label)
+            .find(|tool| tool.href.trim_start_matches('/') == slug)
+            .map(|tool| tool.label)
     };
     move || {
         match tool() {
@@ -46,44 +45,5 @@ pub fn NotFound() -> impl IntoView {
                 </EmptyState>
             </div>
         </main>
-    }
-}
-
-#[component]
-pub fn NotificationsPage() -> impl IntoView {
-    let live = expect_context::<super::layout::Live>();
-    let list = Resource::new(move || live.unread.get(), |_| notifications());
-    let mark = Action::new(|_: &()| mark_notifications_read());
-    Effect::new(move |_| {
-        if mark.value().get().is_some_and(|r| r.is_ok()) {
-            live.unread.set(0);
-        }
-    });
-    view! {
-        <PageHeader title="Notifications">
-            <button class="btn" on:click=move |_| { mark.dispatch(()); }>"Mark all as read"</button>
-        </PageHeader>
-        <section class="card">
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) if items.is_empty() => view! {
-                            <EmptyState title="No notifications yet" hint="You'll be told here when something needs you."/>
-                        }.into_any(),
-                        Ok(items) => view! {
-                            <ul class="list">
-                                {items.into_iter().map(|n| view! {
-                                    <li class="list-item" class:unread=!n.read>
-                                        <a href=n.link.clone()>{n.title.clone()}</a>
-                                        <time class="muted" datetime=n.created_at.to_string()>{crate::dates::utc_date_time(n.created_at)}</time>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
     }
 }

@@ -1,14 +1,12 @@
-use super::layout::Live;
 use crate::auth::api::Logout;
 use crate::auth::types::Me;
-use crate::notifications::ui::Bell;
 use crate::ui::Avatar;
 use crate::ui::icons::Icon;
 use leptos::prelude::*;
 
 #[component]
 pub fn TopBar(me: Me, open_menu: RwSignal<bool>) -> impl IntoView {
-    let live = expect_context::<Live>();
+    let connected = crate::realtime::use_connected();
     let logout = ServerAction::<Logout>::new();
     let profile_open = RwSignal::new(false);
     let my_profile = format!("/people/{}", me.user_id);
@@ -22,8 +20,8 @@ pub fn TopBar(me: Me, open_menu: RwSignal<bool>) -> impl IntoView {
                 <input type="search" name="q" placeholder="Search people…" aria-label="Search"/>
             </form>
             <div class="topbar-right">
-                <span class="live-dot" class:on=move || live.connected.get() title="Live updates"></span>
-                <Bell/>
+                <span class="live-dot" class:on=move || connected.get() title="Live updates"></span>
+                {crate::registry::top_bar()}
                 <div class="profile-menu">
                     <button class="profile-btn" aria-haspopup="menu" aria-expanded=move || profile_open.get().to_string()
                         on:click=move |_| profile_open.update(|o| *o = !*o)>

@@ -4,7 +4,7 @@
 
 use crate::auth::types::Role;
 use crate::ids::{PortalId, UserId};
-use crate::realtime::RealtimeEvent;
+use crate::realtime::LiveMessage;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -28,7 +28,9 @@ pub enum Audience {
 struct Envelope {
     portal: PortalId,
     audience: Audience,
-    event: RealtimeEvent,
+    /// The event as browsers get it (`realtime::to_wire`): serialised once, on the node
+    /// that published it.
+    payload: String,
 }
 
 /// Whose sockets to close because their sessions ended.
@@ -183,12 +185,12 @@ impl Hub {
             .unwrap_or_default()
     }
 
-    /// Publishes an event; call after the transaction that caused it has committed.
-    pub async fn publish(&self, portal: PortalId, audience: Audience, event: RealtimeEvent) {
+    /// Publishes a tool's event; call after the transaction that caused it has committed.
+    pub async fn publish<E: LiveMessage>(&self, portal: PortalId, audience: Audience, event: E) {
         self.send(Wire::Event(Envelope {
             portal,
             audience,
-            event,
+            payload: crate::realtime::to_wire(&event),
         }))
         .await;
     }
@@ -266,10 +268,7 @@ impl Hub {
         let Some(users) = portals.get(&envelope.portal) else {
             return;
         };
-        let Ok(json) = serde_json::to_string(&envelope.event) else {
-            return;
-        };
-        let payload: Arc<str> = json.into();
+        let payload: Arc<str> = envelope.payload.as_str().into();
         let send = |conns: &Vec<Connection>, allowed: &dyn Fn(Role) -> bool| {
             for conn in conns.iter().filter(|c| allowed(c.role)) {
                 // A full queue means a stalled client; it will resync on reconnect.

@@ -29,3 +29,20 @@ pub const WORKERS: &[Worker] = &[Worker {
 fn recurring_tasks(state: AppState) -> WorkerFuture {
     Box::pin(templates::scheduler(state))
 }
+
+/// The menu's number, and the task list's sections: what needs attention.
+pub const COUNTER: crate::counters::CounterSource = crate::counters::CounterSource {
+    tool: crate::tasks::types::COUNTER,
+    load: load_counter,
+};
+
+fn load_counter<'a>(
+    state: &'a crate::ssr::state::AppState,
+    caller: &'a crate::ssr::caller::Caller,
+    _cache: &'a crate::ssr::caller::PageCache,
+) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+    Box::pin(async move {
+        let counters = list::counters(&state.db.reader, caller).await?;
+        Ok(serde_json::to_value(counters).unwrap_or_default())
+    })
+}

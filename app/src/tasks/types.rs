@@ -529,3 +529,20 @@ pub fn hours_text(seconds: i64) -> String {
     let minutes = seconds.max(0) / 60;
     format!("{}:{:02} h", minutes / 60, minutes % 60)
 }
+
+/// Tasks' live events: a task the receiver is on, or one of their groups' tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TaskEvent {
+    /// The task changed (fetch it again; the counters too).
+    TaskChanged { task_id: TaskId },
+    /// The task was deleted.
+    TaskRemoved { task_id: TaskId },
+}
+
+impl crate::realtime::LiveMessage for TaskEvent {
+    const DOMAIN: &'static str = "tasks";
+}
+
+/// Tasks' menu counter in the page (`crate::counters`): a `TaskCounters`.
+pub const COUNTER: &str = "tasks";

@@ -7,6 +7,7 @@ mod files;
 mod form;
 mod gantt;
 mod list;
+pub mod live;
 mod page;
 pub(crate) mod people;
 mod plan;

@@ -10,11 +10,11 @@
 use super::access::{ChatAccess, member_ids, sync_members};
 use super::chats::system;
 use super::send::{announce_new, stored_with_audience};
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{CallRing, CallSignal, CallSummary, ChatKind, MAX_CALL_PEOPLE};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{ChatId, MessageId, PortalId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::insert_id;
 use crate::ssr::hub::Audience;
@@ -266,7 +266,7 @@ async fn tell(
         .publish(
             portal,
             Audience::Users(members),
-            RealtimeEvent::ChatCall {
+            ChatEvent::ChatCall {
                 chat_id: chat,
                 call,
                 ring,
@@ -314,7 +314,7 @@ pub async fn signal(
         .publish(
             caller.portal_id(),
             Audience::Users(vec![to]),
-            RealtimeEvent::CallSignal {
+            ChatEvent::CallSignal {
                 chat_id: chat,
                 from: caller.user_id,
                 signal,
@@ -371,7 +371,7 @@ pub async fn sweep(state: &AppState) -> AppResult<()> {
             .publish(
                 portal,
                 Audience::Users(members),
-                RealtimeEvent::ChatCall {
+                ChatEvent::ChatCall {
                     chat_id: chat,
                     call: summary,
                     ring: None,

@@ -5,11 +5,11 @@ use super::access::{CHAT_COLUMNS, ChatAccess, ChatRow, direct_key, member_ids, s
 use super::send::{Failure, Insert, insert};
 use super::{list, presence};
 use crate::auth::types::Role;
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{ChatKind, ChatMember, ChatView, MAX_CHAT_MEMBERS, NewChat, Presence};
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::{Db, insert_id};
 use crate::ssr::hub::Audience;
@@ -523,7 +523,7 @@ async fn changed(state: &AppState, caller: &Caller, chat: ChatId, people: Vec<Us
         .publish(
             caller.portal_id(),
             Audience::Users(people),
-            RealtimeEvent::ChatChanged { chat_id: chat },
+            ChatEvent::ChatChanged { chat_id: chat },
         )
         .await;
 }

@@ -5,10 +5,10 @@
 //! `online_until` for its sockets every 30 s; if a node dies, its count goes stale and
 //! `online_until` passing makes its people offline.
 
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{Presence, PresenceStatus};
 use crate::error::AppResult;
 use crate::ids::{PortalId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::db::Db;
 use crate::ssr::hub::Audience;
 use crate::ssr::now_ms;
@@ -225,7 +225,7 @@ async fn announce(state: &AppState, portal: PortalId, user: UserId, presence: Pr
         .publish(
             portal,
             Audience::Users(contacts),
-            RealtimeEvent::Presence {
+            ChatEvent::Presence {
                 user_id: user,
                 presence,
             },

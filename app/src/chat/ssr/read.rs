@@ -3,10 +3,10 @@
 
 use super::access::{ChatAccess, member_ids, sync_members};
 use super::messages;
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{CatchUp, HistoryFrom, HistoryPage, SearchHit};
 use crate::error::{AppError, AppResult};
 use crate::ids::ChatId;
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::hub::Audience;
 use crate::ssr::now_ms;
@@ -84,7 +84,7 @@ pub async fn mark_read(
             .publish(
                 caller.portal_id(),
                 Audience::Users(members),
-                RealtimeEvent::ChatRead {
+                ChatEvent::ChatRead {
                     chat_id: chat,
                     user_id: caller.user_id,
                     seq,
@@ -108,7 +108,7 @@ pub async fn typing(state: &AppState, caller: &Caller, chat: ChatId) -> AppResul
         .publish(
             caller.portal_id(),
             Audience::Users(others),
-            RealtimeEvent::ChatTyping {
+            ChatEvent::ChatTyping {
                 chat_id: chat,
                 user_id: caller.user_id,
                 name: caller.name.clone(),

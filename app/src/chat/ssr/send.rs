@@ -3,6 +3,7 @@
 
 use super::access::{ChatAccess, member_ids, sync_members};
 use super::{messages, search};
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{
     ChatKind, ChatMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MessageForm,
 };
@@ -10,7 +11,6 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Reaction;
 use crate::ids::{ChatId, FileId, MessageId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::rich;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
@@ -349,7 +349,7 @@ pub async fn announce_new(
         .publish(
             caller.portal_id(),
             Audience::Users(members),
-            RealtimeEvent::ChatMessage {
+            ChatEvent::ChatMessage {
                 message: Box::new(message.clone()),
             },
         )
@@ -530,7 +530,7 @@ async fn finish_change(
         .publish(
             caller.portal_id(),
             Audience::Users(members),
-            RealtimeEvent::ChatMessageChanged {
+            ChatEvent::ChatMessageChanged {
                 message: Box::new(message.clone()),
             },
         )

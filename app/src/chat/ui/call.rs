@@ -5,9 +5,9 @@
 #[cfg(feature = "hydrate")]
 mod rtc;
 
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{CallRing, CallSummary, MAX_CALL_PEOPLE};
 use crate::ids::{ChatId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ui::Avatar;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -134,10 +134,9 @@ impl Calls {
                     self.has_video.set(video);
                     self.phase.set(Phase::Joining);
                     self.streams_changed();
-                    let sent =
-                        crate::realtime::client::send(&crate::realtime::ClientMessage::CallJoin {
-                            chat_id: chat,
-                        });
+                    let sent = crate::realtime::client::send(
+                        &crate::chat::types::ChatClientMessage::CallJoin { chat_id: chat },
+                    );
                     if !sent {
                         self.fail(
                             "You are offline: the call can start once the connection is back.",
@@ -167,7 +166,7 @@ impl Calls {
             && matches!(self.phase.get_untracked(), Phase::Joining | Phase::InCall)
         {
             #[cfg(feature = "hydrate")]
-            crate::realtime::client::send(&crate::realtime::ClientMessage::CallLeave {
+            crate::realtime::client::send(&crate::chat::types::ChatClientMessage::CallLeave {
                 chat_id: chat,
             });
             #[cfg(not(feature = "hydrate"))]
@@ -262,9 +261,9 @@ impl Calls {
     }
 
     /// Applies a call event from the realtime socket.
-    pub fn on_event(self, event: RealtimeEvent) {
+    pub fn on_event(self, event: ChatEvent) {
         match event {
-            RealtimeEvent::ChatCall {
+            ChatEvent::ChatCall {
                 chat_id,
                 call,
                 ring,
@@ -301,7 +300,7 @@ impl Calls {
                 }
                 self.seed(chat_id, call);
             }
-            RealtimeEvent::CallJoined {
+            ChatEvent::CallJoined {
                 chat_id,
                 peers,
                 ice_servers,
@@ -337,13 +336,13 @@ impl Calls {
             }
             // A refused handshake message needs nothing: the person left, and the call's
             // next summary takes their tile away.
-            RealtimeEvent::CallRefused { chat_id, error }
+            ChatEvent::CallRefused { chat_id, error }
                 if self.chat.get_untracked() == Some(chat_id)
                     && self.phase.get_untracked() == Phase::Joining =>
             {
                 self.fail(&error.to_string());
             }
-            RealtimeEvent::CallSignal {
+            ChatEvent::CallSignal {
                 chat_id,
                 from,
                 signal,

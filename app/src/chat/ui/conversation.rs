@@ -4,19 +4,21 @@
 
 use super::call::CallButton;
 use super::composer::Composer;
+use super::live::ChatLive;
 use super::members::MembersPanel;
 use super::message::MessageItem;
 use super::page::ChatContext;
 use super::{presence_class, presence_label};
 use crate::chat::api::{chat, chat_catch_up, chat_history, mark_chat_read};
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{
     ChatKind, ChatMember, ChatMessage, ChatSummary, ChatView, HISTORY_PAGE, HistoryFrom,
     HistoryPage, MessageKind,
 };
 use crate::error::AppError;
 use crate::ids::{ChatId, UserId};
-use crate::realtime::RealtimeEvent;
-use crate::shell::layout::{Live, use_me};
+use crate::realtime::{use_connected, use_live};
+use crate::shell::layout::use_me;
 use crate::ui::page::now_ms;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
@@ -143,7 +145,7 @@ impl Thread {
 
     /// Tells the server (and so the caller's other tabs and the others' "seen by") that
     /// everything shown is read, when the live end is shown and the tab is in front.
-    pub fn mark_read(&self, live: Live, ctx: ChatContext) {
+    pub fn mark_read(&self, live: ChatLive, ctx: ChatContext) {
         if self.more_after.get_untracked() || !tab_visible() {
             return;
         }
@@ -156,7 +158,7 @@ impl Thread {
         ctx.read(chat, seq);
         leptos::task::spawn_local(async move {
             if let Ok(total) = mark_chat_read(chat, seq).await {
-                live.chat_unread.set(total);
+                live.unread.set(total);
             }
         });
     }
@@ -198,6 +200,13 @@ fn tab_visible() -> bool {
 
 #[component]
 pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
+    // Something of this chat heard while it loads: once shown, it fetches what it missed.
+    let heard_while_loading = StoredValue::new(false);
+    use_live(move |event: ChatEvent| {
+        if event.chat_id() == Some(id) {
+            heard_while_loading.set_value(true);
+        }
+    });
     let loaded = Resource::new(
         move || (id, at),
         move |(id, at)| async move {
@@ -217,7 +226,7 @@ pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
         <Transition fallback=|| view! { <div class="chat-loading muted">"Loading the conversation…"</div> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((view, page)) => view! { <Loaded view page at/> }.into_any(),
+                    Ok((view, page)) => view! { <Loaded view page at heard_while_loading/> }.into_any(),
                     Err(error) => view! {
                         <div class="chat-welcome">
                             <ErrorBox error/>
@@ -231,8 +240,14 @@ pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
 }
 
 #[component]
-fn Loaded(view: ChatView, page: HistoryPage, at: Option<i64>) -> impl IntoView {
-    let live = expect_context::<Live>();
+fn Loaded(
+    view: ChatView,
+    page: HistoryPage,
+    at: Option<i64>,
+    heard_while_loading: StoredValue<bool>,
+) -> impl IntoView {
+    let live = expect_context::<ChatLive>();
+    let connected = use_connected();
     let ctx = expect_context::<ChatContext>();
     let me = use_me().user_id;
     let first_unread = (view.summary.unread() > 0).then_some(view.summary.last_read_seq + 1);
@@ -260,73 +275,68 @@ fn Loaded(view: ChatView, page: HistoryPage, at: Option<i64>) -> impl IntoView {
     let scroller = NodeRef::<leptos::html::Div>::new();
 
     // Live events of this chat.
-    Effect::new(move |_| {
-        ctx.events.track();
-        let events = ctx
-            .events
-            .try_update_untracked(std::mem::take)
-            .unwrap_or_default();
-        for event in events {
-            match event {
-                RealtimeEvent::ChatMessage { message } if message.chat_id == thread.chat => {
-                    let sender = message.sender.id;
-                    typing.update(|t| t.retain(|(u, _, _)| *u != sender));
-                    thread.arrived(*message);
-                    thread.mark_read(live, ctx);
+    use_live(move |event: ChatEvent| match event {
+        ChatEvent::ChatMessage { message } if message.chat_id == thread.chat => {
+            let sender = message.sender.id;
+            typing.update(|t| t.retain(|(u, _, _)| *u != sender));
+            thread.arrived(*message);
+            thread.mark_read(live, ctx);
+        }
+        ChatEvent::ChatMessageChanged { message } if message.chat_id == thread.chat => {
+            thread.heard_at.set_value(now_ms());
+            thread.replace(*message);
+        }
+        ChatEvent::ChatRead {
+            chat_id,
+            user_id,
+            seq,
+        } if chat_id == thread.chat => {
+            thread.members.update(|list| {
+                if let Some(m) = list.iter_mut().find(|m| m.user.id == user_id) {
+                    m.last_read_seq = m.last_read_seq.max(seq);
                 }
-                RealtimeEvent::ChatMessageChanged { message } if message.chat_id == thread.chat => {
-                    thread.heard_at.set_value(now_ms());
-                    thread.replace(*message);
-                }
-                RealtimeEvent::ChatRead {
-                    chat_id,
-                    user_id,
-                    seq,
-                } if chat_id == thread.chat => {
-                    thread.members.update(|list| {
-                        if let Some(m) = list.iter_mut().find(|m| m.user.id == user_id) {
-                            m.last_read_seq = m.last_read_seq.max(seq);
-                        }
-                    });
-                    if user_id == me {
-                        thread
-                            .read_seq
-                            .set_value(thread.read_seq.get_value().max(seq));
-                    }
-                }
-                RealtimeEvent::ChatTyping {
-                    chat_id,
-                    user_id,
-                    name,
-                } if chat_id == thread.chat => {
-                    let until = now_ms() + 5_000;
-                    typing.update(|t| {
-                        t.retain(|(u, _, _)| *u != user_id);
-                        t.push((user_id, name, until));
-                    });
-                    set_timeout(
-                        move || typing.update(|t| t.retain(|(_, _, u)| *u > now_ms())),
-                        std::time::Duration::from_millis(5_100),
-                    );
-                }
-                RealtimeEvent::ChatChanged { chat_id } if chat_id == thread.chat => {
-                    thread.reload_view();
-                    thread.catch_up();
-                }
-                RealtimeEvent::Presence { user_id, presence } => {
-                    thread.members.update(|list| {
-                        if let Some(m) = list.iter_mut().find(|m| m.user.id == user_id) {
-                            m.presence = presence;
-                        }
-                    });
-                }
-                _ => {}
+            });
+            if user_id == me {
+                thread
+                    .read_seq
+                    .set_value(thread.read_seq.get_value().max(seq));
             }
         }
+        ChatEvent::ChatTyping {
+            chat_id,
+            user_id,
+            name,
+        } if chat_id == thread.chat => {
+            let until = now_ms() + 5_000;
+            typing.update(|t| {
+                t.retain(|(u, _, _)| *u != user_id);
+                t.push((user_id, name, until));
+            });
+            set_timeout(
+                move || typing.update(|t| t.retain(|(_, _, u)| *u > now_ms())),
+                std::time::Duration::from_millis(5_100),
+            );
+        }
+        ChatEvent::ChatChanged { chat_id } if chat_id == thread.chat => {
+            thread.reload_view();
+            thread.catch_up();
+        }
+        ChatEvent::Presence { user_id, presence } => {
+            thread.members.update(|list| {
+                if let Some(m) = list.iter_mut().find(|m| m.user.id == user_id) {
+                    m.presence = presence;
+                }
+            });
+        }
+        _ => {}
     });
+    if heard_while_loading.get_value() {
+        thread.catch_up();
+    }
+
     // The socket came back: fetch what was missed.
     Effect::new(move |was: Option<bool>| {
-        let now = live.connected.get();
+        let now = connected.get();
         if was == Some(false) && now {
             thread.catch_up();
             thread.reload_view();

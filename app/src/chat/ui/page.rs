@@ -1,14 +1,14 @@
-//! `/chat` and `/chat/:id`: the chat list beside the open conversation. The page takes the
-//! chat events from the shell's realtime connection and hands them to the list and to the open
-//! conversation.
+//! `/chat` and `/chat/:id`: the chat list beside the open conversation. The list and the open
+//! conversation each follow the messenger's live events.
 
 use super::conversation::Conversation;
 use super::list::ChatList;
+use super::live::ChatLive;
 use crate::chat::api::chats;
+use crate::chat::types::ChatEvent;
 use crate::chat::types::{ChatList as ChatPage1, ChatSummary};
 use crate::ids::ChatId;
-use crate::realtime::RealtimeEvent;
-use crate::shell::layout::Live;
+use crate::realtime::{use_connected, use_live};
 use crate::ui::ErrorBox;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -17,8 +17,6 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[derive(Clone, Copy)]
 pub struct ChatContext {
     pub chats: RwSignal<Vec<ChatSummary>>,
-    /// Events for the open conversation, not yet taken by it.
-    pub events: RwSignal<Vec<RealtimeEvent>>,
     /// Bumped when the list should be fetched again (a chat changed, the socket came back).
     pub reload: RwSignal<u32>,
 }
@@ -54,11 +52,11 @@ pub fn ChatPage() -> impl IntoView {
 
 #[component]
 fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
-    let live = expect_context::<Live>();
+    let live = expect_context::<ChatLive>();
+    let connected = use_connected();
     let me = crate::shell::layout::use_me().user_id;
     let ctx = ChatContext {
         chats: RwSignal::new(first.chats),
-        events: RwSignal::new(Vec::new()),
         reload: RwSignal::new(0),
     };
     provide_context(ctx);
@@ -66,30 +64,15 @@ fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
     let query = use_query_map();
     let at = Memo::new(move |_| query.with(|q| q.get("at").and_then(|v| v.parse::<i64>().ok())));
 
-    // The list follows every chat event; the open conversation gets them all too.
-    Effect::new(move |_| {
-        live.chat_events.track();
-        let events = live
-            .chat_events
-            .try_update_untracked(std::mem::take)
-            .unwrap_or_default();
-        if events.is_empty() {
-            return;
-        }
-        for event in &events {
-            apply_to_list(ctx, event, me);
-        }
-        if open.get_untracked().is_some() {
-            ctx.events.update(|queue| queue.extend(events));
-        }
-    });
+    // The list follows every chat event (the open conversation has its own subscription).
+    use_live(move |event: ChatEvent| apply_to_list(ctx, &event, me));
     // Fetch the list again when asked (and after the socket comes back).
     Effect::new(move |previous: Option<u32>| {
         let n = ctx.reload.get();
         if previous.is_some() {
             leptos::task::spawn_local(async move {
                 if let Ok(fresh) = chats(None).await {
-                    live.chat_unread.set(fresh.unread_total);
+                    live.unread.set(fresh.unread_total);
                     ctx.chats.set(fresh.chats);
                     next.set(fresh.next);
                 }
@@ -98,7 +81,7 @@ fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
         n
     });
     Effect::new(move |was: Option<bool>| {
-        let now = live.connected.get();
+        let now = connected.get();
         if was == Some(false) && now {
             ctx.reload.update(|n| *n += 1);
         }
@@ -125,9 +108,9 @@ fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
     }
 }
 
-fn apply_to_list(ctx: ChatContext, event: &RealtimeEvent, me: crate::ids::UserId) {
+fn apply_to_list(ctx: ChatContext, event: &ChatEvent, me: crate::ids::UserId) {
     match event {
-        RealtimeEvent::ChatMessage { message } => {
+        ChatEvent::ChatMessage { message } => {
             let known = ctx
                 .chats
                 .with_untracked(|l| l.iter().any(|c| c.id == message.chat_id));
@@ -156,12 +139,12 @@ fn apply_to_list(ctx: ChatContext, event: &RealtimeEvent, me: crate::ids::UserId
                 }
             });
         }
-        RealtimeEvent::ChatRead {
+        ChatEvent::ChatRead {
             chat_id,
             user_id,
             seq,
         } if *user_id == me => ctx.read(*chat_id, *seq),
-        RealtimeEvent::ChatChanged { .. } => ctx.reload.update(|n| *n += 1),
+        ChatEvent::ChatChanged { .. } => ctx.reload.update(|n| *n += 1),
         _ => {}
     }
 }

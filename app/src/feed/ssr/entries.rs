@@ -6,9 +6,9 @@
 //! `announce` after the commit, and add its rendering to `render`.
 
 use crate::error::AppResult;
+use crate::feed::types::FeedEvent;
 use crate::feed::types::{EntryView, Recipients};
 use crate::ids::{PortalId, PostId, UserId};
-use crate::realtime::RealtimeEvent;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
@@ -76,7 +76,7 @@ pub async fn announce(state: &AppState, portal: PortalId, post: PostId, actor: U
                 .publish(
                     portal,
                     audience,
-                    RealtimeEvent::FeedPosted {
+                    FeedEvent::FeedPosted {
                         post_id: post,
                         author_id: actor,
                     },

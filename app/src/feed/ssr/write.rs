@@ -3,12 +3,12 @@
 
 use super::visibility::{Viewer, post_audience};
 use crate::error::{AppError, AppResult};
+use crate::feed::types::FeedEvent;
 use crate::feed::types::{
     MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation, NewPoll, PostKind, Recipients,
 };
 use crate::ids::{CommentId, DepartmentId, FileId, GroupId, PostId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::rich;
 use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
@@ -286,7 +286,7 @@ pub async fn create_post(state: &AppState, viewer: &Viewer, new: NewPost) -> App
         .publish(
             viewer.portal(),
             audience,
-            RealtimeEvent::FeedPosted {
+            FeedEvent::FeedPosted {
                 post_id: id,
                 author_id: viewer.user(),
             },
@@ -401,7 +401,7 @@ pub(super) async fn announce_change(
         .publish(
             viewer.portal(),
             audience,
-            RealtimeEvent::FeedChanged { post_id: post },
+            FeedEvent::FeedChanged { post_id: post },
         )
         .await;
     Ok(())
@@ -519,7 +519,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
         .publish(
             viewer.portal(),
             audience,
-            RealtimeEvent::FeedRemoved { post_id: post },
+            FeedEvent::FeedRemoved { post_id: post },
         )
         .await;
     Ok(())

@@ -5,10 +5,10 @@ use super::PostSignal;
 use super::composer::Composer;
 use super::post_card::PostCard;
 use crate::feed::api::{feed_page, feed_post};
+use crate::feed::types::FeedEvent;
 use crate::feed::types::{FeedQuery, PostView};
 use crate::ids::{GroupId, PostId};
-use crate::realtime::RealtimeEvent;
-use crate::shell::layout::Live;
+use crate::realtime::use_live;
 use crate::ui::{EmptyState, ErrorBox};
 use leptos::prelude::*;
 
@@ -44,7 +44,6 @@ fn GroupStream(
     name: String,
     can_post: bool,
 ) -> impl IntoView {
-    let live = expect_context::<Live>();
     let posts = RwSignal::new(
         page.posts
             .into_iter()
@@ -68,29 +67,19 @@ fn GroupStream(
         });
     };
     // Live: posts to this group appear; changed posts refresh.
-    Effect::new(move |_| {
-        live.feed_events.track();
-        let events = live
-            .feed_events
-            .try_update_untracked(std::mem::take)
-            .unwrap_or_default();
-        for event in events {
-            match event {
-                RealtimeEvent::FeedPosted { post_id, .. } => add_post(post_id),
-                RealtimeEvent::FeedChanged { post_id } => {
-                    if let Some(post) = posts.with_untracked(|p| {
-                        p.iter()
-                            .find(|s| s.with_untracked(|s| s.id == post_id))
-                            .copied()
-                    }) {
-                        super::refresh_post(post);
-                    }
-                }
-                RealtimeEvent::FeedRemoved { post_id } => {
-                    posts.update(|p| p.retain(|s| s.with_untracked(|s| s.id != post_id)))
-                }
-                _ => {}
+    use_live(move |event: FeedEvent| match event {
+        FeedEvent::FeedPosted { post_id, .. } => add_post(post_id),
+        FeedEvent::FeedChanged { post_id } => {
+            if let Some(post) = posts.with_untracked(|p| {
+                p.iter()
+                    .find(|s| s.with_untracked(|s| s.id == post_id))
+                    .copied()
+            }) {
+                super::refresh_post(post);
             }
+        }
+        FeedEvent::FeedRemoved { post_id } => {
+            posts.update(|p| p.retain(|s| s.with_untracked(|s| s.id != post_id)))
         }
     });
     let remove = Callback::new(move |id: PostId| {

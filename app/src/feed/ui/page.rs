@@ -5,10 +5,11 @@ use super::composer::Composer;
 use super::post_card::PostCard;
 use crate::dates::day_ms;
 use crate::feed::api::{feed_mark_seen, feed_page, feed_post};
+use crate::feed::types::FeedEvent;
 use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
 use crate::ids::{DepartmentId, PostId, UserId};
-use crate::realtime::RealtimeEvent;
-use crate::shell::layout::{Live, use_me};
+use crate::realtime::use_live;
+use crate::shell::layout::use_me;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -129,7 +130,7 @@ pub fn FeedPage() -> impl IntoView {
 #[component]
 fn Stream(page: Page, filter: Filter) -> impl IntoView {
     let me = use_me();
-    let live = expect_context::<Live>();
+    let live = expect_context::<super::live::FeedLive>();
     let unfiltered = filter == Filter::default();
     let filter = StoredValue::new(filter);
     let to_confirm = RwSignal::new(
@@ -174,7 +175,7 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
     };
     let mark_seen = move || {
         if let Some(id) = newest() {
-            live.feed_unread.set(0);
+            live.unread.set(0);
             leptos::task::spawn_local(async move {
                 let _ = feed_mark_seen(id).await;
             });
@@ -212,34 +213,25 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
 
     // Live: new posts wait behind a bar (the reader's place does not move); changes apply.
     let my_id = me.user_id;
-    Effect::new(move |_| {
-        live.feed_events.track();
-        let events = live
-            .feed_events
-            .try_update_untracked(std::mem::take)
-            .unwrap_or_default();
-        for event in events {
-            match event {
-                RealtimeEvent::FeedPosted { post_id, author_id } if unfiltered => {
-                    if author_id == my_id {
-                        insert(vec![post_id]);
-                    } else {
-                        waiting.update(|w| {
-                            if !w.contains(&post_id) {
-                                w.push(post_id)
-                            }
-                        });
+    use_live(move |event: FeedEvent| match event {
+        FeedEvent::FeedPosted { post_id, author_id } if unfiltered => {
+            if author_id == my_id {
+                insert(vec![post_id]);
+            } else {
+                waiting.update(|w| {
+                    if !w.contains(&post_id) {
+                        w.push(post_id)
                     }
-                }
-                RealtimeEvent::FeedChanged { post_id } => {
-                    if let Some(post) = find(post_id) {
-                        super::refresh_post(post);
-                    }
-                }
-                RealtimeEvent::FeedRemoved { post_id } => remove(post_id),
-                _ => {}
+                });
             }
         }
+        FeedEvent::FeedPosted { .. } => {}
+        FeedEvent::FeedChanged { post_id } => {
+            if let Some(post) = find(post_id) {
+                super::refresh_post(post);
+            }
+        }
+        FeedEvent::FeedRemoved { post_id } => remove(post_id),
     });
     Effect::new(move |_| mark_seen());
 

@@ -2,9 +2,9 @@
 
 use super::post_card::PostCard;
 use crate::feed::api::feed_post;
+use crate::feed::types::FeedEvent;
 use crate::ids::PostId;
-use crate::realtime::RealtimeEvent;
-use crate::shell::layout::Live;
+use crate::realtime::use_live;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -42,24 +42,12 @@ pub fn PostPage() -> impl IntoView {
 
 #[component]
 fn LivePost(post: super::PostSignal) -> impl IntoView {
-    let live = expect_context::<Live>();
     let removed = RwSignal::new(false);
     let id = post.with_untracked(|p| p.id);
-    Effect::new(move |_| {
-        live.feed_events.track();
-        let events = live
-            .feed_events
-            .try_update_untracked(std::mem::take)
-            .unwrap_or_default();
-        for event in events {
-            match event {
-                RealtimeEvent::FeedChanged { post_id } if post_id == id => {
-                    super::refresh_post(post)
-                }
-                RealtimeEvent::FeedRemoved { post_id } if post_id == id => removed.set(true),
-                _ => {}
-            }
-        }
+    use_live(move |event: FeedEvent| match event {
+        FeedEvent::FeedChanged { post_id } if post_id == id => super::refresh_post(post),
+        FeedEvent::FeedRemoved { post_id } if post_id == id => removed.set(true),
+        _ => {}
     });
     view! {
         <Show when=move || !removed.get() fallback=|| view! {

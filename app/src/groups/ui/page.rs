@@ -135,9 +135,9 @@ fn GroupWork(group: GroupId, name: String) -> impl IntoView {
 #[component]
 fn GroupTasks(group: GroupId) -> impl IntoView {
     use crate::tasks::types::{Section, TaskQuery};
-    let live = expect_context::<crate::shell::layout::Live>();
+    let live = expect_context::<crate::tasks::ui::live::TaskLive>();
     let list = Resource::new(
-        move || live.task_version.get(),
+        move || live.version.get(),
         move |_| {
             crate::tasks::api::tasks(
                 TaskQuery {

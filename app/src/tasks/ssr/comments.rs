@@ -7,13 +7,13 @@ use crate::error::{AppError, AppResult};
 use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskCommentId, TaskId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::rich;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
+use crate::tasks::types::TaskEvent;
 use crate::tasks::types::{MAX_COMMENT_CHARS, TaskComment};
 
 #[tracing::instrument(skip_all)]
@@ -125,7 +125,7 @@ pub async fn add(
         task,
         access.group,
         people,
-        RealtimeEvent::TaskChanged { task_id: task },
+        TaskEvent::TaskChanged { task_id: task },
     )
     .await;
     Ok(id)

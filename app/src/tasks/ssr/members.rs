@@ -5,10 +5,10 @@ use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
 use crate::ids::{GroupId, PortalId, TaskId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::hub::Audience;
 use crate::ssr::state::AppState;
+use crate::tasks::types::TaskEvent;
 use crate::tasks::types::{MAX_PARTICIPANTS, MemberRole, TaskStatus};
 use sqlx::{Any, AnyConnection, QueryBuilder, Transaction};
 use std::collections::HashMap;
@@ -267,7 +267,7 @@ pub async fn announce(
     task: TaskId,
     group: Option<GroupId>,
     mut people: Vec<UserId>,
-    event: RealtimeEvent,
+    event: TaskEvent,
 ) {
     if let Some(group) = group {
         match sqlx::query_scalar::<_, UserId>(
@@ -310,7 +310,7 @@ pub async fn announce_changed(
             *task,
             *group,
             people,
-            RealtimeEvent::TaskChanged { task_id: *task },
+            TaskEvent::TaskChanged { task_id: *task },
         )
         .await;
     }

@@ -9,10 +9,10 @@ use crate::feed::ssr::entries;
 use crate::feed::types::Recipients;
 use crate::ids::{TaskId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
+use crate::tasks::types::TaskEvent;
 use crate::tasks::types::{TaskAction, TaskStatus};
 
 /// Starts, pauses, completes, accepts, returns, defers or reopens a task.
@@ -105,7 +105,7 @@ pub async fn act(
         id,
         access.group,
         people,
-        RealtimeEvent::TaskChanged { task_id: id },
+        TaskEvent::TaskChanged { task_id: id },
     )
     .await;
     if let Some(entry) = entry {
@@ -188,7 +188,7 @@ pub async fn delegate(state: &AppState, caller: &Caller, id: TaskId, to: UserId)
         id,
         access.group,
         everyone,
-        RealtimeEvent::TaskChanged { task_id: id },
+        TaskEvent::TaskChanged { task_id: id },
     )
     .await;
     Ok(())
@@ -275,7 +275,7 @@ pub async fn set_dates(
         id,
         access.group,
         people,
-        RealtimeEvent::TaskChanged { task_id: id },
+        TaskEvent::TaskChanged { task_id: id },
     )
     .await;
     Ok(())

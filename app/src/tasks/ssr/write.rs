@@ -10,11 +10,11 @@ use crate::feed::ssr::entries;
 use crate::feed::types::Recipients;
 use crate::ids::{GroupId, TaskId, UserId};
 use crate::notifications::ssr::Outgoing;
-use crate::realtime::RealtimeEvent;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::insert_id;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
+use crate::tasks::types::TaskEvent;
 use crate::tasks::types::{
     MAX_CHECKLIST_ITEM_CHARS, MAX_CHECKLIST_ITEMS, MAX_DESCRIPTION_CHARS, MAX_TAG_CHARS, MAX_TAGS,
     MAX_TITLE_CHARS, Priority, TaskForm, TaskStatus,
@@ -317,7 +317,7 @@ impl Created {
             self.id,
             self.group,
             self.people,
-            RealtimeEvent::TaskChanged { task_id: self.id },
+            TaskEvent::TaskChanged { task_id: self.id },
         )
         .await;
         entries::announce(state, portal, self.entry, caller.user_id).await;
@@ -655,7 +655,7 @@ pub async fn update(
         id,
         group,
         everyone,
-        RealtimeEvent::TaskChanged { task_id: id },
+        TaskEvent::TaskChanged { task_id: id },
     )
     .await;
     if group_changed && let Some(old_group) = access.group {
@@ -665,7 +665,7 @@ pub async fn update(
             id,
             Some(old_group),
             Vec::new(),
-            RealtimeEvent::TaskChanged { task_id: id },
+            TaskEvent::TaskChanged { task_id: id },
         )
         .await;
     }
@@ -723,7 +723,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: TaskId) -> AppResult<
         id,
         access.group,
         people,
-        RealtimeEvent::TaskRemoved { task_id: id },
+        TaskEvent::TaskRemoved { task_id: id },
     )
     .await;
     Ok(())

@@ -2,10 +2,10 @@
 //! card to another column (or use its "Move to" menu, from the keyboard) to start, complete,
 //! defer or reopen the task, or to move it to another stage.
 
+use super::live::{TaskLive, refresh_counters};
 use super::row::TaskRow;
 use crate::error::AppError;
 use crate::ids::{GroupId, StageId, TaskId};
-use crate::shell::layout::{Live, refresh_task_counters};
 use crate::tasks::api::{
     act_on_task, delete_task_stage, save_task_stage, set_task_stage, task_stages, tasks,
 };
@@ -31,7 +31,7 @@ struct Column {
 type ColumnOf = fn(&TaskItem) -> String;
 
 #[component]
-pub fn Board(query: TaskQuery, live: Live, #[prop(optional)] by_stage: bool) -> impl IntoView {
+pub fn Board(query: TaskQuery, live: TaskLive, #[prop(optional)] by_stage: bool) -> impl IntoView {
     match (by_stage, query.group) {
         (true, Some(group)) => view! { <StageBoard query group live/> }.into_any(),
         _ => view! { <StatusBoard query live/> }.into_any(),
@@ -39,7 +39,7 @@ pub fn Board(query: TaskQuery, live: Live, #[prop(optional)] by_stage: bool) -> 
 }
 
 #[component]
-fn StatusBoard(query: TaskQuery, live: Live) -> impl IntoView {
+fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let moved = RwSignal::new(0u32);
     let columns = TaskStatus::ALL
@@ -71,7 +71,7 @@ fn StatusBoard(query: TaskQuery, live: Live) -> impl IntoView {
             match act_on_task(id, action).await {
                 Ok(_) => {
                     moved.update(|m| *m += 1);
-                    refresh_task_counters(live);
+                    refresh_counters(live);
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -93,7 +93,7 @@ fn StatusBoard(query: TaskQuery, live: Live) -> impl IntoView {
 }
 
 #[component]
-fn StageBoard(query: TaskQuery, group: GroupId, live: Live) -> impl IntoView {
+fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let moved = RwSignal::new(0u32);
     let stages = Resource::new(move || moved.get(), move |_| task_stages(group));
@@ -200,7 +200,7 @@ fn AddStage(
 #[component]
 fn Columns<M, T>(
     columns: Vec<Column>,
-    live: Live,
+    live: TaskLive,
     moved: RwSignal<u32>,
     move_to: M,
     targets: T,
@@ -224,7 +224,7 @@ where
                 removable,
             } = column;
             let cards = Resource::new(
-                move || (moved.get(), live.task_version.get()),
+                move || (moved.get(), live.version.get()),
                 move |_| tasks(query.clone(), None),
             );
             let over = RwSignal::new(false);

@@ -1,13 +1,14 @@
 //! `/tasks/new` and `/tasks/:id/edit`: the task form. A new task may come with its project
 //! (`?group=`) or parent (`?parent=`) already chosen.
 
+use super::live::{TaskLive, refresh_counters};
 use super::people::PeoplePicker;
 use crate::dates::{date_input, datetime_input, datetime_ms, day_ms};
 use crate::error::AppError;
 use crate::ids::TemplateId;
 use crate::ids::{GroupId, TaskId, UserId};
 use crate::rich::RichEditor;
-use crate::shell::layout::{Live, refresh_task_counters, use_me};
+use crate::shell::layout::use_me;
 use crate::tasks::api::save_task_template;
 use crate::tasks::api::{create_task, task, update_task};
 use crate::tasks::templates::{Repeat, TemplateForm};
@@ -100,7 +101,7 @@ pub(super) fn TaskEditor(
     #[prop(optional)] template: Option<TemplateDraft>,
 ) -> impl IntoView {
     let me = use_me();
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     let people = Resource::new(|| (), |_| crate::hr::api::people_options());
     let groups = Resource::new(|| (), |_| crate::groups::api::groups(true));
     let title = RwSignal::new(initial.title.clone());
@@ -247,7 +248,7 @@ pub(super) fn TaskEditor(
             saving.set(false);
             match result {
                 Ok(id) => {
-                    refresh_task_counters(live);
+                    refresh_counters(live);
                     navigate(&format!("/tasks/{id}"), Default::default());
                 }
                 Err(e) => error.set(Some(e)),

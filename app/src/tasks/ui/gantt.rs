@@ -8,10 +8,10 @@
 //! While a bar is dragged, only its own SVG attributes change (no re-render of the other
 //! thousand bars); the chart is redrawn from the server's data once the move is saved.
 
+use super::live::TaskLive;
 use crate::dates::{civil, date_input, month_name, short_date};
 use crate::error::AppError;
 use crate::ids::{GroupId, TaskId};
-use crate::shell::layout::Live;
 use crate::tasks::api::{gantt, set_task_dates};
 use crate::tasks::gantt::{
     BarState, DAY_MS, GanttChart, GanttTask, Grip, Zoom, chart_range, link_path, link_sides,
@@ -56,7 +56,7 @@ pub fn GanttPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     let state = ChartState {
         folded: RwSignal::new(HashSet::new()),
         focus: RwSignal::new(None),
@@ -67,7 +67,7 @@ pub fn GanttPage() -> impl IntoView {
         scrolled: StoredValue::new(None),
     };
     let chart = Resource::new(
-        move || (group.get(), live.task_version.get(), state.saved.get()),
+        move || (group.get(), live.version.get(), state.saved.get()),
         |(group, _, _)| gantt(group),
     );
     view! {

@@ -3,12 +3,12 @@
 //! be linked and works before the page's code has loaded.
 
 use super::board::Board;
+use super::live::TaskLive;
 use super::plan::Plan;
 use super::row::TaskRow;
 use super::{href_of, query_from};
 use crate::dates::date_input;
 use crate::error::AppError;
-use crate::shell::layout::Live;
 use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
 use crate::tasks::types::{
     Section, SectionCounters, StatusFilter, TaskCursor, TaskItem, TaskQuery, TaskSort, TaskStatus,
@@ -29,7 +29,7 @@ pub fn TasksPage() -> impl IntoView {
             _ => "list",
         })
     });
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     let new_href = move || match query.with(|q| q.group) {
         Some(group) => format!("/tasks/new?group={group}"),
         None => "/tasks/new".to_owned(),
@@ -68,7 +68,11 @@ pub fn TasksPage() -> impl IntoView {
 
 /// The five sections, each with what needs attention in it.
 #[component]
-fn SectionTabs(query: Memo<TaskQuery>, view_name: Memo<&'static str>, live: Live) -> impl IntoView {
+fn SectionTabs(
+    query: Memo<TaskQuery>,
+    view_name: Memo<&'static str>,
+    live: TaskLive,
+) -> impl IntoView {
     let tab = move |section: Section| {
         let href = move || {
             href_of(
@@ -80,7 +84,7 @@ fn SectionTabs(query: Memo<TaskQuery>, view_name: Memo<&'static str>, live: Live
             )
         };
         let count = move || {
-            live.task_counters
+            live.counters
                 .with(|c| c.of(section))
                 .map(|c| (c.overdue, c.unseen))
         };
@@ -101,7 +105,7 @@ fn SectionTabs(query: Memo<TaskQuery>, view_name: Memo<&'static str>, live: Live
         </nav>
         {move || {
             let q = query.get();
-            live.task_counters.with(|c| c.of(q.section)).map(|c| view! { <CounterChips counters=c query=q view_name/> })
+            live.counters.with(|c| c.of(q.section)).map(|c| view! { <CounterChips counters=c query=q view_name/> })
         }}
     }
 }
@@ -293,9 +297,9 @@ fn SavedFilters(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl I
 
 /// The list view: rows, and "Show more" for the next page.
 #[component]
-fn TaskList(query: Memo<TaskQuery>, live: Live) -> impl IntoView {
+fn TaskList(query: Memo<TaskQuery>, live: TaskLive) -> impl IntoView {
     let first = Resource::new(
-        move || (query.get(), live.task_version.get()),
+        move || (query.get(), live.version.get()),
         |(q, _)| tasks(q, None),
     );
     let more = RwSignal::new(Vec::<TaskItem>::new());
@@ -303,7 +307,7 @@ fn TaskList(query: Memo<TaskQuery>, live: Live) -> impl IntoView {
     let loading = RwSignal::new(false);
     Effect::new(move |_| {
         query.track();
-        live.task_version.track();
+        live.version.track();
         more.set(Vec::new());
         next.set(None);
     });

@@ -3,6 +3,7 @@
 //! someone else changes the task.
 
 use super::checklist::Checklist;
+use super::live::{TaskLive, refresh_counters};
 use super::row::TaskRow;
 use super::{Deadline, StatusTag};
 use crate::dates::short_datetime;
@@ -10,7 +11,6 @@ use crate::error::AppError;
 use crate::feed::types::Author;
 use crate::ids::{TaskId, UserId};
 use crate::rich::{RichEditor, RichText};
-use crate::shell::layout::{Live, refresh_task_counters};
 use crate::tasks::api::{
     act_on_task, comment_task, delegate_task, delete_task, link_tasks, task, unlink_tasks,
 };
@@ -24,13 +24,12 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn TaskPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<TaskId>().ok()));
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     // Bumped after the viewer's own changes and when someone else changed this task.
     let changed = RwSignal::new(0u32);
     Effect::new(move |_| {
-        live.task_version.track();
-        if live.task_changed.get_untracked().is_some() && live.task_changed.get_untracked() == id()
-        {
+        live.version.track();
+        if live.changed.get_untracked().is_some() && live.changed.get_untracked() == id() {
             changed.update(|c| *c += 1);
         }
     });
@@ -46,7 +45,7 @@ pub fn TaskPage() -> impl IntoView {
     // Opening the task marked it seen: the counters change.
     Effect::new(move |_| {
         if loaded.get().is_some_and(|r| r.is_ok()) {
-            refresh_task_counters(live);
+            refresh_counters(live);
         }
     });
     view! {
@@ -85,7 +84,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let now = now_ms();
     let rights = view.rights;
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     let navigate = use_navigate();
     let remove = move |_| {
         let navigate = navigate.clone();
@@ -93,7 +92,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match delete_task(id).await {
                 Ok(()) => {
-                    refresh_task_counters(live);
+                    refresh_counters(live);
                     navigate("/tasks", Default::default());
                 }
                 Err(e) => error.set(Some(e)),

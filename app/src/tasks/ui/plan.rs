@@ -1,8 +1,8 @@
 //! "My plan": the open tasks the caller does or helps with that are due by the end of the
 //! week, grouped as overdue, today, and the rest of the week.
 
+use super::live::TaskLive;
 use super::row::TaskRow;
-use crate::shell::layout::Live;
 use crate::tasks::api::tasks;
 use crate::tasks::types::{Section, TaskItem, TaskQuery, TaskSort};
 use crate::ui::page::now_ms;
@@ -20,7 +20,7 @@ fn day_and_week_end(now: i64) -> (i64, i64) {
 }
 
 #[component]
-pub fn Plan(live: Live) -> impl IntoView {
+pub fn Plan(live: TaskLive) -> impl IntoView {
     let now = now_ms();
     let (day_end, week_end) = day_and_week_end(now);
     let load = move |section: Section| {
@@ -35,7 +35,7 @@ pub fn Plan(live: Live) -> impl IntoView {
         )
     };
     let plan = Resource::new(
-        move || live.task_version.get(),
+        move || live.version.get(),
         move |_| async move {
             let mut items: Vec<TaskItem> = load(Section::Doing).await?.items;
             items.extend(load(Section::Helping).await?.items);

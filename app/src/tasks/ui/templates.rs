@@ -2,10 +2,11 @@
 //! every day, week or month; `/tasks/templates/new` and `/tasks/templates/:id` edit one.
 
 use super::form::{TaskEditor, TemplateDraft};
+use super::live::{TaskLive, refresh_counters};
 use crate::dates::short_datetime;
 use crate::error::AppError;
 use crate::ids::TemplateId;
-use crate::shell::layout::{Live, refresh_task_counters, use_me};
+use crate::shell::layout::use_me;
 use crate::tasks::api::{create_task_from_template, delete_task_template, task_templates};
 use crate::tasks::templates::TaskTemplate;
 use crate::tasks::types::TaskForm;
@@ -53,7 +54,7 @@ fn TemplateRow(
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let id = template.id;
-    let live = expect_context::<Live>();
+    let live = expect_context::<TaskLive>();
     let navigate = use_navigate();
     let busy = RwSignal::new(false);
     let use_it = move |_| {
@@ -62,7 +63,7 @@ fn TemplateRow(
         leptos::task::spawn_local(async move {
             match create_task_from_template(id).await {
                 Ok(task) => {
-                    refresh_task_counters(live);
+                    refresh_counters(live);
                     navigate(&format!("/tasks/{task}"), Default::default());
                 }
                 Err(e) => error.set(Some(e)),

@@ -4,9 +4,9 @@
 //! network candidates that arrive before the offer or answer they belong to wait for it.
 
 use super::{Calls, TileState};
+use crate::chat::types::ChatClientMessage as ClientMessage;
 use crate::chat::types::{CallSignal, IceServer};
 use crate::ids::{ChatId, UserId};
-use crate::realtime::ClientMessage;
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::collections::HashMap;
