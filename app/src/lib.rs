@@ -8,7 +8,6 @@ pub mod counters;
 pub mod dates;
 pub mod error;
 pub mod feed;
-#[cfg(feature = "ssr")]
 pub mod files;
 pub mod groups;
 pub mod hr;
@@ -20,6 +19,7 @@ pub mod registry;
 pub mod rich;
 pub mod search_terms;
 pub mod shell;
+pub mod social;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod tasks;

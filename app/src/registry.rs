@@ -85,6 +85,7 @@ pub use server::*;
 #[cfg(feature = "ssr")]
 mod server {
     use crate::counters::CounterSource;
+    use crate::files::ssr::FileKind;
     use crate::ssr::socket::SocketTool;
     use crate::ssr::workers::Worker;
 
@@ -100,6 +101,17 @@ mod server {
             crate::feed::ssr::COUNTER,
             crate::tasks::ssr::COUNTER,
             crate::chat::ssr::COUNTER,
+        ]
+    }
+
+    /// Who owns files, and who may read them (a download asks its owner's kind).
+    pub fn file_kinds() -> &'static [FileKind] {
+        &[
+            crate::feed::ssr::attachments::FILE_KIND,
+            crate::tasks::ssr::files::FILE_KIND,
+            crate::chat::ssr::files::FILE_KIND,
+            crate::hr::ssr::PHOTO_FILES,
+            crate::portal::ssr::LOGO_FILES,
         ]
     }
 

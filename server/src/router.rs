@@ -49,10 +49,13 @@ pub fn build(state: AppState) -> Router {
     let portal_routes = Router::new()
         .route("/ws", get(crate::ws::upgrade))
         .route("/auth/handoff", get(app::auth::ssr::handoff))
-        .route("/uploads/photo", post(app::files::upload_photo))
-        .route("/uploads/logo", post(app::files::upload_logo))
-        .route("/uploads/attachment", post(app::files::upload_attachment))
-        .route("/files/{id}", get(app::files::download))
+        .route("/uploads/photo", post(app::files::api::upload_photo))
+        .route("/uploads/logo", post(app::files::api::upload_logo))
+        .route(
+            "/uploads/attachment",
+            post(app::files::api::upload_attachment),
+        )
+        .route("/files/{id}", get(app::files::api::download))
         .leptos_routes_with_context(
             &state,
             routes,

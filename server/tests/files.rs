@@ -174,3 +174,114 @@ both_backends!(
         assert_eq!(admin.get(&format!("/files/{id}")).await.status(), 200);
     }
 );
+
+both_backends!(
+    a_file_is_claimed_once_and_read_by_its_owners_rule,
+    |server: common::TestServer| async move {
+        use serde_json::json;
+        let admin = server.sign_up("acme", "ann@acme.test").await;
+        let eve = common::accept(
+            &server,
+            &common::invite(&admin, "eve@acme.test", "employee").await,
+            "Eve",
+        )
+        .await;
+        let carl = common::accept(
+            &server,
+            &common::invite(&admin, "carl@acme.test", "employee").await,
+            "Carl",
+        )
+        .await;
+        let ann_id = admin.me_id().await;
+        let owner_of =
+            |id: i64| format!("SELECT COUNT(*) FROM files WHERE id = {id} AND owner_kind IS NULL");
+
+        // A fresh upload is nobody's yet: its uploader alone reads it.
+        let file = eve.upload_attachment("plan.txt", b"plan".to_vec()).await["file_id"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(server.scalar(&owner_of(file)).await, 1);
+        assert_eq!(carl.get(&format!("/files/{file}")).await.status(), 404);
+        assert_eq!(eve.get(&format!("/files/{file}")).await.status(), 200);
+
+        // Two posts racing for the same upload: exactly one gets it.
+        let to_ann = json!({ "everyone": false, "departments": [], "people": [ann_id] });
+        let post = |body: &'static str| {
+            eve.call_json(
+                "create_post",
+                json!({ "kind": "post", "body": body, "recipients": to_ann.clone(), "attachments": [file] }),
+            )
+        };
+        let (first, second) = tokio::join!(post("one"), post("two"));
+        let won = [&first, &second]
+            .iter()
+            .filter(|(status, _)| status.is_success())
+            .count();
+        assert_eq!(won, 1, "{first:?} {second:?}");
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM files WHERE id = {file} AND owner_kind = 'post'"
+                ))
+                .await,
+            1
+        );
+        // The post's rule now: Ann, to whom it is addressed, reads it; Carl does not.
+        assert_eq!(admin.get(&format!("/files/{file}")).await.status(), 200);
+        assert_eq!(carl.get(&format!("/files/{file}")).await.status(), 404);
+        // Nor can it go on a task or a message afterwards.
+        let task = eve
+            .ok_json("create_task", json!({ "form": { "title": "Plan" } }))
+            .await;
+        eve.refused_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [file] }),
+            "Invalid",
+        )
+        .await;
+
+        // On a task: whoever sees the task; taken off it, its uploader's alone again.
+        let spec = eve.upload_attachment("spec.txt", b"spec".to_vec()).await["file_id"]
+            .as_i64()
+            .unwrap();
+        eve.ok_json("attach_task_files", json!({ "id": task, "files": [spec] }))
+            .await;
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM files WHERE id = {spec} AND owner_kind = 'task' AND owner_ref = {task}"
+                ))
+                .await,
+            1
+        );
+        assert_eq!(carl.get(&format!("/files/{spec}")).await.status(), 404);
+        eve.ok_json("remove_task_file", json!({ "id": task, "file": spec }))
+            .await;
+        assert_eq!(server.scalar(&owner_of(spec)).await, 1);
+        assert_eq!(eve.get(&format!("/files/{spec}")).await.status(), 200);
+
+        // Photos and logos belong to their person and portal.
+        let res = upload(&admin, "/uploads/photo", "me.png", PNG.to_vec()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM files WHERE owner_kind = 'photo' AND owner_ref = {ann_id}"
+                ))
+                .await,
+            1
+        );
+        let photo = server
+            .scalar("SELECT id FROM files WHERE owner_kind = 'photo'")
+            .await;
+        assert_eq!(carl.get(&format!("/files/{photo}")).await.status(), 200);
+        let res = upload(&admin, "/uploads/logo", "logo.png", PNG.to_vec()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            server
+                .scalar("SELECT COUNT(*) FROM files WHERE owner_kind = 'logo'")
+                .await,
+            1
+        );
+    }
+);

@@ -81,7 +81,7 @@ pub async fn session(state: &AppState) -> AppResult<Session> {
 }
 
 async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<Me> {
-    let photo: Option<i64> =
+    let photo: Option<crate::ids::FileId> =
         sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
             .bind(caller.user_id)
             .bind(caller.portal_id())
@@ -94,12 +94,12 @@ async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<M
     let me = Me {
         portal_id: caller.portal_id(),
         portal_name: caller.portal.name.clone(),
-        portal_logo: caller.portal.logo_file_id.map(|id| format!("/files/{id}")),
+        portal_logo: caller.portal.logo_file_id.map(crate::files::types::url),
         user_id: caller.user_id,
         name: caller.name.clone(),
         email: caller.email.clone(),
         role: caller.role,
-        photo_url: photo.map(|id| format!("/files/{id}")),
+        photo_url: photo.map(crate::files::types::url),
         counters,
     };
     Ok(me)

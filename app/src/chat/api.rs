@@ -5,8 +5,8 @@ use super::types::{
     NewChat, SearchHit,
 };
 use crate::error::AppError;
-use crate::feed::types::Reaction;
 use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
+use crate::social::Reaction;
 #[cfg(feature = "ssr")]
 use crate::ssr::caller::{caller, state};
 use leptos::prelude::*;

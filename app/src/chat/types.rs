@@ -1,8 +1,9 @@
 //! Wire types of the messenger.
 
-use crate::feed::types::{Attachment, Author, Reaction};
+use crate::files::types::Attachment;
 use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
 use crate::rich::Block;
+use crate::social::{Author, Reaction};
 use serde::{Deserialize, Serialize};
 
 /// The longest message, in characters.

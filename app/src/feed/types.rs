@@ -1,8 +1,11 @@
 //! The feed as the browser sees it.
 
-use crate::ids::{CommentId, DepartmentId, FileId, PollOptionId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, PollOptionId, PostId, UserId};
 use crate::rich::Block;
 use serde::{Deserialize, Serialize};
+
+pub use crate::files::types::Attachment;
+pub use crate::social::{Author, Reaction};
 
 /// Longest post text, in characters (documented in docs/FEED.md).
 pub const MAX_POST_CHARS: usize = 10_000;
@@ -52,85 +55,6 @@ impl PostKind {
     }
 }
 
-/// Reactions people can leave on posts and comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reaction {
-    Like,
-    Love,
-    Laugh,
-    Wow,
-    Sad,
-    Celebrate,
-}
-
-impl Reaction {
-    pub const ALL: [Reaction; 6] = [
-        Reaction::Like,
-        Reaction::Love,
-        Reaction::Laugh,
-        Reaction::Wow,
-        Reaction::Sad,
-        Reaction::Celebrate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reaction::Like => "like",
-            Reaction::Love => "love",
-            Reaction::Laugh => "laugh",
-            Reaction::Wow => "wow",
-            Reaction::Sad => "sad",
-            Reaction::Celebrate => "celebrate",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn emoji(self) -> &'static str {
-        match self {
-            Reaction::Like => "👍",
-            Reaction::Love => "❤️",
-            Reaction::Laugh => "😄",
-            Reaction::Wow => "😮",
-            Reaction::Sad => "😢",
-            Reaction::Celebrate => "🎉",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Reaction::Like => "Like",
-            Reaction::Love => "Love",
-            Reaction::Laugh => "Haha",
-            Reaction::Wow => "Wow",
-            Reaction::Sad => "Sad",
-            Reaction::Celebrate => "Celebrate",
-        }
-    }
-}
-
-/// A person as shown next to what they wrote.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Author {
-    pub id: UserId,
-    pub name: String,
-    pub photo_url: Option<String>,
-}
-
-impl Author {
-    /// From a user row: id, name and the file id of their photo.
-    pub fn new(id: UserId, name: String, photo_file_id: Option<i64>) -> Self {
-        Self {
-            id,
-            name,
-            photo_url: photo_file_id.map(|f| format!("/files/{f}")),
-        }
-    }
-}
-
 /// Who a post is for, as chosen in the composer.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Recipients {
@@ -157,29 +81,6 @@ pub struct ReactionSummary {
     /// The reaction kinds used, most used first.
     pub top: Vec<Reaction>,
     pub mine: Option<Reaction>,
-}
-
-/// A file attached to a post or comment.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Attachment {
-    pub file_id: FileId,
-    pub name: String,
-    pub size: i64,
-    pub content_type: String,
-    /// Pictures: a server-made thumbnail, and the picture's size in pixels.
-    pub thumb_url: Option<String>,
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-}
-
-impl Attachment {
-    pub fn url(&self) -> String {
-        format!("/files/{}", self.file_id)
-    }
-
-    pub fn is_picture(&self) -> bool {
-        self.thumb_url.is_some()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,6 +1,5 @@
 //! The feed's pages and components.
 
-pub(crate) mod attachments;
 mod comments;
 mod composer;
 mod extras;

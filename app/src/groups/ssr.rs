@@ -10,8 +10,8 @@ use super::types::{
 };
 use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{GroupId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
 use crate::ssr::db::{Db, Writer, insert_id};
@@ -102,7 +102,7 @@ fn can_change_roles(caller: &Caller, group: &GroupSummary) -> bool {
 #[tracing::instrument(skip_all)]
 pub async fn get(pool: &Reader, caller: &Caller, id: GroupId) -> AppResult<GroupView> {
     let group = visible(pool, caller, id).await?;
-    let rows: Vec<(UserId, String, Option<i64>, String, String)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, Option<crate::ids::FileId>, String, String)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id, m.role, u.role FROM workgroup_members m \
          JOIN users u ON u.id = m.user_id AND u.portal_id = m.portal_id \
          WHERE m.group_id = ? AND m.portal_id = ? ORDER BY u.name, u.id",

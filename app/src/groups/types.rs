@@ -1,7 +1,7 @@
 //! Wire types of workgroups.
 
-use crate::feed::types::Author;
 use crate::ids::GroupId;
+use crate::social::Author;
 use serde::{Deserialize, Serialize};
 
 /// Longest group name, in characters.

@@ -3,12 +3,14 @@
 use super::types::{Department, DirectoryPage, Person, Profile};
 use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
-use crate::ids::{DepartmentId, PortalId, UserId};
+use crate::files::ssr::{FileKind, claim_picture};
+use crate::ids::{DepartmentId, FileId, PortalId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
-use crate::ssr::db::{Db, Writer};
+use crate::ssr::db::Db;
 use crate::ssr::now_ms;
 use crate::validate;
+use futures::future::BoxFuture;
 
 /// Parses an optional id from a form field; an empty field means none.
 pub fn parse_id(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
@@ -209,7 +211,7 @@ struct PersonRow {
     position: String,
     department: Option<String>,
     role: String,
-    photo_file_id: Option<i64>,
+    photo_file_id: Option<FileId>,
 }
 
 impl From<PersonRow> for Person {
@@ -221,7 +223,7 @@ impl From<PersonRow> for Person {
             position: r.position,
             department: r.department,
             role: Role::parse(&r.role).unwrap_or(Role::Employee),
-            photo_url: r.photo_file_id.map(|f| format!("/files/{f}")),
+            photo_url: r.photo_file_id.map(crate::files::types::url),
         }
     }
 }
@@ -403,14 +405,49 @@ pub async fn update_profile(
     Ok(())
 }
 
-pub async fn set_photo(writer: &Writer, caller: &Caller, file_id: i64) -> AppResult<()> {
+/// The caller's new profile photo, just uploaded.
+pub async fn set_photo(db: &Db, caller: &Caller, file: FileId) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    claim_picture(&mut tx, caller, file, PHOTO_FILES.owner(caller.user_id.0)).await?;
     sqlx::query("UPDATE users SET photo_file_id = ? WHERE id = ? AND portal_id = ?")
-        .bind(file_id)
+        .bind(file)
         .bind(caller.user_id)
         .bind(caller.portal_id())
-        .execute(writer)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// Profile photos belong to their person. Employees see everyone's; an outside partner sees
+/// their own and those of people who share a workgroup with them, and no other face (no
+/// walking the ids).
+pub const PHOTO_FILES: FileKind = FileKind {
+    kind: "photo",
+    may_read: photo_visible,
+};
+
+fn photo_visible<'a>(
+    pool: &'a Reader,
+    caller: &'a Caller,
+    person: i64,
+) -> BoxFuture<'a, AppResult<bool>> {
+    Box::pin(async move {
+        if caller.role != crate::auth::types::Role::Extranet || person == caller.user_id.0 {
+            return Ok(true);
+        }
+        let shared: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM workgroup_members a JOIN workgroup_members b \
+             ON b.group_id = a.group_id AND b.portal_id = a.portal_id \
+             WHERE a.portal_id = ? AND a.user_id = ? AND b.user_id = ? LIMIT 1",
+        )
+        .bind(caller.portal_id())
+        .bind(caller.user_id)
+        .bind(person)
+        .fetch_optional(pool)
+        .await?;
+        Ok(shared.is_some())
+    })
 }
 
 pub async fn people_options(pool: &Reader, caller: &Caller) -> AppResult<Vec<(UserId, String)>> {

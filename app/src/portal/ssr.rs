@@ -2,7 +2,7 @@
 
 use super::types::{LANGUAGES, PortalSettings, TIME_ZONES};
 use crate::error::{AppError, AppResult};
-use crate::ids::{PortalId, UserId};
+use crate::ids::{FileId, PortalId, UserId};
 use crate::ssr::caller::{Caller, PortalCtx};
 use crate::ssr::db::Db;
 use crate::ssr::db::{Reader, Writer};
@@ -325,7 +325,7 @@ pub async fn settings(state: &AppState, caller: &Caller) -> AppResult<PortalSett
         slug: portal.slug.clone(),
         time_zone: portal.time_zone.clone(),
         language: portal.language.clone(),
-        logo_url: portal.logo_file_id.map(|id| format!("/files/{id}")),
+        logo_url: portal.logo_file_id.map(crate::files::types::url),
         plan_name: l.plan_name,
         max_users: l.max_users,
         active_users: active_users(&state.db.reader, portal.id).await?,
@@ -360,15 +360,26 @@ pub async fn update_settings(
     Ok(())
 }
 
-pub async fn set_logo(state: &AppState, caller: &Caller, file_id: i64) -> AppResult<()> {
+/// The portal's new logo, just uploaded by an admin.
+pub async fn set_logo(state: &AppState, caller: &Caller, file: FileId) -> AppResult<()> {
     caller.require_admin()?;
+    let mut tx = state.db.begin().await?;
+    let owner = LOGO_FILES.owner(caller.portal_id().0);
+    crate::files::ssr::claim_picture(&mut tx, caller, file, owner).await?;
     sqlx::query("UPDATE portals SET logo_file_id = ? WHERE id = ?")
-        .bind(file_id)
+        .bind(file)
         .bind(caller.portal_id())
-        .execute(&state.db.writer)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
+
+/// The portal's logo: everyone in the portal sees it.
+pub const LOGO_FILES: crate::files::ssr::FileKind = crate::files::ssr::FileKind {
+    kind: "logo",
+    may_read: |_, _, _| Box::pin(async { Ok(true) }),
+};
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@ pub struct PortalCtx {
     pub plan_id: i64,
     pub time_zone: String,
     pub language: String,
-    pub logo_file_id: Option<i64>,
+    pub logo_file_id: Option<crate::ids::FileId>,
     pub is_default: i64,
 }
 

@@ -1,10 +1,10 @@
 //! Wire types of tasks: the task itself, the people on it, list sections, filters, counters.
 
-use crate::feed::types::Author;
 use crate::ids::{
     ChecklistItemId, GroupId, StageId, TaskCommentId, TaskFilterId, TaskId, TimeEntryId, UserId,
 };
 use crate::rich::Block;
+use crate::social::Author;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_TITLE_CHARS: usize = 250;
@@ -502,7 +502,7 @@ pub struct Stage {
 /// A file on a task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TaskFile {
-    pub file: crate::feed::types::Attachment,
+    pub file: crate::files::types::Attachment,
     /// The viewer may take it off (they attached it, or they manage the task).
     pub removable: bool,
 }

@@ -18,7 +18,7 @@ pub struct ChatRow {
     pub id: ChatId,
     pub kind: String,
     pub title: String,
-    pub avatar_file_id: Option<i64>,
+    pub avatar_file_id: Option<crate::ids::FileId>,
     pub owner_id: Option<UserId>,
     pub direct_key: Option<String>,
     pub group_id: Option<GroupId>,

@@ -13,8 +13,8 @@ use super::send::{announce_new, stored_with_audience};
 use crate::chat::types::ChatEvent;
 use crate::chat::types::{CallRing, CallSignal, CallSummary, ChatKind, MAX_CALL_PEOPLE};
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{ChatId, MessageId, PortalId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::insert_id;
 use crate::ssr::hub::Audience;
@@ -68,7 +68,7 @@ pub async fn summary(
     let Some(call) = open_call(conn, portal, chat).await? else {
         return Ok(None);
     };
-    let rows: Vec<(UserId, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, Option<crate::ids::FileId>)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id FROM chat_call_people p \
          JOIN users u ON u.id = p.user_id AND u.portal_id = p.portal_id \
          WHERE p.call_id = ? AND p.portal_id = ? ORDER BY p.joined_at, p.user_id",
@@ -77,7 +77,7 @@ pub async fn summary(
     .bind(portal)
     .fetch_all(&mut *conn)
     .await?;
-    let starter: Option<(UserId, String, Option<i64>)> =
+    let starter: Option<(UserId, String, Option<crate::ids::FileId>)> =
         sqlx::query_as("SELECT id, name, photo_file_id FROM users WHERE id = ? AND portal_id = ?")
             .bind(call.started_by)
             .bind(portal)

@@ -8,8 +8,8 @@ use crate::auth::types::Role;
 use crate::chat::types::ChatEvent;
 use crate::chat::types::{ChatKind, ChatMember, ChatView, MAX_CHAT_MEMBERS, NewChat, Presence};
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{ChatId, FileId, GroupId, MessageId, TaskId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::{Db, insert_id};
 use crate::ssr::hub::Audience;
@@ -26,7 +26,7 @@ pub async fn view(state: &AppState, caller: &Caller, id: ChatId) -> AppResult<Ch
     let mut conn = state.db.reader.acquire().await?;
     let access = ChatAccess::load(&mut conn, caller, id).await?;
     let summary = list::one(&mut conn, caller, id).await?;
-    let rows: Vec<(UserId, String, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, Option<FileId>, i64)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id, m.last_read_seq FROM chat_members m \
          JOIN users u ON u.id = m.user_id AND u.portal_id = m.portal_id \
          WHERE m.chat_id = ? AND m.portal_id = ? \
@@ -166,6 +166,9 @@ pub async fn create_group(state: &AppState, caller: &Caller, new: &NewChat) -> A
         )
         .await?,
     );
+    if let Some(avatar) = new.avatar {
+        claim_avatar(&mut tx, caller, id, avatar).await?;
+    }
     people.push(caller.user_id);
     add_rows(&mut tx, caller, id, &people, 0, now).await?;
     let access = ChatAccess::load(&mut tx, caller, id).await?;
@@ -198,9 +201,10 @@ pub async fn update(
     let access = ChatAccess::load(&mut tx, caller, id).await?;
     access.require_manage()?;
     if let Some(avatar) = avatar
-        && access.chat.avatar_file_id != Some(avatar.0)
+        && access.chat.avatar_file_id != Some(avatar)
     {
         check_avatar(&mut tx, caller, avatar).await?;
+        claim_avatar(&mut tx, caller, id, avatar).await?;
     }
     sqlx::query("UPDATE chats SET title = ?, avatar_file_id = ? WHERE id = ? AND portal_id = ?")
         .bind(&title)
@@ -457,6 +461,18 @@ async fn check_avatar(conn: &mut AnyConnection, caller: &Caller, file: FileId) -
             "The chat picture must be an image you uploaded.",
         )),
     }
+}
+
+/// The picture becomes the chat's: whoever is in the chat may see it.
+async fn claim_avatar(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    chat: ChatId,
+    file: FileId,
+) -> AppResult<()> {
+    crate::files::ssr::claim(conn, caller, file, super::files::FILE_KIND.owner(chat.0))
+        .await
+        .map(|_| ())
 }
 
 async fn add_rows(

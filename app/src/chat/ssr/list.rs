@@ -18,7 +18,7 @@ struct SummaryRow {
     id: ChatId,
     kind: String,
     title: String,
-    avatar_file_id: Option<i64>,
+    avatar_file_id: Option<crate::ids::FileId>,
     direct_key: Option<String>,
     group_id: Option<GroupId>,
     task_id: Option<TaskId>,
@@ -168,8 +168,8 @@ async fn finish(
                 ChatKind::Task => row.task_title.clone().unwrap_or_default(),
             };
             let avatar_url = match kind {
-                ChatKind::Direct => person.and_then(|p| p.1).map(|f| format!("/files/{f}")),
-                _ => row.avatar_file_id.map(|f| format!("/files/{f}")),
+                ChatKind::Direct => person.and_then(|p| p.1).map(crate::files::types::url),
+                _ => row.avatar_file_id.map(crate::files::types::url),
             };
             let preview = match (row.last_sender_id, row.last_at) {
                 (Some(sender_id), Some(at)) => Some(Preview {
@@ -219,7 +219,7 @@ async fn people(
     conn: &mut AnyConnection,
     caller: &Caller,
     ids: &[UserId],
-) -> AppResult<HashMap<UserId, (String, Option<i64>)>> {
+) -> AppResult<HashMap<UserId, (String, Option<crate::ids::FileId>)>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -231,7 +231,7 @@ async fn people(
         list.push_bind(*id);
     }
     qb.push(")");
-    let rows: Vec<(UserId, String, Option<i64>)> =
+    let rows: Vec<(UserId, String, Option<crate::ids::FileId>)> =
         qb.build_query_as().fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()

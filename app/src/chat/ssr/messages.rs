@@ -6,8 +6,9 @@ use crate::chat::types::{
     CatchUp, ChatMessage, HISTORY_PAGE, HistoryFrom, HistoryPage, MessageKind, Quote, ReactionCount,
 };
 use crate::error::AppResult;
-use crate::feed::types::{Attachment, Author, Reaction};
+use crate::files::types::Attachment;
 use crate::ids::{ChatId, FileId, MessageId, PortalId, UserId};
+use crate::social::{Author, Reaction};
 use crate::ssr::caller::Caller;
 use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
@@ -29,7 +30,7 @@ pub struct MessageRow {
     pub edited_at: Option<i64>,
     pub deleted_at: Option<i64>,
     pub sender_name: String,
-    pub sender_photo: Option<i64>,
+    pub sender_photo: Option<crate::ids::FileId>,
 }
 
 pub const MESSAGE_SELECT: &str = "SELECT m.id, m.chat_id, m.seq, m.sender_id, m.kind, m.body, \
@@ -295,7 +296,7 @@ struct FileRow {
     file_name: String,
     size_bytes: i64,
     content_type: String,
-    thumb_file_id: Option<i64>,
+    thumb_file_id: Option<crate::ids::FileId>,
     width: Option<i64>,
     height: Option<i64>,
 }
@@ -323,7 +324,7 @@ async fn files(
             name: row.file_name,
             size: row.size_bytes,
             content_type: row.content_type,
-            thumb_url: row.thumb_file_id.map(|t| format!("/files/{t}")),
+            thumb_url: row.thumb_file_id.map(crate::files::types::url),
             width: row.width.map(|w| w as u32),
             height: row.height.map(|h| h as u32),
         });

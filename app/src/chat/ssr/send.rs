@@ -8,10 +8,11 @@ use crate::chat::types::{
     ChatKind, ChatMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MessageForm,
 };
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Reaction;
+use crate::files::ssr::claim;
 use crate::ids::{ChatId, FileId, MessageId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::rich;
+use crate::social::Reaction;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
 use crate::ssr::hub::Audience;
@@ -117,7 +118,7 @@ pub async fn send(
         }
         Err(Failure::App(e)) => return Err(e),
     };
-    attach(&mut tx, caller, id, &form.files).await?;
+    attach(&mut tx, caller, chat, id, &form.files).await?;
     let bell = ring_mentioned(&mut tx, caller, &access, &text, seq).await?;
     tx.commit().await?;
     bell.publish(&state.hub).await;
@@ -298,28 +299,19 @@ pub async fn insert(
 async fn attach(
     conn: &mut AnyConnection,
     caller: &Caller,
+    chat: ChatId,
     message: MessageId,
     files: &[FileId],
 ) -> AppResult<()> {
     let portal = caller.portal_id();
     for file in files {
-        let mine: Option<i64> = sqlx::query_scalar(
-            "SELECT 1 FROM files f WHERE f.id = ? AND f.portal_id = ? AND f.owner_id = ? \
-             AND f.purpose = 'attachment' \
-             AND NOT EXISTS (SELECT 1 FROM feed_attachments a WHERE a.portal_id = f.portal_id AND a.file_id = f.id) \
-             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id) \
-             AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
+        claim(
+            &mut *conn,
+            caller,
+            *file,
+            super::files::FILE_KIND.owner(chat.0),
         )
-        .bind(*file)
-        .bind(portal)
-        .bind(caller.user_id)
-        .fetch_optional(&mut *conn)
         .await?;
-        if mine.is_none() {
-            return Err(AppError::invalid(
-                "A file was not found, or is attached elsewhere already. Upload it again.",
-            ));
-        }
         sqlx::query("INSERT INTO chat_files (message_id, portal_id, file_id) VALUES (?, ?, ?)")
             .bind(message)
             .bind(portal)
@@ -419,9 +411,9 @@ pub async fn delete(state: &AppState, caller: &Caller, id: MessageId) -> AppResu
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     let (access, deleted) = own_message(&mut tx, caller, id).await?;
-    let mut files: Vec<i64> = Vec::new();
+    let mut files: Vec<FileId> = Vec::new();
     if deleted.is_none() {
-        let rows: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        let rows: Vec<(FileId, Option<FileId>)> = sqlx::query_as(
             "SELECT cf.file_id, p.thumb_file_id FROM chat_files cf \
              LEFT JOIN file_previews p ON p.file_id = cf.file_id AND p.portal_id = cf.portal_id \
              WHERE cf.message_id = ? AND cf.portal_id = ?",
@@ -457,7 +449,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: MessageId) -> AppResu
     }
     let message = finish_change(state, caller, tx, access.chat.id, id).await?;
     // After the commit: the rows that let anyone reach the files are already gone.
-    crate::files::delete_files(state, caller.portal_id(), &files).await?;
+    crate::files::ssr::delete_files(state, caller.portal_id(), &files).await?;
     Ok(message)
 }
 

@@ -28,7 +28,7 @@ use leptos::prelude::*;
 pub struct Pending {
     pub key: String,
     pub text: String,
-    pub files: Vec<crate::feed::types::Attachment>,
+    pub files: Vec<crate::files::types::Attachment>,
     pub reply_to: Option<ChatMessage>,
     /// Why it could not be sent (a retry button shows).
     pub failed: Option<String>,

@@ -5,9 +5,9 @@ use super::conversation::{Pending, Thread};
 use super::list::clock;
 use crate::chat::api::{delete_message, react_to_message};
 use crate::chat::types::{ChatMessage, MessageKind};
-use crate::feed::types::Reaction;
-use crate::feed::ui::attachments::AttachmentView;
+use crate::files::ui::AttachmentView;
 use crate::rich::RichText;
+use crate::social::Reaction;
 use crate::ui::Avatar;
 use leptos::prelude::*;
 

@@ -3,8 +3,8 @@
 use crate::chat::api::create_chat;
 use crate::chat::types::NewChat;
 use crate::error::AppError;
-use crate::feed::types::Attachment;
-use crate::feed::ui::attachments::{AttachButton, PendingFiles};
+use crate::files::types::Attachment;
+use crate::files::ui::{AttachButton, PendingFiles};
 use crate::hr::api::people_options;
 use crate::ids::UserId;
 use crate::tasks::ui::people::PeoplePicker;

@@ -5,42 +5,28 @@ use super::read::push_ids;
 use super::visibility::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::feed::types::Attachment;
-use crate::ids::{CommentId, FileId, PortalId, PostId, UserId};
+use crate::files::ssr::{FileKind, claim};
+use crate::ids::{CommentId, FileId, PortalId, PostId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
+use futures::future::BoxFuture;
 use sqlx::{Any, QueryBuilder, Transaction};
 use std::collections::HashMap;
 
-/// May `caller` download this attachment? Attached: whoever can see the post. Not attached
-/// yet: only the person who uploaded it.
-pub async fn check_download(
-    pool: &Reader,
-    caller: &Caller,
-    file: i64,
-    owner: UserId,
-) -> AppResult<()> {
-    let post: Option<PostId> = sqlx::query_scalar(
-        "SELECT post_id FROM feed_attachments WHERE portal_id = ? AND (file_id = ? OR thumb_file_id = ?)",
-    )
-    .bind(caller.portal_id())
-    .bind(file)
-    .bind(file)
-    .fetch_optional(pool)
-    .await?;
-    let allowed = match post {
-        Some(post) => {
-            Viewer::load(pool, caller.clone())
-                .await?
-                .can_see(pool, post)
-                .await?
-        }
-        None => owner == caller.user_id,
-    };
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
+/// A post's files (and its comments') belong to the post: whoever can see the post may
+/// download them.
+pub const FILE_KIND: FileKind = FileKind {
+    kind: "post",
+    may_read,
+};
+
+fn may_read<'a>(pool: &'a Reader, caller: &'a Caller, post: i64) -> BoxFuture<'a, AppResult<bool>> {
+    Box::pin(async move {
+        Viewer::load(pool, caller.clone())
+            .await?
+            .can_see(pool, PostId(post))
+            .await
+    })
 }
 
 /// Attaches the viewer's freshly uploaded files, in the order given.
@@ -56,30 +42,8 @@ pub async fn attach(
         return Err(AppError::invalid(format!("Attach at most {max} files.")));
     }
     for (position, file) in files.iter().enumerate() {
-        let row: Option<(UserId, String)> = sqlx::query_as(
-            "SELECT owner_id, purpose FROM files f WHERE id = ? AND portal_id = ? AND NOT EXISTS \
-                 (SELECT 1 FROM task_files t WHERE t.portal_id = f.portal_id AND t.file_id = f.id) \
-                 AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
-        )
-        .bind(*file)
-        .bind(viewer.portal())
-        .fetch_optional(&mut **tx)
-        .await?;
-        match row {
-            Some((owner, purpose)) if owner == viewer.user() && purpose == "attachment" => {}
-            _ => {
-                return Err(AppError::invalid(
-                    "An attached file was not found. Upload it again.",
-                ));
-            }
-        }
-        let preview: Option<(i64, i64, i64)> = sqlx::query_as(
-            "SELECT thumb_file_id, width, height FROM file_previews WHERE file_id = ? AND portal_id = ?",
-        )
-        .bind(*file)
-        .bind(viewer.portal())
-        .fetch_optional(&mut **tx)
-        .await?;
+        let claimed = claim(&mut *tx, &viewer.caller, *file, FILE_KIND.owner(post.0)).await?;
+        let preview = claimed.preview;
         let inserted = sqlx::query(
             "INSERT INTO feed_attachments (portal_id, post_id, comment_id, file_id, thumb_file_id, width, height, position) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -89,8 +53,8 @@ pub async fn attach(
         .bind(comment.map(|c| c.0).unwrap_or(0))
         .bind(*file)
         .bind(preview.map(|p| p.0))
-        .bind(preview.map(|p| p.1))
-        .bind(preview.map(|p| p.2))
+        .bind(preview.map(|p| i64::from(p.1)))
+        .bind(preview.map(|p| i64::from(p.2)))
         .bind(position as i64)
         .execute(&mut **tx)
         .await;
@@ -118,7 +82,7 @@ pub async fn load(
         post_id: PostId,
         comment_id: i64,
         file_id: FileId,
-        thumb_file_id: Option<i64>,
+        thumb_file_id: Option<FileId>,
         width: Option<i64>,
         height: Option<i64>,
         file_name: String,
@@ -143,7 +107,7 @@ pub async fn load(
                 name: r.file_name,
                 size: r.size_bytes,
                 content_type: r.content_type,
-                thumb_url: r.thumb_file_id.map(|t| format!("/files/{t}")),
+                thumb_url: r.thumb_file_id.map(crate::files::types::url),
                 width: r.width.map(|w| w as u32),
                 height: r.height.map(|h| h as u32),
             });
@@ -157,7 +121,7 @@ pub async fn files_of(
     portal: PortalId,
     post: PostId,
     comment: Option<CommentId>,
-) -> AppResult<Vec<i64>> {
+) -> AppResult<Vec<FileId>> {
     let mut qb = QueryBuilder::<Any>::new(
         "SELECT file_id, thumb_file_id FROM feed_attachments WHERE portal_id = ",
     );
@@ -165,7 +129,7 @@ pub async fn files_of(
     if let Some(comment) = comment {
         qb.push(" AND comment_id = ").push_bind(comment);
     }
-    let rows: Vec<(i64, Option<i64>)> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<(FileId, Option<FileId>)> = qb.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
         .flat_map(|(file, thumb)| std::iter::once(file).chain(thumb))

@@ -247,7 +247,7 @@ pub async fn delete_comment(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    crate::files::delete_files(state, viewer.portal(), &files).await?;
+    crate::files::ssr::delete_files(state, viewer.portal(), &files).await?;
     announce_change(state, viewer, post).await
 }
 

@@ -9,7 +9,7 @@ use crate::feed::types::{
     MAX_POLL_QUESTION, NewAppreciation, NewPoll, PollOptionView, PollView, PostKind, ReadersView,
     ReceivedAppreciation,
 };
-use crate::ids::{PollOptionId, PortalId, PostId, UserId};
+use crate::ids::{FileId, PollOptionId, PortalId, PostId, UserId};
 use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
@@ -201,7 +201,7 @@ pub async fn voters(
         }
         Some(_) => {}
     }
-    let rows: Vec<(UserId, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, Option<FileId>)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id FROM feed_poll_votes v \
          JOIN users u ON u.id = v.user_id AND u.portal_id = v.portal_id \
          WHERE v.portal_id = ? AND v.post_id = ? AND v.option_id = ? ORDER BY u.name LIMIT 500",
@@ -214,7 +214,7 @@ pub async fn voters(
     Ok(rows.into_iter().map(author).collect())
 }
 
-fn author((id, name, photo): (UserId, String, Option<i64>)) -> Author {
+fn author((id, name, photo): (UserId, String, Option<FileId>)) -> Author {
     Author::new(id, name, photo)
 }
 
@@ -282,7 +282,7 @@ pub async fn readers(pool: &Reader, viewer: &Viewer, post: PostId) -> AppResult<
     .await?
     .into_iter()
     .collect();
-    let people: Vec<(UserId, String, Option<i64>)> = sqlx::query_as(
+    let people: Vec<(UserId, String, Option<FileId>)> = sqlx::query_as(
         "SELECT id, name, photo_file_id FROM users WHERE portal_id = ? AND is_active = 1 ORDER BY name, id",
     )
     .bind(viewer.portal())
@@ -323,7 +323,7 @@ pub async fn received(
         .push(" AND ");
     viewer.push_visible(&mut qb);
     qb.push(" ORDER BY p.id DESC LIMIT 50");
-    let rows: Vec<(PostId, String, UserId, String, Option<i64>, i64)> =
+    let rows: Vec<(PostId, String, UserId, String, Option<FileId>, i64)> =
         qb.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
@@ -490,7 +490,7 @@ async fn thanks(
     qb.push_bind(portal).push(" AND t.post_id IN ");
     push_ids(&mut qb, ids);
     qb.push(" ORDER BY u.name");
-    let rows: Vec<(PostId, String, UserId, String, Option<i64>)> =
+    let rows: Vec<(PostId, String, UserId, String, Option<FileId>)> =
         qb.build_query_as().fetch_all(pool).await?;
     for (post, badge, id, name, photo) in rows {
         let Some(badge) = Badge::parse(&badge) else {

@@ -6,7 +6,7 @@ use crate::feed::types::{
     Addressee, Author, CommentView, PAGE_SIZE, PREVIEW_COMMENTS, PostKind, PostView, PostsPage,
     Reaction, ReactionSummary,
 };
-use crate::ids::{CommentId, DepartmentId, GroupId, PostId, UserId};
+use crate::ids::{CommentId, DepartmentId, FileId, GroupId, PostId, UserId};
 use crate::ssr::db::Reader;
 use sqlx::{Any, QueryBuilder};
 use std::collections::HashMap;
@@ -23,7 +23,7 @@ struct PostRow {
     kind: String,
     author_id: UserId,
     author_name: String,
-    author_photo: Option<i64>,
+    author_photo: Option<FileId>,
     body: String,
     entry_type: Option<String>,
     entry_data: Option<String>,
@@ -41,7 +41,7 @@ struct CommentRow {
     post_id: PostId,
     author_id: UserId,
     author_name: String,
-    author_photo: Option<i64>,
+    author_photo: Option<FileId>,
     body: String,
     reaction_summary: String,
     created_at: i64,
@@ -548,7 +548,7 @@ pub async fn who_reacted(
     if !viewer.can_see(pool, post).await? {
         return Err(AppError::NotFound);
     }
-    let rows: Vec<(UserId, String, Option<i64>, String)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, Option<FileId>, String)> = sqlx::query_as(
         "SELECT u.id, u.name, u.photo_file_id, r.reaction FROM feed_reactions r \
          JOIN users u ON u.id = r.user_id AND u.portal_id = r.portal_id \
          WHERE r.portal_id = ? AND r.post_id = ? AND r.comment_id = ? ORDER BY r.created_at DESC LIMIT 200",
@@ -581,7 +581,7 @@ pub async fn mention_candidates(
         return Ok(Vec::new());
     }
     let pattern = crate::ssr::db::Db::like_pattern(query);
-    let rows: Vec<(UserId, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(UserId, String, String, Option<FileId>)> = sqlx::query_as(
         "SELECT id, name, position, photo_file_id FROM users \
          WHERE portal_id = ? AND is_active = 1 AND LOWER(name) LIKE ? ESCAPE '!' ORDER BY name, id LIMIT 8",
     )
@@ -596,7 +596,7 @@ pub async fn mention_candidates(
                 id,
                 name,
                 position,
-                photo_url: photo.map(|f| format!("/files/{f}")),
+                photo_url: photo.map(crate::files::types::url),
             },
         )
         .collect())

@@ -513,7 +513,7 @@ pub async fn delete_post(state: &AppState, viewer: &Viewer, post: PostId) -> App
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    crate::files::delete_files(state, viewer.portal(), &files).await?;
+    crate::files::ssr::delete_files(state, viewer.portal(), &files).await?;
     state
         .hub
         .publish(

@@ -1,13 +1,13 @@
 //! Comments under a post: the newest shown, earlier ones on request, and the reply box.
 
 use super::PostSignal;
-use super::attachments::{AttachButton, AttachmentView, PendingFiles};
 use super::post_card::confirm;
 use super::reactions::Reactions;
 use crate::dates::utc_date_time;
 use crate::error::AppError;
 use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
 use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
+use crate::files::ui::{AttachButton, AttachmentView, PendingFiles};
 use crate::rich::{RichEditor, RichText};
 use crate::ui::page::time_ago;
 use crate::ui::{Avatar, ErrorBox};

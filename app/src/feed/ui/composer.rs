@@ -1,13 +1,13 @@
 //! Writing a post: the text with formatting and mentions, who it is for, and whether it is an
 //! announcement.
 
-use super::attachments::{AttachButton, PendingFiles};
 use crate::error::AppError;
 use crate::feed::api::{create_post, mention_candidates};
 use crate::feed::types::{
     Attachment, Badge, MAX_POLL_OPTIONS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation,
     NewPoll, PostKind, Recipients,
 };
+use crate::files::ui::{AttachButton, PendingFiles};
 use crate::ids::{DepartmentId, GroupId, PostId, UserId};
 use crate::rich::RichEditor;
 use crate::shell::layout::use_me;

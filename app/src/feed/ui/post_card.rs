@@ -1,7 +1,6 @@
 //! One post in the feed: author, addressees, text, reactions, comments and its menu.
 
 use super::PostSignal;
-use super::attachments::AttachmentView;
 use super::comments::Comments;
 use super::extras::{AnnouncementBlock, AppreciationBlock, PollBlock};
 use super::reactions::ReactionBar;
@@ -9,6 +8,7 @@ use crate::dates::utc_date_time;
 use crate::error::AppError;
 use crate::feed::api::{delete_post, edit_post, pin_post};
 use crate::feed::types::{Addressee, PostKind, PostView};
+use crate::files::ui::AttachmentView;
 use crate::ids::PostId;
 use crate::rich::{RichEditor, RichText};
 use crate::ui::page::time_ago;

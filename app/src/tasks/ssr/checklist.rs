@@ -5,8 +5,8 @@ use super::access::TaskAccess;
 use super::members;
 use super::write::checked_items;
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{ChecklistItemId, PortalId, TaskId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
@@ -79,7 +79,7 @@ pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Ve
         done_by: Option<UserId>,
         done_at: Option<i64>,
         name: Option<String>,
-        photo_file_id: Option<i64>,
+        photo_file_id: Option<crate::ids::FileId>,
     }
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT c.id, c.section, c.text, c.done_by, c.done_at, u.name, u.photo_file_id \

@@ -4,10 +4,10 @@
 use super::access::TaskAccess;
 use super::members::{self, Participants, check_people, write_members};
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskCommentId, TaskId, UserId};
 use crate::notifications::ssr::Outgoing;
 use crate::rich;
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
@@ -133,7 +133,14 @@ pub async fn add(
 
 /// The newest 200 comments, oldest first.
 pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Vec<TaskComment>> {
-    let rows: Vec<(TaskCommentId, UserId, String, Option<i64>, String, i64)> = sqlx::query_as(
+    let rows: Vec<(
+        TaskCommentId,
+        UserId,
+        String,
+        Option<crate::ids::FileId>,
+        String,
+        i64,
+    )> = sqlx::query_as(
         "SELECT c.id, c.author_id, u.name, u.photo_file_id, c.body, c.created_at \
          FROM task_comments c JOIN users u ON u.id = c.author_id AND u.portal_id = c.portal_id \
          WHERE c.portal_id = ? AND c.task_id = ? ORDER BY c.id DESC LIMIT 200",

@@ -1,11 +1,12 @@
-//! Files attached to a task. They are uploaded like the feed's attachments (the storage trait,
-//! the portal's quota, safe names and types), then attached here; whoever sees the task may
+//! Files attached to a task. They are uploaded through the files domain (the storage, the
+//! portal's quota, safe names and types), then claimed here; whoever sees the task may
 //! download them, nobody else.
 
 use super::access::TaskAccess;
 use super::members;
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Attachment;
+use crate::files::ssr::{FileKind, claim, release};
+use crate::files::types::Attachment;
 use crate::ids::{FileId, TaskId, UserId};
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
@@ -13,6 +14,7 @@ use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use crate::tasks::types::TaskFile;
+use futures::future::BoxFuture;
 
 /// Files on one task, all attachings together.
 pub const MAX_TASK_FILES: i64 = 30;
@@ -47,23 +49,7 @@ pub async fn attach(
     let mut names = Vec::new();
     for file in files {
         // Only the caller's own upload, not attached anywhere yet.
-        let name: Option<String> = sqlx::query_scalar(
-            "SELECT f.file_name FROM files f WHERE f.id = ? AND f.portal_id = ? AND f.owner_id = ? \
-             AND f.purpose = 'attachment' \
-             AND NOT EXISTS (SELECT 1 FROM feed_attachments a WHERE a.portal_id = f.portal_id AND a.file_id = f.id) \
-             AND NOT EXISTS (SELECT 1 FROM task_files x WHERE x.portal_id = f.portal_id AND x.file_id = f.id) \
-             AND NOT EXISTS (SELECT 1 FROM chat_files c WHERE c.portal_id = f.portal_id AND c.file_id = f.id)",
-        )
-        .bind(*file)
-        .bind(portal)
-        .bind(caller.user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let name = name.ok_or_else(|| {
-            AppError::invalid(
-                "A file was not found, or is attached elsewhere already. Upload it again.",
-            )
-        })?;
+        let claimed = claim(&mut tx, caller, *file, FILE_KIND.owner(task.0)).await?;
         let inserted = sqlx::query(
             "INSERT INTO task_files (task_id, portal_id, file_id, added_by, added_at) VALUES (?, ?, ?, ?, ?)",
         )
@@ -81,7 +67,7 @@ pub async fn attach(
             }
             Err(e) => return Err(e.into()),
         }
-        names.push(name);
+        names.push(claimed.name);
     }
     let added = names.join(", ");
     members::finish_change(state, caller, tx, &access, now, "file", "", &added).await
@@ -117,6 +103,8 @@ pub async fn remove(
         .bind(file)
         .execute(&mut *tx)
         .await?;
+    // Its uploader's again, as before it was attached.
+    release(&mut tx, portal, file).await?;
     members::finish_change(state, caller, tx, &access, now, "file", &name, "").await
 }
 
@@ -148,25 +136,19 @@ pub async fn load(pool: &Reader, caller: &Caller, access: &TaskAccess) -> AppRes
         .collect())
 }
 
-/// Whether the caller may download a file attached to a task: None when it is on no task;
-/// otherwise whether they may see (one of) its tasks.
-pub async fn may_download(pool: &Reader, caller: &Caller, file: i64) -> AppResult<Option<bool>> {
-    let tasks: Vec<TaskId> =
-        sqlx::query_scalar("SELECT task_id FROM task_files WHERE portal_id = ? AND file_id = ?")
-            .bind(caller.portal_id())
-            .bind(file)
-            .fetch_all(pool)
-            .await?;
-    if tasks.is_empty() {
-        return Ok(None);
-    }
-    let mut conn = pool.acquire().await?;
-    for task in tasks {
-        match TaskAccess::load(&mut conn, caller, task).await {
-            Ok(_) => return Ok(Some(true)),
-            Err(AppError::NotFound) => {}
-            Err(e) => return Err(e),
+/// A task's files belong to the task: whoever sees the task may download them.
+pub const FILE_KIND: FileKind = FileKind {
+    kind: "task",
+    may_read,
+};
+
+fn may_read<'a>(pool: &'a Reader, caller: &'a Caller, task: i64) -> BoxFuture<'a, AppResult<bool>> {
+    Box::pin(async move {
+        let mut conn = pool.acquire().await?;
+        match TaskAccess::load(&mut conn, caller, TaskId(task)).await {
+            Ok(_) => Ok(true),
+            Err(AppError::NotFound) => Ok(false),
+            Err(e) => Err(e),
         }
-    }
-    Ok(Some(false))
+    })
 }

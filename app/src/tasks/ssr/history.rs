@@ -1,8 +1,8 @@
 //! The history of a task: every change, who made it and when, as people read it.
 
 use crate::error::AppResult;
-use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskId, UserId};
+use crate::social::Author;
 use crate::ssr::db::Reader;
 use crate::tasks::types::HistoryEntry;
 use sqlx::{Any, Transaction};
@@ -50,7 +50,15 @@ pub async fn record(
 
 /// The newest 200 changes, oldest first.
 pub async fn load(pool: &Reader, portal: PortalId, task: TaskId) -> AppResult<Vec<HistoryEntry>> {
-    type Row = (UserId, String, Option<i64>, i64, String, String, String);
+    type Row = (
+        UserId,
+        String,
+        Option<crate::ids::FileId>,
+        i64,
+        String,
+        String,
+        String,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT h.user_id, u.name, u.photo_file_id, h.at, h.field, h.old_value, h.new_value \
          FROM task_history h JOIN users u ON u.id = h.user_id AND u.portal_id = h.portal_id \

@@ -7,8 +7,8 @@
 use super::members::NO_DEADLINE;
 use crate::auth::types::Role;
 use crate::error::AppResult;
-use crate::feed::types::Author;
 use crate::ids::{GroupId, PortalId, StageId, TaskId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
 use crate::ssr::db::Reader;
@@ -33,7 +33,7 @@ pub(super) struct ItemRow {
     end_at: Option<i64>,
     responsible_id: UserId,
     responsible_name: String,
-    responsible_photo: Option<i64>,
+    responsible_photo: Option<crate::ids::FileId>,
     group_id: Option<GroupId>,
     group_name: Option<String>,
     parent_id: Option<TaskId>,

@@ -4,9 +4,9 @@ use super::access::TaskAccess;
 use super::list::{ITEM_COLUMNS, ITEM_JOINS, ItemRow, items};
 use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
-use crate::ids::{TaskId, UserId};
+use crate::ids::{FileId, TaskId, UserId};
 use crate::rich;
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Db;
 use crate::tasks::types::{LinkKind, MemberRole, TaskLink, TaskView};
@@ -70,7 +70,7 @@ pub async fn get(db: &Db, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
         created_at: i64,
         closed_at: Option<i64>,
         creator_name: String,
-        creator_photo: Option<i64>,
+        creator_photo: Option<FileId>,
         parent_id: Option<TaskId>,
         parent_title: Option<String>,
     }
@@ -86,7 +86,7 @@ pub async fn get(db: &Db, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
     .fetch_one(&mut *conn)
     .await?;
 
-    let people: Vec<(UserId, String, String, Option<i64>)> = sqlx::query_as(
+    let people: Vec<(UserId, String, String, Option<FileId>)> = sqlx::query_as(
         "SELECT m.user_id, m.role, u.name, u.photo_file_id FROM task_members m \
          JOIN users u ON u.id = m.user_id AND u.portal_id = m.portal_id \
          WHERE m.task_id = ? AND m.portal_id = ? AND m.role IN ('accomplice', 'auditor') ORDER BY u.name",

@@ -4,8 +4,8 @@
 use super::access::TaskAccess;
 use super::members;
 use crate::error::{AppError, AppResult};
-use crate::feed::types::Author;
 use crate::ids::{PortalId, TaskId, TimeEntryId, UserId};
+use crate::social::Author;
 use crate::ssr::caller::Caller;
 use crate::ssr::db::Reader;
 use crate::ssr::db::insert_id;
@@ -207,7 +207,7 @@ pub async fn load(
         id: TimeEntryId,
         user_id: UserId,
         name: String,
-        photo_file_id: Option<i64>,
+        photo_file_id: Option<crate::ids::FileId>,
         started_at: i64,
         stopped_at: Option<i64>,
         seconds: i64,

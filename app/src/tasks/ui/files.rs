@@ -3,8 +3,8 @@
 
 use super::page::run;
 use crate::error::AppError;
-use crate::feed::types::Attachment;
-use crate::feed::ui::attachments::{AttachButton, PendingFiles, size_label};
+use crate::files::types::Attachment;
+use crate::files::ui::{AttachButton, PendingFiles, size_label};
 use crate::ids::TaskId;
 use crate::tasks::api::{attach_task_files, remove_task_file};
 use crate::tasks::types::TaskFile;

@@ -8,9 +8,9 @@ use super::row::TaskRow;
 use super::{Deadline, StatusTag};
 use crate::dates::short_datetime;
 use crate::error::AppError;
-use crate::feed::types::Author;
 use crate::ids::{TaskId, UserId};
 use crate::rich::{RichEditor, RichText};
+use crate::social::Author;
 use crate::tasks::api::{
     act_on_task, comment_task, delegate_task, delete_task, link_tasks, task, unlink_tasks,
 };

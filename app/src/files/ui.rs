@@ -1,8 +1,9 @@
-//! Files on posts and comments: uploading them while writing, and showing them — pictures as
-//! an album of thumbnails with a full-size viewer, other files as a download list.
+//! Files in the browser, for every tool: the attach button that uploads while one writes, the
+//! files waiting to be sent, and attached files shown — pictures as an album of thumbnails
+//! with a full-size viewer, other files as a download list.
 
+use super::types::Attachment;
 use crate::error::AppError;
-use crate::feed::types::Attachment;
 use leptos::prelude::*;
 
 /// Human-readable size: "820 KB", "4.2 MB".
