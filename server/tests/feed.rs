@@ -914,3 +914,56 @@ both_backends!(search_and_filters, |server: TestServer| async move {
         .contains(&quarterly)
     );
 });
+
+both_backends!(
+    recipients_are_searched_on_the_server_a_few_at_a_time,
+    |server: TestServer| async move {
+        let (admin, bob, carl, sales) = company(&server).await;
+        for i in 0..8 {
+            admin
+                .ok(
+                    "save_department",
+                    &[("name", &format!("Support {i}")), ("parent_id", "")],
+                )
+                .await;
+        }
+        let group = bob
+            .ok_json(
+                "create_group",
+                json!({ "form": { "name": "Sailing club", "visibility": "open" } }),
+            )
+            .await;
+        // "sa": Sales by its name, Bob's own group, and nobody's name matches.
+        let found = bob
+            .ok_json("recipient_candidates", json!({ "query": "sa" }))
+            .await;
+        assert_eq!(found["departments"], json!([[sales, "Sales"]]), "{found}");
+        assert_eq!(found["groups"], json!([[group, "Sailing club"]]), "{found}");
+        // Carl is not in the group: he cannot address it, so it is not offered.
+        let found = carl
+            .ok_json("recipient_candidates", json!({ "query": "sa" }))
+            .await;
+        assert_eq!(found["groups"], json!([]), "{found}");
+        // A few of each kind, never the whole company.
+        let found = carl
+            .ok_json("recipient_candidates", json!({ "query": "" }))
+            .await;
+        assert_eq!(found["departments"].as_array().unwrap().len(), 6, "{found}");
+        let people: Vec<&str> = found["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(people.contains(&"Bob Baker"), "{found}");
+        // Another portal's names never show.
+        let other = server.sign_up("beta", "zed@beta.test").await;
+        other
+            .ok("save_department", &[("name", "Salsa"), ("parent_id", "")])
+            .await;
+        let found = bob
+            .ok_json("recipient_candidates", json!({ "query": "sals" }))
+            .await;
+        assert_eq!(found["departments"], json!([]), "{found}");
+    }
+);

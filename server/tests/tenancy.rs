@@ -84,6 +84,7 @@ fn json_endpoints(
         ("react", json!({ "post": post, "reaction": "like" }), true),
         ("who_reacted", json!({ "post": post }), true),
         ("mention_candidates", json!({ "query": "a" }), true),
+        ("recipient_candidates", json!({ "query": "a" }), true),
         ("vote", json!({ "post": post, "options": [] }), true),
         ("poll_voters", json!({ "post": post, "option": 1 }), true),
         ("confirm_announcement", json!({ "post": post }), true),
@@ -390,6 +391,7 @@ both_backends!(
                 && endpoint != "feed_mark_seen"
                 && endpoint != "create_post"
                 && endpoint != "mention_candidates"
+                && endpoint != "recipient_candidates"
                 && endpoint != "appreciations_of"
                 && endpoint != "groups"
                 && endpoint != "create_group"

@@ -3,7 +3,8 @@
 
 use super::types::{
     Author, CommentView, FeedQuery, MentionCandidate, NewAppreciation, NewPoll, PostKind, PostView,
-    PostsPage, Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, Recipients,
+    PostsPage, Reaction, ReactionEntry, ReadersView, ReceivedAppreciation, RecipientOptions,
+    Recipients,
 };
 use crate::error::AppError;
 use crate::ids::{CommentId, FileId, PollOptionId, PostId, UserId};
@@ -153,6 +154,13 @@ pub async fn mention_candidates(query: String) -> Result<Vec<MentionCandidate>, 
     let caller = crate::ssr::caller::caller().await?;
     caller.require_employee()?;
     super::ssr::read::mention_candidates(&state()?.db.reader, &caller, &query).await
+}
+
+/// Departments, the caller's groups and people matching `query`, for the composer's "To:".
+#[server(prefix = "/api", endpoint = "recipient_candidates", input = Json)]
+pub async fn recipient_candidates(query: String) -> Result<RecipientOptions, AppError> {
+    let caller = crate::ssr::caller::caller().await?;
+    super::ssr::recipients::candidates(&state()?.db.reader, &caller, &query).await
 }
 
 /// The menu's unread count (capped at 100).

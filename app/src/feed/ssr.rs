@@ -5,6 +5,7 @@ pub mod comments;
 pub mod entries;
 pub mod extras;
 pub mod read;
+pub mod recipients;
 pub mod search;
 pub mod unread;
 pub mod visibility;

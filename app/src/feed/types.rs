@@ -298,6 +298,15 @@ pub struct ReactionEntry {
     pub reaction: Reaction,
 }
 
+/// Whom a post can go to, matching what the author typed (a few of each).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RecipientOptions {
+    pub departments: Vec<(DepartmentId, String)>,
+    /// Workgroups the author belongs to.
+    pub groups: Vec<(crate::ids::GroupId, String)>,
+    pub people: Vec<MentionCandidate>,
+}
+
 /// Someone to @mention, for the composer's autocomplete.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MentionCandidate {

@@ -2,10 +2,10 @@
 //! announcement.
 
 use crate::error::AppError;
-use crate::feed::api::{create_post, mention_candidates};
+use crate::feed::api::{create_post, mention_candidates, recipient_candidates};
 use crate::feed::types::{
     Attachment, Badge, MAX_POLL_OPTIONS, MAX_POST_ATTACHMENTS, MAX_POST_CHARS, NewAppreciation,
-    NewPoll, PostKind, Recipients,
+    NewPoll, PostKind, RecipientOptions, Recipients,
 };
 use crate::files::ui::{AttachButton, PendingFiles};
 use crate::ids::{DepartmentId, GroupId, PostId, UserId};
@@ -178,26 +178,35 @@ pub fn Composer(
     }
 }
 
-/// "To: All employees, Sales, Jane ×  + Add": choose departments, one's groups and people.
+/// "To: All employees, Sales, Jane ×  + Add": choose departments, one's groups and people,
+/// searched on the server as one types (a few of each; the latest answer wins).
 #[component]
 fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     let searching = RwSignal::new(false);
     let query = RwSignal::new(String::new());
-    let departments = RwSignal::new(None::<Vec<(DepartmentId, String)>>);
-    let groups = RwSignal::new(Vec::<(GroupId, String)>::new());
-    let people = RwSignal::new(Vec::<(UserId, String, String)>::new());
-
+    let found = RwSignal::new(RecipientOptions::default());
+    let failed = RwSignal::new(None::<AppError>);
+    let asked = StoredValue::new(0u32);
+    let search = move |q: String| {
+        let n = asked.get_value() + 1;
+        asked.set_value(n);
+        leptos::task::spawn_local(async move {
+            let answer = recipient_candidates(q).await;
+            if asked.get_value() != n {
+                return; // A newer search is on its way.
+            }
+            match answer {
+                Ok(candidates) => {
+                    found.set(candidates);
+                    failed.set(None);
+                }
+                Err(e) => failed.set(Some(e)),
+            }
+        });
+    };
     let open_search = move |_| {
         searching.set(true);
-        if departments.with_untracked(Option::is_none) {
-            leptos::task::spawn_local(async move {
-                let list = crate::hr::api::departments().await.unwrap_or_default();
-                departments.set(Some(list.into_iter().map(|d| (d.id, d.name)).collect()));
-                let mine = crate::groups::api::groups(true).await.unwrap_or_default();
-                groups.set(mine.into_iter().map(|g| (g.id, g.name)).collect());
-            });
-        }
-        search_people(String::new(), people);
+        search(String::new());
     };
     let add = move |pick: Pick| {
         picks.update(|list| {
@@ -212,25 +221,6 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
         });
         query.set(String::new());
         searching.set(false);
-    };
-    let matching_departments = move || {
-        let q = query.get().to_lowercase();
-        departments
-            .get()
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(_, name)| name.to_lowercase().contains(&q))
-            .take(6)
-            .collect::<Vec<_>>()
-    };
-    let matching_groups = move || {
-        let q = query.get().to_lowercase();
-        groups
-            .get()
-            .into_iter()
-            .filter(|(_, name)| name.to_lowercase().contains(&q))
-            .take(6)
-            .collect::<Vec<_>>()
     };
     view! {
         <div class="recipients">
@@ -264,24 +254,27 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
                         on:input=move |ev| {
                             let q = event_target_value(&ev);
                             query.set(q.clone());
-                            search_people(q, people);
+                            search(q);
                         }
                         on:keydown=move |ev| if ev.key() == "Escape" { searching.set(false) }/>
                     <ul class="dropdown open picker-list" role="listbox">
+                        {move || failed.get().map(|e| view! {
+                            <li class="picker-error" role="alert">{format!("The search failed: {e}")}</li>
+                        })}
                         <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(Pick::Everyone) }>"👥 All employees"</li>
-                        {move || matching_departments().into_iter().map(|(id, name)| {
+                        {move || found.with(|f| f.departments.clone()).into_iter().map(|(id, name)| {
                             let pick = Pick::Department(id, name.clone());
                             view! { <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(pick.clone()) }>"🏢 "{name}</li> }
                         }).collect_view()}
-                        {move || matching_groups().into_iter().map(|(id, name)| {
+                        {move || found.with(|f| f.groups.clone()).into_iter().map(|(id, name)| {
                             let pick = Pick::Group(id, name.clone());
                             view! { <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(pick.clone()) }>"🗂 "{name}</li> }
                         }).collect_view()}
-                        {move || people.get().into_iter().map(|(id, name, position)| {
-                            let pick = Pick::Person(id, name.clone());
+                        {move || found.with(|f| f.people.clone()).into_iter().map(|person| {
+                            let pick = Pick::Person(person.id, person.name.clone());
                             view! {
                                 <li role="option" on:mousedown=move |ev| { ev.prevent_default(); add(pick.clone()) }>
-                                    {name}" "<span class="muted small">{position}</span>
+                                    {person.name}" "<span class="muted small">{person.position}</span>
                                 </li>
                             }
                         }).collect_view()}
@@ -292,15 +285,24 @@ fn RecipientPicker(picks: RwSignal<Vec<Pick>>) -> impl IntoView {
     }
 }
 
-fn search_people(query: String, into: RwSignal<Vec<(UserId, String, String)>>) {
+/// People matching `query` into `into`; a failure shows in `failed` (never as "nobody").
+fn search_people(
+    query: String,
+    into: RwSignal<Vec<(UserId, String, String)>>,
+    failed: RwSignal<Option<AppError>>,
+) {
     leptos::task::spawn_local(async move {
-        if let Ok(found) = mention_candidates(query).await {
-            into.set(
-                found
-                    .into_iter()
-                    .map(|c| (c.id, c.name, c.position))
-                    .collect(),
-            );
+        match mention_candidates(query).await {
+            Ok(found) => {
+                into.set(
+                    found
+                        .into_iter()
+                        .map(|c| (c.id, c.name, c.position))
+                        .collect(),
+                );
+                failed.set(None);
+            }
+            Err(e) => failed.set(Some(e)),
         }
     });
 }
@@ -345,6 +347,7 @@ fn PollFields(
 fn ThanksFields(badge: RwSignal<Badge>, thanked: RwSignal<Vec<(UserId, String)>>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let found = RwSignal::new(Vec::<(UserId, String, String)>::new());
+    let search_failed = RwSignal::new(None::<AppError>);
     view! {
         <div class="thanks-fields">
             <div class="badges" role="radiogroup" aria-label="Badge">
@@ -371,8 +374,9 @@ fn ThanksFields(badge: RwSignal<Badge>, thanked: RwSignal<Vec<(UserId, String)>>
                         on:input=move |ev| {
                             let q = event_target_value(&ev);
                             query.set(q.clone());
-                            if q.trim().is_empty() { found.set(Vec::new()) } else { search_people(q, found) }
+                            if q.trim().is_empty() { found.set(Vec::new()) } else { search_people(q, found, search_failed) }
                         }/>
+                    {move || search_failed.get().map(|e| view! { <p class="field-error" role="alert">{format!("The search failed: {e}")}</p> })}
                     <Show when=move || !found.with(Vec::is_empty)>
                         <ul class="dropdown open picker-list" role="listbox">
                             {move || found.get().into_iter().map(|(id, name, position)| {

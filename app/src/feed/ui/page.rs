@@ -297,7 +297,23 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
     }
 }
 
-/// Calls `on_visible` whenever the element scrolls into view (infinite scroll).
+/// An observer with its callback: dropping it disconnects the observer first, so the callback
+/// is never called once freed (gloo has no wrapper for `IntersectionObserver`).
+#[cfg(feature = "hydrate")]
+struct Watch {
+    observer: web_sys::IntersectionObserver,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+#[cfg(feature = "hydrate")]
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Calls `on_visible` whenever the element scrolls into view (infinite scroll), for as long
+/// as the calling owner lives (its cleanup disconnects the observer and frees the callback).
 #[cfg(feature = "hydrate")]
 fn observe_visible(el: &web_sys::HtmlDivElement, on_visible: impl Fn() + 'static) {
     use wasm_bindgen::JsCast;
@@ -317,8 +333,12 @@ fn observe_visible(el: &web_sys::HtmlDivElement, on_visible: impl Fn() + 'static
         web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
     {
         observer.observe(el);
+        // Owned by the effect that called this: dropped (and disconnected) with it.
+        StoredValue::new_local(Watch {
+            observer,
+            _callback: callback,
+        });
     }
-    callback.forget();
 }
 
 #[cfg(test)]
