@@ -3,7 +3,9 @@
 pub mod avatar;
 pub mod feedback;
 pub mod icons;
+pub mod mutation;
 pub mod page;
+pub mod paged;
 
 pub use avatar::Avatar;
 pub use feedback::{ActionResult, EmptyState, ErrorBox};

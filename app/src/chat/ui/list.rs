@@ -6,6 +6,7 @@ use crate::chat::api::{chats, search_messages};
 use crate::chat::types::{ChatCursor, ChatKind, ChatSummary, SearchHit};
 use crate::error::AppError;
 use crate::ids::ChatId;
+use crate::ui::paged::{Paged, ShowMore};
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -16,7 +17,14 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
     // None: the chat list shows; Some: the search's answer, its failure included (a failed
     // search must not look like "no messages").
     let hits = RwSignal::new(None::<Result<Vec<SearchHit>, AppError>>);
-    let more_failed = RwSignal::new(None::<AppError>);
+    // Older chats: a page may repeat a chat that moved meanwhile.
+    let older = Paged::new(ctx.chats, next, |after| {
+        Box::pin(async move {
+            let page = chats(Some(after)).await?;
+            Ok((page.chats, page.next))
+        })
+    })
+    .skip_shown(|a: &ChatSummary, b: &ChatSummary| a.id == b.id);
     let searching = RwSignal::new(false);
     let search = move || {
         let q = query.get_untracked();
@@ -32,30 +40,6 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
                 hits.set(Some(found));
             }
             searching.set(false);
-        });
-    };
-    let loading_more = RwSignal::new(false);
-    let load_more = move |_| {
-        let Some(after) = next.get_untracked() else {
-            return;
-        };
-        loading_more.set(true);
-        more_failed.set(None);
-        leptos::task::spawn_local(async move {
-            match chats(Some(after)).await {
-                Ok(page) => {
-                    ctx.chats.update(|l| {
-                        for chat in page.chats {
-                            if !l.iter().any(|c| c.id == chat.id) {
-                                l.push(chat);
-                            }
-                        }
-                    });
-                    next.set(page.next);
-                }
-                Err(e) => more_failed.set(Some(e)),
-            }
-            loading_more.set(false);
         });
     };
     view! {
@@ -88,12 +72,7 @@ pub fn ChatList(open: Memo<Option<ChatId>>, next: RwSignal<Option<ChatCursor>>) 
                     {move || ctx.chats.with(Vec::is_empty).then(|| view! {
                         <p class="chat-side-empty muted">"No chats yet. Open a colleague's profile and press “Message”, or start a group chat."</p>
                     })}
-                    {move || more_failed.get().map(|error| view! { <div class="chat-side-empty"><ErrorBox error/></div> })}
-                    {move || next.get().is_some().then(|| view! {
-                        <button type="button" class="btn btn-ghost chat-more" on:click=load_more disabled=move || loading_more.get()>
-                            "Older chats"
-                        </button>
-                    })}
+                    <ShowMore list=older label="Older chats" class="btn btn-ghost chat-more"/>
                 }.into_any(),
             }}
             <Show when=move || searching.get()>

@@ -9,6 +9,7 @@ use crate::files::ui::AttachmentView;
 use crate::rich::RichText;
 use crate::social::Reaction;
 use crate::ui::Avatar;
+use crate::ui::mutation::mutation;
 use leptos::prelude::*;
 
 #[component]
@@ -27,13 +28,15 @@ pub fn MessageItem(message: ChatMessage, grouped: bool, highlight: Option<i64>) 
     let id = message.id;
     let picker = RwSignal::new(false);
     let stored = StoredValue::new(message.clone());
+    // Reacting and deleting: the answer replaces the message; a failure shows under it.
+    let react_sent = mutation(
+        move |reaction: Reaction| react_to_message(id, reaction),
+        move |m| thread.replace(m),
+    );
+    let delete_sent = mutation(move |()| delete_message(id), move |m| thread.replace(m));
     let react = move |reaction: Reaction| {
         picker.set(false);
-        leptos::task::spawn_local(async move {
-            if let Ok(m) = react_to_message(id, reaction).await {
-                thread.replace(m);
-            }
-        });
+        react_sent.run(reaction);
     };
     let remove = move |_| {
         #[cfg(feature = "hydrate")]
@@ -48,12 +51,9 @@ pub fn MessageItem(message: ChatMessage, grouped: bool, highlight: Option<i64>) 
                 return;
             }
         }
-        leptos::task::spawn_local(async move {
-            if let Ok(m) = delete_message(id).await {
-                thread.replace(m);
-            }
-        });
+        delete_sent.run(());
     };
+    let failed = move || react_sent.error.get().or_else(|| delete_sent.error.get());
     let class = format!(
         "chat-msg{}{}{}",
         if grouped { " grouped" } else { "" },
@@ -113,6 +113,7 @@ pub fn MessageItem(message: ChatMessage, grouped: bool, highlight: Option<i64>) 
                         }).collect_view()}
                     </div>
                 })}
+                {move || failed().map(|e| view! { <p class="field-error" role="alert">{e.to_string()}</p> })}
             </div>
             {(!deleted).then(|| view! {
                 <div class="chat-msg-actions" role="toolbar" aria-label="Message actions">

@@ -9,6 +9,7 @@ use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comme
 use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
 use crate::files::ui::{AttachButton, AttachmentView, PendingFiles};
 use crate::rich::{RichEditor, RichText};
+use crate::ui::mutation::mutation;
 use crate::ui::page::time_ago;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
@@ -45,26 +46,28 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
             sending.set(false);
         });
     };
+    let earlier = mutation(
+        move |oldest| earlier_comments(id, oldest),
+        move |mut earlier: Vec<crate::feed::types::CommentView>| {
+            post.update(|p| {
+                earlier.append(&mut p.comments);
+                p.comments = earlier;
+            })
+        },
+    );
     let load_earlier = move |_| {
-        let Some(oldest) = post.with_untracked(|p| p.comments.first().map(|c| c.id)) else {
-            return;
-        };
-        leptos::task::spawn_local(async move {
-            if let Ok(mut earlier) = earlier_comments(id, oldest).await {
-                post.update(|p| {
-                    earlier.append(&mut p.comments);
-                    p.comments = earlier;
-                });
-            }
-        });
+        if let Some(oldest) = post.with_untracked(|p| p.comments.first().map(|c| c.id)) {
+            earlier.run(oldest);
+        }
     };
     view! {
         <section class="comments" id=format!("comments-{id}")>
             <Show when=move || post.with(|p| p.comment_count as usize > p.comments.len())>
-                <button type="button" class="link-btn small" on:click=load_earlier>
+                <button type="button" class="link-btn small" on:click=load_earlier disabled=move || earlier.pending.get()>
                     {move || post.with(|p| format!("Show earlier comments ({})", p.comment_count as usize - p.comments.len()))}
                 </button>
             </Show>
+            {move || earlier.error.get().map(|e| view! { <ErrorBox error=e/> })}
             <For
                 each=move || post.with(|p| p.comments.clone())
                 key=|c| (c.id, c.edited_at, c.reactions.total, c.reactions.mine)

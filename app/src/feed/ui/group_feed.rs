@@ -9,6 +9,7 @@ use crate::feed::types::FeedEvent;
 use crate::feed::types::{FeedQuery, PostView};
 use crate::ids::{GroupId, PostId};
 use crate::realtime::use_live;
+use crate::ui::paged::{Paged, ShowMore};
 use crate::ui::{EmptyState, ErrorBox};
 use leptos::prelude::*;
 
@@ -50,9 +51,17 @@ fn GroupStream(
             .map(RwSignal::new)
             .collect::<Vec<PostSignal>>(),
     );
-    let next = RwSignal::new(page.next_cursor);
-    let loading = RwSignal::new(false);
-    let failed = RwSignal::new(None::<crate::error::AppError>);
+    let older = Paged::new(posts, RwSignal::new(page.next_cursor), move |before| {
+        Box::pin(async move {
+            let page = feed_page(query(group), Some(before)).await?;
+            let posts = page
+                .posts
+                .into_iter()
+                .map(RwSignal::<PostView>::new)
+                .collect();
+            Ok((posts, page.next_cursor))
+        })
+    });
     let add_post = move |id: PostId| {
         leptos::task::spawn_local(async move {
             if let Ok(post) = feed_post(id, None).await
@@ -85,34 +94,12 @@ fn GroupStream(
     let remove = Callback::new(move |id: PostId| {
         posts.update(|p| p.retain(|s| s.with_untracked(|s| s.id != id)))
     });
-    let more = move |_| {
-        let Some(before) = next.get_untracked() else {
-            return;
-        };
-        loading.set(true);
-        failed.set(None);
-        leptos::task::spawn_local(async move {
-            match feed_page(query(group), Some(before)).await {
-                Ok(page) => {
-                    posts.update(|p| {
-                        p.extend(page.posts.into_iter().map(RwSignal::<PostView>::new))
-                    });
-                    next.set(page.next_cursor);
-                }
-                Err(e) => failed.set(Some(e)),
-            }
-            loading.set(false);
-        });
-    };
     view! {
         {can_post.then(|| view! { <Composer on_posted=Callback::new(add_post) to_group=(group, name)/> })}
         <Show when=move || !posts.with(Vec::is_empty)
             fallback=|| view! { <EmptyState title="No posts in this group yet" hint="Posts addressed to the group appear here, for its members only."/> }>
             <For each=move || posts.get() key=|p| p.with_untracked(|p| p.id) children=move |post| view! { <PostCard post on_removed=remove/> }/>
         </Show>
-        {move || failed.get().map(|error| view! { <ErrorBox error/> })}
-        <Show when=move || next.get().is_some()>
-            <button class="btn load-more" disabled=move || loading.get() on:click=more>"Show more"</button>
-        </Show>
+        <ShowMore list=older label="Show more"/>
     }
 }

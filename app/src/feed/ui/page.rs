@@ -10,6 +10,7 @@ use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
 use crate::ids::{DepartmentId, PostId, UserId};
 use crate::realtime::use_live;
 use crate::shell::layout::use_me;
+use crate::ui::paged::{Paged, ShowMore};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -151,8 +152,7 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
             .map(RwSignal::new)
             .collect::<Vec<PostSignal>>(),
     );
-    let cursor = RwSignal::new(page.next_cursor);
-    let loading = RwSignal::new(false);
+    let first_next = page.next_cursor;
     let waiting = RwSignal::new(Vec::<PostId>::new());
 
     let find = move |id: PostId| {
@@ -235,29 +235,14 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
     });
     Effect::new(move |_| mark_seen());
 
-    let load_more = move || {
-        let Some(before) = cursor.get_untracked() else {
-            return;
-        };
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
+    // Older posts, as the reader scrolls down.
+    let older = Paged::new(posts, RwSignal::new(first_next), move |before| {
         let f = filter.get_value();
-        leptos::task::spawn_local(async move {
-            if let Ok(next) = f.fetch(Some(before)).await {
-                posts.update(|l| l.extend(next.posts.into_iter().map(RwSignal::new)));
-                cursor.set(next.next_cursor);
-            }
-            loading.set(false);
-        });
-    };
-    let sentinel = NodeRef::<leptos::html::Div>::new();
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        if let Some(el) = sentinel.get() {
-            observe_visible(&el, load_more);
-        }
+        Box::pin(async move {
+            let page = f.fetch(Some(before)).await?;
+            let posts = page.posts.into_iter().map(RwSignal::new).collect();
+            Ok((posts, page.next_cursor))
+        })
     });
 
     view! {
@@ -287,57 +272,7 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
                 }}
             </section>
         </Show>
-        <div node_ref=sentinel class="feed-end">
-            <Show when=move || cursor.get().is_some()>
-                <button type="button" class="btn" disabled=move || loading.get() on:click=move |_| load_more()>
-                    {move || if loading.get() { "Loading…" } else { "Show older posts" }}
-                </button>
-            </Show>
-        </div>
-    }
-}
-
-/// An observer with its callback: dropping it disconnects the observer first, so the callback
-/// is never called once freed (gloo has no wrapper for `IntersectionObserver`).
-#[cfg(feature = "hydrate")]
-struct Watch {
-    observer: web_sys::IntersectionObserver,
-    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
-}
-
-#[cfg(feature = "hydrate")]
-impl Drop for Watch {
-    fn drop(&mut self) {
-        self.observer.disconnect();
-    }
-}
-
-/// Calls `on_visible` whenever the element scrolls into view (infinite scroll), for as long
-/// as the calling owner lives (its cleanup disconnects the observer and frees the callback).
-#[cfg(feature = "hydrate")]
-fn observe_visible(el: &web_sys::HtmlDivElement, on_visible: impl Fn() + 'static) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        let visible = entries.iter().any(|e| {
-            e.dyn_into::<web_sys::IntersectionObserverEntry>()
-                .is_ok_and(|e| e.is_intersecting())
-        });
-        if visible {
-            on_visible();
-        }
-    });
-    let options = web_sys::IntersectionObserverInit::new();
-    options.set_root_margin("600px");
-    if let Ok(observer) =
-        web_sys::IntersectionObserver::new_with_options(callback.as_ref().unchecked_ref(), &options)
-    {
-        observer.observe(el);
-        // Owned by the effect that called this: dropped (and disconnected) with it.
-        StoredValue::new_local(Watch {
-            observer,
-            _callback: callback,
-        });
+        <ShowMore list=older label="Show older posts" infinite=true class="btn"/>
     }
 }
 

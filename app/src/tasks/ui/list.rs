@@ -11,9 +11,10 @@ use crate::dates::date_input;
 use crate::error::AppError;
 use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
 use crate::tasks::types::{
-    Section, SectionCounters, StatusFilter, TaskCursor, TaskItem, TaskQuery, TaskSort, TaskStatus,
+    Section, SectionCounters, StatusFilter, TaskQuery, TaskSort, TaskStatus,
 };
 use crate::ui::page::now_ms;
+use crate::ui::paged::{Paged, ShowMore};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -302,26 +303,6 @@ fn TaskList(query: Memo<TaskQuery>, live: TaskLive) -> impl IntoView {
         move || (query.get(), live.version.get()),
         |(q, _)| tasks(q, None),
     );
-    let more = RwSignal::new(Vec::<TaskItem>::new());
-    let next = RwSignal::new(None::<Option<TaskCursor>>);
-    let loading = RwSignal::new(false);
-    Effect::new(move |_| {
-        query.track();
-        live.version.track();
-        more.set(Vec::new());
-        next.set(None);
-    });
-    let load_more = move |cursor: TaskCursor| {
-        loading.set(true);
-        let q = query.get_untracked();
-        leptos::task::spawn_local(async move {
-            if let Ok(page) = tasks(q, Some(cursor)).await {
-                more.update(|m| m.extend(page.items));
-                next.set(Some(page.next));
-            }
-            loading.set(false);
-        });
-    };
     let now = now_ms();
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading tasks…"</p> }>
@@ -349,17 +330,19 @@ fn TaskList(query: Memo<TaskQuery>, live: TaskLive) -> impl IntoView {
                         }.into_any()
                     }
                     Ok(page) => {
-                        let first_next = page.next;
+                        let q = query.get_untracked();
+                        let rows = Paged::new(RwSignal::new(page.items), RwSignal::new(page.next), move |cursor| {
+                            let q = q.clone();
+                            Box::pin(async move {
+                                let page = tasks(q, Some(cursor)).await?;
+                                Ok((page.items, page.next))
+                            })
+                        });
                         view! {
                             <ul class="task-list card" data-testid="task-list">
-                                {page.items.into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}
-                                {move || more.get().into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}
+                                {move || rows.items.get().into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}
                             </ul>
-                            {move || next.get().unwrap_or(first_next).map(|cursor| view! {
-                                <button class="btn load-more" disabled=move || loading.get() on:click=move |_| load_more(cursor)>
-                                    {move || if loading.get() { "Loading…" } else { "Show more" }}
-                                </button>
-                            })}
+                            <ShowMore list=rows label="Show more"/>
                         }.into_any()
                     }
                 }
