@@ -33,6 +33,10 @@ UPDATE files f JOIN portals p ON p.id = f.portal_id AND p.logo_file_id = f.id
 SET f.owner_kind = 'logo', f.owner_ref = f.portal_id
 WHERE f.owner_kind IS NULL;
 
+-- Thumbnails are made by the server and never attached alone.
+UPDATE files f JOIN file_previews p ON p.thumb_file_id = f.id AND p.portal_id = f.portal_id
+SET f.purpose = 'thumbnail';
+
 -- A thumbnail belongs to what its picture belongs to.
 UPDATE files t JOIN file_previews p ON p.thumb_file_id = t.id AND p.portal_id = t.portal_id
     JOIN files o ON o.id = p.file_id

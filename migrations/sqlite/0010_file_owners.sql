@@ -16,7 +16,8 @@ WHERE EXISTS (SELECT 1 FROM task_files t WHERE t.portal_id = files.portal_id AND
 UPDATE files SET owner_kind = 'chat', owner_ref = (
     SELECT MIN(m.chat_id) FROM chat_files cf JOIN chat_messages m ON m.id = cf.message_id
     WHERE cf.portal_id = files.portal_id AND cf.file_id = files.id)
-WHERE EXISTS (SELECT 1 FROM chat_files cf WHERE cf.portal_id = files.portal_id AND cf.file_id = files.id);
+WHERE EXISTS (SELECT 1 FROM chat_files cf JOIN chat_messages m ON m.id = cf.message_id
+              WHERE cf.portal_id = files.portal_id AND cf.file_id = files.id);
 
 UPDATE files SET owner_kind = 'chat', owner_ref = (
     SELECT MIN(c.id) FROM chats c WHERE c.portal_id = files.portal_id AND c.avatar_file_id = files.id)
@@ -31,6 +32,10 @@ WHERE owner_kind IS NULL
 UPDATE files SET owner_kind = 'logo', owner_ref = portal_id
 WHERE owner_kind IS NULL
   AND EXISTS (SELECT 1 FROM portals p WHERE p.id = files.portal_id AND p.logo_file_id = files.id);
+
+-- Thumbnails are made by the server and never attached alone.
+UPDATE files SET purpose = 'thumbnail'
+WHERE EXISTS (SELECT 1 FROM file_previews p WHERE p.thumb_file_id = files.id AND p.portal_id = files.portal_id);
 
 -- A thumbnail belongs to what its picture belongs to.
 UPDATE files SET

@@ -5,6 +5,8 @@ mod common;
 use common::Client;
 use reqwest::StatusCode;
 
+/// A real 3×2 RGB picture (decodable, so it gets a thumbnail).
+const PICTURE: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x03\x00\x00\x00\x02\x08\x02\x00\x00\x00\x12\x16\xf1\x4d\x00\x00\x00\x10\x49\x44\x41\x54\x78\x9c\x63\x38\x21\x27\x07\x41\x0c\x70\x16\x00\x41\x00\x06\x19\x3c\x45\x41\x96\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
 async fn upload(client: &Client, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
@@ -259,6 +261,47 @@ both_backends!(
             .await;
         assert_eq!(server.scalar(&owner_of(spec)).await, 1);
         assert_eq!(eve.get(&format!("/files/{spec}")).await.status(), 200);
+
+        // A thumbnail follows its picture: it cannot be attached on its own.
+        let picture = eve.upload_attachment("team.png", PICTURE.to_vec()).await;
+        let thumb: i64 = picture["thumb_url"]
+            .as_str()
+            .expect("a picture gets a thumbnail")
+            .trim_start_matches("/files/")
+            .parse()
+            .unwrap();
+        eve.refused_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [thumb] }),
+            "Invalid",
+        )
+        .await;
+        eve.ok_json(
+            "attach_task_files",
+            json!({ "id": task, "files": [picture["file_id"]] }),
+        )
+        .await;
+        assert_eq!(
+            server
+                .scalar(&format!(
+                    "SELECT COUNT(*) FROM files WHERE id = {thumb} AND owner_kind = 'task'"
+                ))
+                .await,
+            1
+        );
+        // Deleting the task deletes its files, thumbnails too, and frees their space.
+        let before = server.scalar("SELECT COUNT(*) FROM files").await;
+        eve.ok_json("delete_task", json!({ "id": task })).await;
+        assert_eq!(
+            server.scalar("SELECT COUNT(*) FROM files").await,
+            before - 2
+        );
+        assert_eq!(
+            eve.get(&format!("/files/{}", picture["file_id"]))
+                .await
+                .status(),
+            404
+        );
 
         // Photos and logos belong to their person and portal.
         let res = upload(&admin, "/uploads/photo", "me.png", PNG.to_vec()).await;

@@ -103,6 +103,15 @@ async fn files_get_their_owners(db: Db, folder: &str) {
         .await,
         1
     );
+    // Thumbnails can no longer be attached on their own.
+    assert_eq!(
+        scalar(
+            &db,
+            "SELECT COUNT(*) FROM files WHERE purpose = 'thumbnail'"
+        )
+        .await,
+        2
+    );
 }
 
 #[tokio::test]

@@ -97,7 +97,16 @@ pub async fn claim(
     .fetch_optional(&mut *conn)
     .await?;
     if let Some((thumb, _, _)) = preview {
-        set_owner(conn, portal, thumb, Some(owner)).await?;
+        sqlx::query(
+            "UPDATE files SET owner_kind = ?, owner_ref = ? WHERE id = ? AND portal_id = ? \
+             AND purpose = 'thumbnail' AND owner_kind IS NULL",
+        )
+        .bind(owner.kind)
+        .bind(owner.id)
+        .bind(thumb)
+        .bind(portal)
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(Claimed {
         id: file,
@@ -136,10 +145,15 @@ pub async fn claim_picture(
     }
 }
 
-/// Takes a file (and its thumbnail) back from its owner: it is its uploader's fresh upload
-/// again, readable by them alone, and may be attached elsewhere.
-pub async fn release(conn: &mut AnyConnection, portal: PortalId, file: FileId) -> AppResult<()> {
-    set_owner(conn, portal, file, None).await?;
+/// Takes a file (and its thumbnail) back from `owner`: it is its uploader's fresh upload
+/// again, readable by them alone, and may be attached elsewhere. A file that belongs to
+/// something else is left alone.
+pub async fn release(
+    conn: &mut AnyConnection,
+    portal: PortalId,
+    file: FileId,
+    owner: Owner,
+) -> AppResult<()> {
     let thumb: Option<FileId> = sqlx::query_scalar(
         "SELECT thumb_file_id FROM file_previews WHERE file_id = ? AND portal_id = ?",
     )
@@ -147,25 +161,18 @@ pub async fn release(conn: &mut AnyConnection, portal: PortalId, file: FileId) -
     .bind(portal)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(thumb) = thumb {
-        set_owner(conn, portal, thumb, None).await?;
-    }
-    Ok(())
-}
-
-async fn set_owner(
-    conn: &mut AnyConnection,
-    portal: PortalId,
-    file: FileId,
-    owner: Option<Owner>,
-) -> AppResult<()> {
-    sqlx::query("UPDATE files SET owner_kind = ?, owner_ref = ? WHERE id = ? AND portal_id = ?")
-        .bind(owner.map(|o| o.kind))
-        .bind(owner.map(|o| o.id))
-        .bind(file)
+    for id in std::iter::once(file).chain(thumb) {
+        sqlx::query(
+            "UPDATE files SET owner_kind = NULL, owner_ref = NULL \
+             WHERE id = ? AND portal_id = ? AND owner_kind = ? AND owner_ref = ?",
+        )
+        .bind(id)
         .bind(portal)
+        .bind(owner.kind)
+        .bind(owner.id)
         .execute(&mut *conn)
         .await?;
+    }
     Ok(())
 }
 

@@ -23,16 +23,30 @@ pub fn use_connected() -> Signal<bool> {
 pub fn use_live<M: LiveMessage>(on_event: impl Fn(M) + 'static) {
     #[cfg(feature = "hydrate")]
     {
-        let owner = Owner::current();
-        let deliver = move |text: &str| match serde_json::from_str::<M>(text) {
-            Ok(event) => match &owner {
-                Some(owner) => owner.with(|| on_event(event)),
-                None => on_event(event),
-            },
-            Err(err) => leptos::logging::warn!("unreadable {} event: {err}", M::DOMAIN),
+        // Held weakly: a route's owner is freed by dropping it, and a strong hold here would
+        // keep the page (and this subscription) alive for ever.
+        let owner = Owner::current().map(|owner| owner.downgrade());
+        let id = std::rc::Rc::new(std::cell::Cell::new(0));
+        let own_id = id.clone();
+        let deliver = move |text: &str| {
+            let owner = match &owner {
+                Some(weak) => match weak.upgrade() {
+                    Some(owner) => Some(owner),
+                    None => return browser::unsubscribe(own_id.get()),
+                },
+                None => None,
+            };
+            match serde_json::from_str::<M>(text) {
+                Ok(event) => match owner {
+                    Some(owner) => owner.with(|| on_event(event)),
+                    None => on_event(event),
+                },
+                Err(err) => leptos::logging::warn!("unreadable {} event: {err}", M::DOMAIN),
+            }
         };
-        let id = browser::subscribe(M::DOMAIN, std::rc::Rc::new(deliver));
-        on_cleanup(move || browser::unsubscribe(id));
+        let subscribed = browser::subscribe(M::DOMAIN, std::rc::Rc::new(deliver));
+        id.set(subscribed);
+        on_cleanup(move || browser::unsubscribe(subscribed));
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = on_event;

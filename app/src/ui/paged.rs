@@ -12,7 +12,7 @@ use std::pin::Pin;
 /// One more page: its items and the cursor after it (None at the end).
 pub type PageFuture<T, C> = Pin<Box<dyn Future<Output = Result<(Vec<T>, Option<C>), AppError>>>>;
 
-type Fetch<T, C> = Box<dyn Fn(C) -> PageFuture<T, C>>;
+type Fetch<T, C> = Box<dyn Fn(C) -> PageFuture<T, C> + Send + Sync>;
 type Same<T> = fn(&T, &T) -> bool;
 
 /// A list with a server cursor. `items` is the caller's own signal: it may still add and
@@ -22,7 +22,7 @@ pub struct Paged<T: Send + Sync + 'static, C: Send + Sync + 'static> {
     pub next: RwSignal<Option<C>>,
     pub loading: RwSignal<bool>,
     pub error: RwSignal<Option<AppError>>,
-    fetch: StoredValue<Fetch<T, C>, LocalStorage>,
+    fetch: StoredValue<Fetch<T, C>>,
     /// Items already shown are skipped when a page repeats them (lists that reorder).
     same: Option<Same<T>>,
 }
@@ -35,19 +35,19 @@ impl<T: Send + Sync + 'static, C: Send + Sync + 'static> Clone for Paged<T, C> {
 
 impl<T: Send + Sync + 'static, C: Send + Sync + 'static> Copy for Paged<T, C> {}
 
-impl<T: Send + Sync + 'static, C: Clone + Send + Sync + 'static> Paged<T, C> {
+impl<T: Send + Sync + 'static, C: Clone + PartialEq + Send + Sync + 'static> Paged<T, C> {
     /// The list from its first page (rendered on the server): `items` holds it, `next` the
     /// cursor after it (both the caller's, who may reload them), `fetch` loads a page.
     pub fn new<F>(items: RwSignal<Vec<T>>, next: RwSignal<Option<C>>, fetch: F) -> Self
     where
-        F: Fn(C) -> PageFuture<T, C> + 'static,
+        F: Fn(C) -> PageFuture<T, C> + Send + Sync + 'static,
     {
         Self {
             items,
             next,
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
-            fetch: StoredValue::new_local(Box::new(fetch)),
+            fetch: StoredValue::new(Box::new(fetch)),
             same: None,
         }
     }
@@ -71,13 +71,20 @@ impl<T: Send + Sync + 'static, C: Clone + Send + Sync + 'static> Paged<T, C> {
         if this.loading.get_untracked() {
             return;
         }
-        let Some(page) = this.fetch.try_with_value(|fetch| fetch(cursor)) else {
+        let Some(page) = this.fetch.try_with_value(|fetch| fetch(cursor.clone())) else {
             return;
         };
         this.loading.set(true);
         this.error.set(None);
         leptos::task::spawn_local(async move {
-            match page.await {
+            let answer = page.await;
+            // The list was loaded afresh meanwhile (a reload set another cursor): this page
+            // belongs to the old one.
+            if this.next.try_get_untracked().flatten().as_ref() != Some(&cursor) {
+                this.loading.set(false);
+                return;
+            }
+            match answer {
                 Ok((items, next)) => {
                     this.items.update(|shown| match this.same {
                         Some(same) => {
@@ -111,7 +118,7 @@ pub fn ShowMore<T, C>(
 ) -> impl IntoView
 where
     T: Send + Sync + 'static,
-    C: Clone + Send + Sync + 'static,
+    C: Clone + PartialEq + Send + Sync + 'static,
 {
     let end = NodeRef::<leptos::html::Div>::new();
     #[cfg(feature = "hydrate")]

@@ -35,7 +35,8 @@ pub async fn candidates(
     let groups: Vec<(GroupId, String)> = sqlx::query_as(
         "SELECT g.id, g.name FROM workgroup_members m \
          JOIN workgroups g ON g.id = m.group_id AND g.portal_id = m.portal_id \
-         WHERE m.portal_id = ? AND m.user_id = ? AND LOWER(g.name) LIKE ? ESCAPE '!' \
+         WHERE m.portal_id = ? AND m.user_id = ? AND g.archived_at IS NULL \
+         AND LOWER(g.name) LIKE ? ESCAPE '!' \
          ORDER BY g.name, g.id LIMIT ?",
     )
     .bind(caller.portal_id())

@@ -21,6 +21,8 @@ pub enum Purpose {
     /// A file for a post or comment: any type; readable by those who can see what it is
     /// attached to (its owner until then). Pictures get a thumbnail.
     Attachment,
+    /// A picture's thumbnail, made here: it follows its picture and is never claimed alone.
+    Thumbnail,
 }
 
 impl Purpose {
@@ -28,13 +30,14 @@ impl Purpose {
         match self {
             Purpose::Picture => "public",
             Purpose::Attachment => "attachment",
+            Purpose::Thumbnail => "thumbnail",
         }
     }
 
     fn limit(self) -> u64 {
         match self {
             Purpose::Picture => MAX_IMAGE_BYTES,
-            Purpose::Attachment => MAX_ATTACHMENT_BYTES,
+            Purpose::Attachment | Purpose::Thumbnail => MAX_ATTACHMENT_BYTES,
         }
     }
 }
@@ -241,7 +244,7 @@ async fn store_preview(
         bytes.len() as u64,
         &name,
         content_type,
-        Purpose::Attachment,
+        Purpose::Thumbnail,
     )
     .await;
     let _ = tokio::fs::remove_file(&spool).await;

@@ -104,7 +104,7 @@ pub async fn remove(
         .execute(&mut *tx)
         .await?;
     // Its uploader's again, as before it was attached.
-    release(&mut tx, portal, file).await?;
+    release(&mut tx, portal, file, FILE_KIND.owner(task.0)).await?;
     members::finish_change(state, caller, tx, &access, now, "file", &name, "").await
 }
 

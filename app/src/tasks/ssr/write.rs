@@ -672,8 +672,8 @@ pub async fn update(
     Ok(())
 }
 
-/// Deletes a task with its checklist, comments, files' links, history and dependencies;
-/// its subtasks stay, no longer under it.
+/// Deletes a task with its checklist, comments, files, history and dependencies; its
+/// subtasks stay, no longer under it.
 #[tracing::instrument(skip_all)]
 pub async fn delete(state: &AppState, caller: &Caller, id: TaskId) -> AppResult<()> {
     let portal = caller.portal_id();
@@ -681,6 +681,15 @@ pub async fn delete(state: &AppState, caller: &Caller, id: TaskId) -> AppResult<
     let access = TaskAccess::load(&mut tx, caller, id).await?;
     access.require(access.rights().delete)?;
     let people = members::people_on(&mut tx, portal, id).await?;
+    // The task's files go with it (and their thumbnails), once the task is gone.
+    let files: Vec<crate::ids::FileId> = sqlx::query_scalar(
+        "SELECT id FROM files WHERE portal_id = ? AND owner_kind = ? AND owner_ref = ?",
+    )
+    .bind(portal)
+    .bind(super::files::FILE_KIND.kind)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
     for table in [
         "task_members",
         "task_tags",
@@ -717,6 +726,7 @@ pub async fn delete(state: &AppState, caller: &Caller, id: TaskId) -> AppResult<
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    crate::files::ssr::delete_files(state, portal, &files).await?;
     members::announce(
         state,
         portal,
