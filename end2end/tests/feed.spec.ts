@@ -60,6 +60,13 @@ test.describe.serial('live feed', () => {
     await shot(admin, 'desktop-feed-composer-mention');
     await admin.getByRole('option', { name: new RegExp(colleagueName) }).click();
     await editor.pressSequentially('— **glad** to have you!');
+    // Whom it is for: departments, groups and people searched on the server as one types.
+    await admin.getByRole('button', { name: '+ Add' }).click();
+    const find = admin.getByLabel('Find a department, group or person');
+    await find.fill(colleagueName.slice(0, 4));
+    await expect(admin.locator('.recipient-search [role=option]', { hasText: colleagueName })).toBeVisible();
+    await shot(admin, 'desktop-feed-recipients');
+    await find.press('Escape');
     await admin.locator('.composer input[type=file]').setInputFiles([
       { name: 'team-photo.png', mimeType: 'image/png', buffer: makePng(480, 320) },
       { name: 'office.png', mimeType: 'image/png', buffer: makePng(320, 320) },
