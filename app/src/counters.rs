@@ -32,11 +32,14 @@ impl Counters {
 #[derive(Clone, Copy)]
 pub struct CounterSource {
     pub tool: &'static str,
-    pub load:
-        for<'a> fn(
-            &'a crate::ssr::state::AppState,
-            &'a crate::ssr::caller::Caller,
-            &'a crate::ssr::caller::PageCache,
-        )
-            -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>>,
+    pub load: for<'a> fn(
+        &'a crate::ssr::state::AppState,
+        &'a crate::ssr::caller::Caller,
+        &'a crate::ssr::caller::PageCache,
+    ) -> CounterFuture<'a>,
 }
+
+/// What a `CounterSource` answers: the tool's counters, as JSON.
+#[cfg(feature = "ssr")]
+pub type CounterFuture<'a> =
+    futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>>;

@@ -48,7 +48,7 @@ fn load_counter<'a>(
     state: &'a crate::ssr::state::AppState,
     caller: &'a crate::ssr::caller::Caller,
     _cache: &'a crate::ssr::caller::PageCache,
-) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+) -> crate::counters::CounterFuture<'a> {
     Box::pin(async move {
         let mut conn = state.db.reader.acquire().await?;
         let unread = list::unread_total(&mut conn, caller).await?;

@@ -21,7 +21,7 @@ fn load_counter<'a>(
     state: &'a crate::ssr::state::AppState,
     caller: &'a crate::ssr::caller::Caller,
     cache: &'a crate::ssr::caller::PageCache,
-) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+) -> crate::counters::CounterFuture<'a> {
     Box::pin(async move {
         let viewer = visibility::Viewer::load(&state.db.reader, caller.clone()).await?;
         let unread = unread::count(&state.db.reader, &viewer).await?;

@@ -146,7 +146,7 @@ fn load_counter<'a>(
     state: &'a crate::ssr::state::AppState,
     caller: &'a crate::ssr::caller::Caller,
     _cache: &'a crate::ssr::caller::PageCache,
-) -> futures::future::BoxFuture<'a, crate::error::AppResult<serde_json::Value>> {
+) -> crate::counters::CounterFuture<'a> {
     Box::pin(async move {
         let unread = unread_count(&state.db.reader, caller).await?;
         Ok(unread.into())
