@@ -26,6 +26,8 @@ fi
 
 # aiosmtpd: the real SMTP server the mail test sends to.
 python3 -c 'import aiosmtpd' 2>/dev/null || python3 -m pip install --quiet aiosmtpd
+# The export tests read XLSX files back with openpyxl.
+python3 -c 'import openpyxl' 2>/dev/null || python3 -m pip install --quiet openpyxl
 
 if [[ ! -x end2end/node_modules/.bin/wasm-opt || ! -d end2end/node_modules/@playwright/test ]]; then
   echo "==> npm ci (end2end)"

@@ -45,5 +45,6 @@ typed_id!(
     StageId,
     TaskFilterId,
     ChatId,
-    MessageId
+    MessageId,
+    JobId
 );

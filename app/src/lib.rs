@@ -12,6 +12,7 @@ pub mod files;
 pub mod groups;
 pub mod hr;
 pub mod ids;
+pub mod jobs;
 pub mod notifications;
 pub mod portal;
 pub mod realtime;

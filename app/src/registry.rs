@@ -120,3 +120,9 @@ mod server {
         &[crate::chat::ssr::socket::SOCKET]
     }
 }
+
+/// The kinds of background job every tool runs (`jobs`).
+#[cfg(feature = "ssr")]
+pub fn job_kinds() -> Vec<crate::jobs::ssr::JobKind> {
+    [crate::tasks::ssr::JOB_KINDS, crate::hr::ssr::JOB_KINDS].concat()
+}

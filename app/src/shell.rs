@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/people") view=PeopleAdminPage/>
                     <Route path=path!("/admin/settings") view=SettingsPage/>
                     <Route path=path!("/notifications") view=NotificationsPage/>
+                    <Route path=path!("/exports") view=crate::jobs::ui::ExportsPage/>
                     <Route path=path!("/groups") view=crate::groups::ui::GroupsPage/>
                     <Route path=path!("/groups/:id") view=crate::groups::ui::GroupPage/>
                     <Route path=path!("/tasks") view=crate::tasks::ui::TasksPage/>

@@ -56,6 +56,7 @@ pub fn build(state: AppState) -> Router {
             post(app::files::api::upload_attachment),
         )
         .route("/files/{id}", get(app::files::api::download))
+        .route("/jobs/{id}/file", get(app::jobs::ssr::download::download))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -138,7 +139,7 @@ async fn attach_page_session(
 ) -> Response {
     let path = request.uri().path();
     let is_page = request.method() == Method::GET
-        && !["/api/", "/ws", "/files/", "/uploads/", "/auth/"]
+        && !["/api/", "/ws", "/files/", "/jobs/", "/uploads/", "/auth/"]
             .iter()
             .any(|prefix| path.starts_with(prefix));
     if !is_page {

@@ -145,6 +145,7 @@ fn workers(state: &AppState) -> Vec<Worker> {
             run: mailer,
         });
     }
+    workers.extend_from_slice(app::jobs::ssr::WORKERS);
     workers.extend(app::registry::workers());
     workers
 }

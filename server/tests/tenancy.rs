@@ -230,6 +230,24 @@ fn task_endpoints(
         ),
         ("set_task_stage", json!({ "id": task }), true),
         ("remove_task_file", json!({ "id": task, "file": 1 }), true),
+        // Exports the caller's own view of the list; another portal's session is refused.
+        (
+            "export_tasks",
+            json!({ "query": {}, "format": "csv" }),
+            false,
+        ),
+    ]
+}
+
+/// Job server functions: `job` is the admin's export. A job is its owner's alone: everyone
+/// else, the extranet user included, gets NotFound.
+fn job_endpoints(job: i64) -> Vec<(&'static str, serde_json::Value, bool)> {
+    use serde_json::json;
+    vec![
+        ("my_jobs", json!({}), false),
+        ("job", json!({ "id": job }), true),
+        ("cancel_job", json!({ "id": job }), true),
+        ("export_directory", json!({ "format": "xlsx" }), true),
     ]
 }
 
@@ -534,6 +552,44 @@ both_backends!(
                 .all(|p| p["id"] != post)
         );
 
+        // Jobs: the admin's export, its file downloadable by the admin alone.
+        let job = admin
+            .ok_json(
+                "export_tasks",
+                serde_json::json!({ "query": {}, "format": "csv" }),
+            )
+            .await["id"]
+            .as_i64()
+            .unwrap();
+        for (endpoint, args, extranet_refused) in job_endpoints(job) {
+            assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
+            assert_refused_json("another portal's session", &forged, endpoint, &args).await;
+            if extranet_refused {
+                assert_refused_json("an extranet user", &extranet, endpoint, &args).await;
+            }
+            if args.get("id").is_some() {
+                assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
+            }
+        }
+        for (who, client) in [
+            ("an anonymous visitor", &anonymous),
+            ("another portal's session", &forged),
+            ("an extranet user", &extranet),
+            ("another portal's admin", &foreign),
+        ] {
+            let status = client.get(&format!("/jobs/{job}/file")).await.status();
+            assert!(
+                [401, 404].contains(&status.as_u16()),
+                "{who} reached the export's file: {status}"
+            );
+        }
+        for client in [&extranet, &foreign] {
+            assert_eq!(
+                client.ok_json("my_jobs", serde_json::json!({})).await,
+                serde_json::json!([])
+            );
+        }
+
         // Chats: a one-to-one and a group chat of the admin and Eve, the closed group's chat
         // and the private task's chat. Nobody outside them reaches any.
         let eve = common::accept(
@@ -697,6 +753,7 @@ fn every_server_function_is_in_the_guard() {
             .into_iter()
             .map(|(name, _, _)| name),
     );
+    guarded.extend(job_endpoints(1).into_iter().map(|(name, _, _)| name));
     guarded.extend(
         chat_endpoints(1, 1, 1, 1, 1, 1, 1, 1)
             .into_iter()

@@ -49,6 +49,17 @@ pub async fn directory(
     .await
 }
 
+/// Exports the directory as the caller filters it, as a background job.
+#[server(prefix = "/api", endpoint = "export_directory", input = server_fn::codec::Json)]
+pub async fn export_directory(
+    #[server(default)] search: String,
+    #[server(default)] department_id: Option<String>,
+    format: crate::jobs::types::ExportFormat,
+) -> Result<crate::jobs::types::JobView, AppError> {
+    let caller = caller().await?;
+    super::ssr::export::start(&state()?, &caller, &search, department_id, format).await
+}
+
 #[server(prefix = "/api", endpoint = "get_profile")]
 pub async fn get_profile(user_id: UserId) -> Result<Profile, AppError> {
     let caller = caller().await?;

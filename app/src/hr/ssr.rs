@@ -11,6 +11,12 @@ use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::validate;
 use futures::future::BoxFuture;
+use sqlx::{Any, QueryBuilder};
+
+pub mod export;
+
+/// The jobs the directory runs: exporting it.
+pub const JOB_KINDS: &[crate::jobs::ssr::JobKind] = &[export::JOB_KIND];
 
 /// Parses an optional id from a form field; an empty field means none.
 pub fn parse_id(field: &str, value: Option<&str>) -> AppResult<Option<i64>> {
@@ -232,6 +238,50 @@ const PAGE_SIZE: i64 = 24;
 const PERSON_COLUMNS: &str =
     "u.id, u.name, u.email, u.position, d.name AS department, u.role, u.photo_file_id";
 
+/// The directory's filters: words in name, e-mail or position, and a department.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct DirectoryFilter {
+    pub search: String,
+    pub department: Option<i64>,
+}
+
+impl DirectoryFilter {
+    pub fn parse(search: &str, department_id: Option<String>) -> AppResult<Self> {
+        let department = parse_id("department", department_id.as_deref())?;
+        let search = search.trim();
+        if search.chars().count() > 100 {
+            return Err(AppError::invalid("The search is too long."));
+        }
+        Ok(Self {
+            search: search.to_owned(),
+            department,
+        })
+    }
+
+    /// ` FROM users u … WHERE …`: the caller's portal's active people matching the filter.
+    fn push_from(&self, qb: &mut QueryBuilder<'_, Any>, caller: &Caller) {
+        qb.push(
+            " FROM users u LEFT JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
+             WHERE u.portal_id = ",
+        )
+        .push_bind(caller.portal_id())
+        .push(" AND u.is_active = 1");
+        if !self.search.is_empty() {
+            let pattern = Db::like_pattern(&self.search);
+            qb.push(" AND (LOWER(u.name) LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '!' OR LOWER(u.email) LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '!' OR LOWER(u.position) LIKE ")
+                .push_bind(pattern)
+                .push(" ESCAPE '!')");
+        }
+        if let Some(d) = self.department {
+            qb.push(" AND u.department_id = ").push_bind(d);
+        }
+    }
+}
+
 /// People of the portal by name, with search and a department filter; keyset pages of 24.
 pub async fn directory(
     pool: &Reader,
@@ -240,46 +290,38 @@ pub async fn directory(
     department_id: Option<String>,
     cursor: Option<&str>,
 ) -> AppResult<DirectoryPage> {
-    let department = parse_id("department", department_id.as_deref())?;
-    let search = search.trim();
-    if search.chars().count() > 100 {
-        return Err(AppError::invalid("The search is too long."));
-    }
+    let filter = DirectoryFilter::parse(search, department_id)?;
+    directory_page(pool, caller, &filter, cursor, PAGE_SIZE).await
+}
+
+/// A page of `limit` people after `cursor` (exports read larger pages than the screen).
+pub async fn directory_page(
+    pool: &Reader,
+    caller: &Caller,
+    filter: &DirectoryFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> AppResult<DirectoryPage> {
     // Cursor: "<lower name>\u{1f}<id>" of the last person shown.
     let after = cursor
         .and_then(|c| c.rsplit_once('\u{1f}'))
         .and_then(|(name, id)| id.parse::<i64>().ok().map(|id| (name.to_owned(), id)));
-    let mut sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM users u LEFT JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
-         WHERE u.portal_id = ? AND u.is_active = 1"
-    );
-    if !search.is_empty() {
-        sql.push_str(" AND (LOWER(u.name) LIKE ? ESCAPE '!' OR LOWER(u.email) LIKE ? ESCAPE '!' OR LOWER(u.position) LIKE ? ESCAPE '!')");
+    let mut qb = QueryBuilder::<Any>::new(format!("SELECT {PERSON_COLUMNS}"));
+    filter.push_from(&mut qb, caller);
+    if let Some((name, id)) = after {
+        qb.push(" AND (LOWER(u.name) > ")
+            .push_bind(name.clone())
+            .push(" OR (LOWER(u.name) = ")
+            .push_bind(name)
+            .push(" AND u.id > ")
+            .push_bind(id)
+            .push("))");
     }
-    if department.is_some() {
-        sql.push_str(" AND u.department_id = ?");
-    }
-    if after.is_some() {
-        sql.push_str(" AND (LOWER(u.name) > ? OR (LOWER(u.name) = ? AND u.id > ?))");
-    }
-    sql.push_str(" ORDER BY LOWER(u.name), u.id LIMIT ?");
-    let mut query = sqlx::query_as::<_, PersonRow>(&sql).bind(caller.portal_id());
-    if !search.is_empty() {
-        let pattern = Db::like_pattern(search);
-        query = query
-            .bind(pattern.clone())
-            .bind(pattern.clone())
-            .bind(pattern);
-    }
-    if let Some(d) = department {
-        query = query.bind(d);
-    }
-    if let Some((name, id)) = &after {
-        query = query.bind(name.clone()).bind(name.clone()).bind(*id);
-    }
-    let mut rows = query.bind(PAGE_SIZE + 1).fetch_all(pool).await?;
-    let next_cursor = if rows.len() as i64 > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE as usize);
+    qb.push(" ORDER BY LOWER(u.name), u.id LIMIT ")
+        .push_bind(limit + 1);
+    let mut rows: Vec<PersonRow> = qb.build_query_as().fetch_all(pool).await?;
+    let next_cursor = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
         rows.last()
             .map(|r| format!("{}\u{1f}{}", r.name.to_lowercase(), r.id))
     } else {
@@ -289,6 +331,17 @@ pub async fn directory(
         people: rows.into_iter().map(Person::from).collect(),
         next_cursor,
     })
+}
+
+/// How many people the filter finds.
+pub async fn directory_count(
+    pool: &Reader,
+    caller: &Caller,
+    filter: &DirectoryFilter,
+) -> AppResult<i64> {
+    let mut qb = QueryBuilder::<Any>::new("SELECT COUNT(*)");
+    filter.push_from(&mut qb, caller);
+    Ok(qb.build_query_scalar().fetch_one(pool).await?)
 }
 
 pub async fn profile(pool: &Reader, caller: &Caller, user_id: UserId) -> AppResult<Profile> {

@@ -65,8 +65,15 @@ pub fn DirectoryPage() -> impl IntoView {
         },
         |(search, department, cursor, _)| directory(search, department, cursor),
     );
+    // The export takes the search and department on screen.
+    let export = Action::new(move |format: &crate::jobs::types::ExportFormat| {
+        super::api::export_directory(search(), department(), *format)
+    });
+    let may_export = use_me().role != crate::auth::types::Role::Extranet;
     view! {
-        <PageHeader title="Employees" subtitle="Everyone in the company, by name."/>
+        <PageHeader title="Employees" subtitle="Everyone in the company, by name.">
+            {may_export.then(|| view! { <crate::jobs::ui::ExportMenu action=export label="Export the directory"/> })}
+        </PageHeader>
         <form class="toolbar" method="get" action="/people">
             <input type="search" name="q" placeholder="Search by name, e-mail or position" value=search aria-label="Search people"/>
             <Suspense fallback=|| view! { <select aria-label="Department" disabled><option>"All departments"</option></select> }>

@@ -29,6 +29,9 @@ pub struct AppState {
     pub decoders: Arc<tokio::sync::Semaphore>,
     /// Cancelled when the node stops: workers end, sockets close with "going away".
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// Rung when a job is queued on this node, so its job worker starts at once (workers on
+    /// other nodes find it at their next poll).
+    pub jobs_wake: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -65,6 +68,7 @@ impl AppState {
             limits,
             decoders: Arc::new(tokio::sync::Semaphore::new(MAX_DECODERS)),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
             config: Arc::new(config),
             db,
             hub,

@@ -26,6 +26,16 @@ pub async fn tasks(
     super::ssr::list::page(&state()?.db.reader, &caller, &query, after).await
 }
 
+/// Exports the caller's task list with these filters, as a background job.
+#[server(prefix = "/api", endpoint = "export_tasks", input = Json)]
+pub async fn export_tasks(
+    query: TaskQuery,
+    format: crate::jobs::types::ExportFormat,
+) -> Result<crate::jobs::types::JobView, AppError> {
+    let caller = caller().await?;
+    super::ssr::export::start(&state()?, &caller, &query, format).await
+}
+
 /// What needs the caller's attention, per section.
 #[server(prefix = "/api", endpoint = "my_task_counters", input = Json)]
 pub async fn my_task_counters() -> Result<TaskCounters, AppError> {

@@ -136,26 +136,98 @@ pub async fn page(
     query: &TaskQuery,
     after: Option<TaskCursor>,
 ) -> AppResult<TaskPage> {
+    page_of(pool, caller, query, after, PAGE_SIZE).await
+}
+
+/// How many tasks a section with its filters holds (an export's total).
+#[tracing::instrument(skip_all)]
+pub async fn count(pool: &Reader, caller: &Caller, query: &TaskQuery) -> AppResult<i64> {
+    let mut conn = pool.acquire().await?;
+    let (mut qb, _, _) = filtered(&mut conn, caller, query, true).await?;
+    Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
+}
+
+/// A page of `limit` tasks (exports walk the list in larger pages than the screen).
+pub async fn page_of(
+    pool: &Reader,
+    caller: &Caller,
+    query: &TaskQuery,
+    after: Option<TaskCursor>,
+    limit: usize,
+) -> AppResult<TaskPage> {
     let mut conn = pool.acquire().await?;
     let portal = caller.portal_id();
+    let (mut qb, key, id_col) = filtered(&mut conn, caller, query, false).await?;
+    // Activity: newest first. Deadline: nearest first.
+    let (cmp, dir) = match query.sort {
+        TaskSort::Activity => ("<", "DESC"),
+        TaskSort::Deadline => (">", "ASC"),
+    };
+    if let Some(cursor) = after {
+        qb.push(" AND (")
+            .push(key)
+            .push(format!(" {cmp} "))
+            .push_bind(cursor.key)
+            .push(" OR (")
+            .push(key)
+            .push(" = ")
+            .push_bind(cursor.key)
+            .push(format!(" AND {id_col} {cmp} "))
+            .push_bind(cursor.id)
+            .push("))");
+    }
+    qb.push(format!(" ORDER BY {key} {dir}, {id_col} {dir} LIMIT "))
+        .push((limit + 1).to_string());
+    let mut rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let next = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| TaskCursor {
+            key: r.sort_key,
+            id: r.id,
+        })
+    } else {
+        None
+    };
+    Ok(TaskPage {
+        items: items(&mut conn, portal, rows).await?,
+        next,
+    })
+}
+
+/// The list's query with the section, the caller's visibility and the filters, before its
+/// order: (query, sort key, id column). `count` selects `COUNT(*)` instead of the items.
+async fn filtered(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    query: &TaskQuery,
+    count: bool,
+) -> AppResult<(QueryBuilder<'static, Any>, &'static str, &'static str)> {
+    let portal = caller.portal_id();
     let now = now_ms();
-    let mut qb = QueryBuilder::<Any>::new(ITEM_COLUMNS);
+    let mut qb = QueryBuilder::<Any>::new(if count {
+        "SELECT COUNT(*)"
+    } else {
+        ITEM_COLUMNS
+    });
     // `key` is the sort column; `open` the open flag; `dl` the deadline with NO_DEADLINE.
     let (key, open, dl, id_col) = if let Some(role) = query.section.role() {
         let key = match query.sort {
             TaskSort::Activity => "m.activity_at",
             TaskSort::Deadline => "m.deadline",
         };
-        qb.push("m.unseen, ")
-            .push(key)
-            .push(" AS sort_key FROM task_members m JOIN tasks t ON t.id = m.task_id AND t.portal_id = m.portal_id")
-            .push(ITEM_JOINS)
-            .push(" WHERE m.portal_id = ")
-            .push_bind(portal)
-            .push(" AND m.user_id = ")
-            .push_bind(caller.user_id)
-            .push(" AND m.role = ")
-            .push_bind(role.as_str());
+        if !count {
+            qb.push("m.unseen, ").push(key).push(" AS sort_key");
+        }
+        qb.push(
+            " FROM task_members m JOIN tasks t ON t.id = m.task_id AND t.portal_id = m.portal_id",
+        )
+        .push(ITEM_JOINS)
+        .push(" WHERE m.portal_id = ")
+        .push_bind(portal)
+        .push(" AND m.user_id = ")
+        .push_bind(caller.user_id)
+        .push(" AND m.role = ")
+        .push_bind(role.as_str());
         (key, "m.is_open", "m.deadline", "m.task_id")
     } else {
         // NO_DEADLINE, spelled out so the key can be a constant.
@@ -163,11 +235,14 @@ pub async fn page(
             TaskSort::Activity => "t.activity_at",
             TaskSort::Deadline => "COALESCE(t.deadline, 9999999999999)",
         };
-        qb.push("(SELECT MAX(mm.unseen) FROM task_members mm WHERE mm.task_id = t.id AND mm.portal_id = t.portal_id AND mm.user_id = ")
-            .push_bind(caller.user_id)
-            .push(") AS unseen, ")
-            .push(key)
-            .push(" AS sort_key FROM tasks t")
+        if !count {
+            qb.push("(SELECT MAX(mm.unseen) FROM task_members mm WHERE mm.task_id = t.id AND mm.portal_id = t.portal_id AND mm.user_id = ")
+                .push_bind(caller.user_id)
+                .push(") AS unseen, ")
+                .push(key)
+                .push(" AS sort_key");
+        }
+        qb.push(" FROM tasks t")
             .push(ITEM_JOINS)
             .push(" WHERE t.portal_id = ")
             .push_bind(portal);
@@ -176,7 +251,7 @@ pub async fn page(
             qb.push(" AND ((SELECT 1 FROM task_members v WHERE v.task_id = t.id AND v.portal_id = t.portal_id AND v.user_id = ")
                 .push_bind(caller.user_id)
                 .push(" LIMIT 1) IS NOT NULL");
-            let groups = my_groups(&mut conn, caller).await?;
+            let groups = my_groups(&mut *conn, caller).await?;
             if !groups.is_empty() {
                 qb.push(" OR t.group_id IN (");
                 let mut list = qb.separated(", ");
@@ -260,40 +335,7 @@ pub async fn page(
             .push_bind(Db::like_pattern(word))
             .push(" ESCAPE '!'");
     }
-    // Activity: newest first. Deadline: nearest first.
-    let (cmp, dir) = match query.sort {
-        TaskSort::Activity => ("<", "DESC"),
-        TaskSort::Deadline => (">", "ASC"),
-    };
-    if let Some(cursor) = after {
-        qb.push(" AND (")
-            .push(key)
-            .push(format!(" {cmp} "))
-            .push_bind(cursor.key)
-            .push(" OR (")
-            .push(key)
-            .push(" = ")
-            .push_bind(cursor.key)
-            .push(format!(" AND {id_col} {cmp} "))
-            .push_bind(cursor.id)
-            .push("))");
-    }
-    qb.push(format!(" ORDER BY {key} {dir}, {id_col} {dir} LIMIT "))
-        .push((PAGE_SIZE + 1).to_string());
-    let mut rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    let next = if rows.len() > PAGE_SIZE {
-        rows.truncate(PAGE_SIZE);
-        rows.last().map(|r| TaskCursor {
-            key: r.sort_key,
-            id: r.id,
-        })
-    } else {
-        None
-    };
-    Ok(TaskPage {
-        items: items(&mut conn, portal, rows).await?,
-        next,
-    })
+    Ok((qb, key, id_col))
 }
 
 /// What needs attention in each section: one indexed pass over the caller's open tasks.

@@ -35,8 +35,13 @@ pub fn TasksPage() -> impl IntoView {
         Some(group) => format!("/tasks/new?group={group}"),
         None => "/tasks/new".to_owned(),
     };
+    // The export takes the section and filters on screen.
+    let export = Action::new(move |format: &crate::jobs::types::ExportFormat| {
+        crate::tasks::api::export_tasks(query.get_untracked(), *format)
+    });
     view! {
         <PageHeader title="Tasks" subtitle="What needs you now, and everything you are working on.">
+            <crate::jobs::ui::ExportMenu action=export label="Export tasks"/>
             <a class="btn" href="/tasks/templates" data-testid="templates-link">"Templates"</a>
             <a class="btn btn-primary" href=new_href data-testid="new-task">"New task"</a>
         </PageHeader>

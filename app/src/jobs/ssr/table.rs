@@ -1,0 +1,317 @@
+//! A table written row by row to a temporary file, as XLSX or CSV: what every export shares.
+//!
+//! XLSX: typed cells (numbers as numbers, times as Excel dates), a bold filled header that
+//! stays in view, set widths and a filter on every column; written in rust_xlsxwriter's
+//! constant-memory mode, so each row goes to disk as it is written. CSV: RFC 4180, UTF-8 with
+//! a byte-order mark so Excel reads the accents right. Times are UTC, as the app shows them.
+
+use super::kind::TempFile;
+use crate::error::{AppError, AppResult};
+use crate::jobs::types::ExportFormat;
+use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
+use std::io::{BufWriter, Write};
+
+/// What a column holds, which decides its cell type and format.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ColumnKind {
+    Number,
+    Text,
+    /// A day (the time of day is dropped).
+    Date,
+    /// A moment, to the minute.
+    DateTime,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub title: &'static str,
+    pub kind: ColumnKind,
+    /// In characters, as Excel measures column widths.
+    pub width: f64,
+}
+
+/// One cell of a row, in its column's kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Number(i64),
+    Text(String),
+    /// Unix milliseconds (UTC).
+    Time(i64),
+    Empty,
+}
+
+impl Cell {
+    pub fn time(ms: Option<i64>) -> Self {
+        ms.map_or(Cell::Empty, Cell::Time)
+    }
+}
+
+pub struct TableWriter {
+    out: Out,
+    columns: &'static [Column],
+    /// Rows written so far, the header included.
+    rows: u32,
+    file: TempFile,
+}
+
+enum Out {
+    Xlsx(Box<Xlsx>),
+    Csv(BufWriter<std::fs::File>),
+}
+
+struct Xlsx {
+    workbook: Workbook,
+    date: Format,
+    date_time: Format,
+}
+
+fn xlsx_error(e: XlsxError) -> AppError {
+    tracing::error!(error = %e, "writing a spreadsheet failed");
+    AppError::Internal
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!(error = %e, "writing an export file failed");
+    AppError::Internal
+}
+
+/// Excel's last row; an export longer than this is refused rather than cut short.
+pub const MAX_ROWS: u32 = 1_048_575;
+
+impl TableWriter {
+    /// Starts the file with its header row.
+    pub fn create(
+        format: ExportFormat,
+        sheet: &str,
+        columns: &'static [Column],
+    ) -> AppResult<Self> {
+        let file = TempFile::new("export");
+        let out = match format {
+            ExportFormat::Xlsx => {
+                let mut workbook = Workbook::new();
+                workbook
+                    .set_tempdir(std::env::temp_dir())
+                    .map_err(xlsx_error)?;
+                let header = Format::new()
+                    .set_bold()
+                    .set_font_color(Color::White)
+                    .set_background_color(Color::RGB(0x3B5BDB))
+                    .set_border_bottom(FormatBorder::Thin);
+                let sheet_ref = workbook
+                    .add_worksheet_with_constant_memory()
+                    .map_err(xlsx_error)?;
+                sheet_ref.set_name(sheet).map_err(xlsx_error)?;
+                sheet_ref.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+                for (i, column) in columns.iter().enumerate() {
+                    let col = i as u16;
+                    sheet_ref
+                        .set_column_width(col, column.width)
+                        .map_err(xlsx_error)?;
+                    sheet_ref
+                        .write_string_with_format(0, col, column.title, &header)
+                        .map_err(xlsx_error)?;
+                }
+                Out::Xlsx(Box::new(Xlsx {
+                    workbook,
+                    date: Format::new().set_num_format("yyyy-mm-dd"),
+                    date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm"),
+                }))
+            }
+            ExportFormat::Csv => {
+                let mut out = BufWriter::new(std::fs::File::create(file.path()).map_err(io_error)?);
+                out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
+                let titles: Vec<String> = columns.iter().map(|c| c.title.to_owned()).collect();
+                write_csv_line(&mut out, titles.iter().map(String::as_str))?;
+                Out::Csv(out)
+            }
+        };
+        Ok(Self {
+            out,
+            columns,
+            rows: 1,
+            file,
+        })
+    }
+
+    /// Data rows written so far.
+    pub fn len(&self) -> u32 {
+        self.rows - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Appends a row; `cells` follow the columns.
+    pub fn row(&mut self, cells: &[Cell]) -> AppResult<()> {
+        if self.rows > MAX_ROWS {
+            return Err(AppError::LimitReached(
+                "This export has more rows than a spreadsheet holds. Please narrow it with filters."
+                    .into(),
+            ));
+        }
+        let row = self.rows;
+        match &mut self.out {
+            Out::Xlsx(xlsx) => {
+                let Xlsx {
+                    workbook,
+                    date,
+                    date_time,
+                } = &mut **xlsx;
+                let sheet = workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+                for (i, (cell, column)) in cells.iter().zip(self.columns).enumerate() {
+                    let col = i as u16;
+                    match cell {
+                        Cell::Number(n) => {
+                            sheet
+                                .write_number(row, col, *n as f64)
+                                .map_err(xlsx_error)?;
+                        }
+                        Cell::Text(s) if !s.is_empty() => {
+                            sheet
+                                .write_string(row, col, s.as_str())
+                                .map_err(xlsx_error)?;
+                        }
+                        Cell::Time(ms) => {
+                            let (value, format) = if column.kind == ColumnKind::Date {
+                                (ms.div_euclid(DAY_MS) * DAY_MS, &*date)
+                            } else {
+                                (*ms, &*date_time)
+                            };
+                            let moment = ExcelDateTime::from_timestamp(value.div_euclid(1000))
+                                .map_err(xlsx_error)?;
+                            sheet
+                                .write_datetime_with_format(row, col, &moment, format)
+                                .map_err(xlsx_error)?;
+                        }
+                        Cell::Text(_) | Cell::Empty => {}
+                    }
+                }
+            }
+            Out::Csv(out) => {
+                let texts: Vec<String> = cells
+                    .iter()
+                    .zip(self.columns)
+                    .map(|(cell, column)| csv_text(cell, column.kind))
+                    .collect();
+                write_csv_line(out, texts.iter().map(String::as_str))?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Closes the file (compressing an XLSX off the async threads) and hands it over.
+    pub async fn finish(self) -> AppResult<TempFile> {
+        let Self {
+            out,
+            columns,
+            rows,
+            file,
+        } = self;
+        match out {
+            Out::Xlsx(xlsx) => {
+                let mut workbook = xlsx.workbook;
+                let path = file.path().to_owned();
+                let last_col = columns.len().saturating_sub(1) as u16;
+                tokio::task::spawn_blocking(move || {
+                    let sheet = workbook.worksheet_from_index(0)?;
+                    sheet.autofilter(0, 0, rows.saturating_sub(1), last_col)?;
+                    workbook.save(&path)
+                })
+                .await
+                .map_err(|_| AppError::Internal)?
+                .map_err(xlsx_error)?;
+            }
+            Out::Csv(mut out) => {
+                out.flush().map_err(io_error)?;
+            }
+        }
+        Ok(file)
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// A cell as CSV text. Times as ISO dates (`2026-12-05`, `2026-12-05 14:30`), UTC. Text that
+/// a spreadsheet would run as a formula gets a leading apostrophe.
+fn csv_text(cell: &Cell, kind: ColumnKind) -> String {
+    match cell {
+        Cell::Number(n) => n.to_string(),
+        Cell::Text(s) => {
+            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                format!("'{s}")
+            } else {
+                s.clone()
+            }
+        }
+        Cell::Time(ms) => {
+            let date = crate::dates::date_input(*ms);
+            if kind == ColumnKind::Date {
+                date
+            } else {
+                let minutes = ms.rem_euclid(DAY_MS) / 60_000;
+                format!("{date} {:02}:{:02}", minutes / 60, minutes % 60)
+            }
+        }
+        Cell::Empty => String::new(),
+    }
+}
+
+/// One CSV record, fields quoted where RFC 4180 needs it, ended by CRLF.
+fn write_csv_line<'a>(
+    out: &mut impl Write,
+    fields: impl Iterator<Item = &'a str>,
+) -> AppResult<()> {
+    let mut line = String::new();
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        if field.contains([',', '"', '\r', '\n']) {
+            line.push('"');
+            line.push_str(&field.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(field);
+        }
+    }
+    line.push_str("\r\n");
+    out.write_all(line.as_bytes()).map_err(io_error)
+}
+
+/// Today's date for file names, e.g. `2026-12-05`.
+pub fn today() -> String {
+    crate::dates::date_input(crate::ssr::now_ms())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_it_must_and_defuses_formulas() {
+        let mut out = Vec::new();
+        write_csv_line(
+            &mut out,
+            ["a", "b,c", "say \"hi\"", "two\nlines"].into_iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n"
+        );
+        assert_eq!(
+            csv_text(&Cell::Text("=1+1".into()), ColumnKind::Text),
+            "'=1+1"
+        );
+        assert_eq!(csv_text(&Cell::Number(-5), ColumnKind::Number), "-5");
+        let ms = 1_765_000_000_000; // 2025-12-06 05:46:40 UTC
+        assert_eq!(csv_text(&Cell::Time(ms), ColumnKind::Date), "2025-12-06");
+        assert_eq!(
+            csv_text(&Cell::Time(ms), ColumnKind::DateTime),
+            "2025-12-06 05:46"
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! Jobs in the page: the export menu a tool puts in its header, the progress of a job (live),
+//! and the exports page the "your export is ready" notification leads to.
+
+mod export_menu;
+mod page;
+mod progress;
+
+pub use export_menu::ExportMenu;
+pub use page::ExportsPage;
+pub use progress::JobProgress;
+
+use crate::ids::JobId;
+use crate::jobs::types::JobView;
+use leptos::prelude::*;
+
+/// The caller's jobs as the live connection last told of them. Provided by the shell
+/// (`JobsLive::provide`), fed with the realtime `Job` events; progress bars read it.
+#[derive(Clone, Copy)]
+pub struct JobsLive {
+    jobs: RwSignal<Vec<JobView>>,
+}
+
+/// Jobs remembered in a tab (the oldest go first).
+const MAX_KEPT: usize = 50;
+
+impl JobsLive {
+    pub fn provide() -> Self {
+        let live = Self {
+            jobs: RwSignal::new(Vec::new()),
+        };
+        provide_context(live);
+        live
+    }
+
+    /// The newest word on a job, from a live event.
+    pub fn apply(&self, job: JobView) {
+        self.jobs.update(|jobs| {
+            if let Some(known) = jobs.iter_mut().find(|j| j.id == job.id) {
+                *known = job;
+            } else {
+                if jobs.len() >= MAX_KEPT {
+                    jobs.remove(0);
+                }
+                jobs.push(job);
+            }
+        });
+    }
+
+    /// A job as a server function answered; live events already received win.
+    pub fn seed(&self, job: JobView) {
+        if self
+            .jobs
+            .with_untracked(|jobs| jobs.iter().all(|j| j.id != job.id))
+        {
+            self.apply(job);
+        }
+    }
+
+    pub fn get(&self, id: JobId) -> Option<JobView> {
+        self.jobs
+            .with(|jobs| jobs.iter().find(|j| j.id == id).cloned())
+    }
+}
+
+/// "4.2 MB".
+pub fn human_size(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

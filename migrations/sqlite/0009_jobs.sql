@@ -1,0 +1,36 @@
+-- Durable background jobs: long work a person starts (exports now; imports and big reports
+-- later). A node claims a job by setting `claimed_by` and a lease it keeps renewing; a job
+-- whose lease ran out belonged to a node that died, and another node takes it over.
+-- The result is a file in the portal's storage under `result_key`, downloadable by the owner
+-- only; it is not a `files` row (not shared, not counted in the quota, gone after some days).
+
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    portal_id BIGINT NOT NULL,
+    owner_id BIGINT NOT NULL,
+    -- The registered kind that runs it, e.g. `tasks.export`.
+    kind TEXT NOT NULL,
+    -- What the person sees, e.g. "Tasks (XLSX)".
+    title TEXT NOT NULL,
+    -- The kind's parameters, as JSON.
+    params TEXT NOT NULL,
+    -- queued | running | done | failed | cancelled
+    state TEXT NOT NULL,
+    progress_done BIGINT NOT NULL DEFAULT 0,
+    progress_total BIGINT NOT NULL DEFAULT 0,
+    -- Claims so far: a job that keeps killing its node is failed after a few.
+    attempts BIGINT NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    lease_until BIGINT,
+    result_key TEXT,
+    result_name TEXT,
+    result_type TEXT,
+    result_size BIGINT,
+    error TEXT,
+    created_at BIGINT NOT NULL,
+    started_at BIGINT,
+    finished_at BIGINT
+);
+CREATE INDEX jobs_owner ON jobs(portal_id, owner_id, id);
+-- The workers' claim across portals: queued jobs, and running ones by lease.
+CREATE INDEX jobs_claim ON jobs(state, lease_until);
