@@ -75,11 +75,14 @@ impl ItemRow {
 /// The columns of a listed task, from `t` (tasks) with `u` (responsible) and `g` (group);
 /// the caller's unseen flag and the sort key follow.
 pub(super) const ITEM_COLUMNS: &str = "SELECT t.id, t.title, t.status, t.priority, t.deadline, \
-     t.start_at, t.end_at, t.responsible_id, u.name AS responsible_name, \
+     t.start_at, t.end_at, t.responsible_id, COALESCE(u.name, '') AS responsible_name, \
      u.photo_file_id AS responsible_photo, t.group_id, g.name AS group_name, t.parent_id, \
      t.checklist_total, t.checklist_done, t.activity_at, t.stage_id, ";
 
-pub(super) const ITEM_JOINS: &str = " JOIN users u ON u.id = t.responsible_id AND u.portal_id = t.portal_id \
+/// `LEFT JOIN users`, although every task has its responsible: it makes both databases read
+/// the tasks first, in the order of the index. With an inner join MariaDB may start from the
+/// portal's users (one, in a small portal) and sort every task for each page.
+pub(super) const ITEM_JOINS: &str = " LEFT JOIN users u ON u.id = t.responsible_id AND u.portal_id = t.portal_id \
      LEFT JOIN workgroups g ON g.id = t.group_id AND g.portal_id = t.portal_id";
 
 /// Tags of the listed tasks, by task.
@@ -164,17 +167,20 @@ pub async fn page_of(
         TaskSort::Deadline => (">", "ASC"),
     };
     if let Some(cursor) = after {
-        qb.push(" AND (")
+        // `key <= c AND (key < c OR id < i)`, not `key < c OR (key = c AND id < i)`: the
+        // first part is a range the index can seek to, so a deep page (an export's) does not
+        // rescan every row before it.
+        qb.push(" AND ")
+            .push(key)
+            .push(format!(" {cmp}= "))
+            .push_bind(cursor.key)
+            .push(" AND (")
             .push(key)
             .push(format!(" {cmp} "))
             .push_bind(cursor.key)
-            .push(" OR (")
-            .push(key)
-            .push(" = ")
-            .push_bind(cursor.key)
-            .push(format!(" AND {id_col} {cmp} "))
+            .push(format!(" OR {id_col} {cmp} "))
             .push_bind(cursor.id)
-            .push("))");
+            .push(")");
     }
     qb.push(format!(" ORDER BY {key} {dir}, {id_col} {dir} LIMIT "))
         .push((limit + 1).to_string());
@@ -236,7 +242,9 @@ async fn filtered(
             TaskSort::Deadline => "COALESCE(t.deadline, 9999999999999)",
         };
         if !count {
-            qb.push("(SELECT MAX(mm.unseen) FROM task_members mm WHERE mm.task_id = t.id AND mm.portal_id = t.portal_id AND mm.user_id = ")
+            // `+mm.portal_id`: SQLite must find the row by its key (task, user), not walk
+            // every membership of the caller through the section index, once per task.
+            qb.push("(SELECT MAX(mm.unseen) FROM task_members mm WHERE mm.task_id = t.id AND +mm.portal_id = t.portal_id AND mm.user_id = ")
                 .push_bind(caller.user_id)
                 .push(") AS unseen, ")
                 .push(key)
@@ -247,8 +255,9 @@ async fn filtered(
             .push(" WHERE t.portal_id = ")
             .push_bind(portal);
         if caller.role != Role::Admin {
-            // Seen by the people on it and the members of its group.
-            qb.push(" AND ((SELECT 1 FROM task_members v WHERE v.task_id = t.id AND v.portal_id = t.portal_id AND v.user_id = ")
+            // Seen by the people on it and the members of its group (`+v.portal_id`: by key,
+            // as above).
+            qb.push(" AND ((SELECT 1 FROM task_members v WHERE v.task_id = t.id AND +v.portal_id = t.portal_id AND v.user_id = ")
                 .push_bind(caller.user_id)
                 .push(" LIMIT 1) IS NOT NULL");
             let groups = my_groups(&mut *conn, caller).await?;
