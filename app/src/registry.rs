@@ -62,6 +62,7 @@ pub fn start_live(me: &Me) {
     crate::feed::ui::live::start(me);
     crate::tasks::ui::live::start(me);
     crate::chat::ui::live::start(me);
+    crate::jobs::ui::start(me);
 }
 
 /// What tools show in the top bar, before the profile menu.
@@ -115,14 +116,16 @@ mod server {
         ]
     }
 
+    /// The kinds of background job every tool runs (`jobs`).
+    pub fn job_kinds() -> &'static [crate::jobs::ssr::JobKind] {
+        &[
+            crate::tasks::ssr::export::JOB_KIND,
+            crate::hr::ssr::export::JOB_KIND,
+        ]
+    }
+
     /// The tools that hear tabs' messages on their sockets.
     pub fn socket_tools() -> &'static [SocketTool] {
         &[crate::chat::ssr::socket::SOCKET]
     }
-}
-
-/// The kinds of background job every tool runs (`jobs`).
-#[cfg(feature = "ssr")]
-pub fn job_kinds() -> Vec<crate::jobs::ssr::JobKind> {
-    [crate::tasks::ssr::JOB_KINDS, crate::hr::ssr::JOB_KINDS].concat()
 }

@@ -1,381 +1,15 @@
-//! Durable jobs, proven by the exports: a job runs to done on both databases, its XLSX reads
-//! back with openpyxl (types and values) and its CSV parses; the task export keeps the list's
-//! filters and visibility; a job is its owner's alone; two nodes claim a job once; a job whose
-//! node died is resumed; cancelling stops it.
+//! Durable jobs: two nodes claim a job once; a job whose node died is resumed elsewhere, and
+//! one that keeps killing its node fails; cancelling stops a job; old jobs and their files are
+//! cleaned up; progress and the end reach the owner's tabs live, with a notification.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
 use app::ids::JobId;
 use app::jobs::ssr::{repo, runner};
-use common::{Client, TestServer};
-use serde_json::{Value, json};
-use std::time::{Duration, Instant};
-
-const DAY_MS: i64 = 86_400_000;
-/// 2031-03-04 15:30 UTC.
-const DEADLINE: i64 = 1_930_404_600_000;
-
-/// Polls the job until it has ended; returns its view.
-async fn wait_done(client: &Client, job: i64) -> Value {
-    let until = Instant::now() + Duration::from_secs(60);
-    loop {
-        let view = client.ok_json("job", json!({ "id": job })).await;
-        if !["queued", "running"].contains(&view["state"].as_str().unwrap()) {
-            return view;
-        }
-        assert!(Instant::now() < until, "job {job} did not end: {view}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn download(client: &Client, job: i64) -> (reqwest::header::HeaderMap, Vec<u8>) {
-    let res = client.get(&format!("/jobs/{job}/file")).await;
-    assert_eq!(res.status(), 200);
-    let headers = res.headers().clone();
-    (headers, res.bytes().await.unwrap().to_vec())
-}
-
-/// The first sheet's rows as openpyxl reads them: each cell `[type name, value as text]`,
-/// plus the frozen pane, the filter range and the header's font and fill.
-fn read_xlsx(bytes: &[u8]) -> Value {
-    let path = common::temp_dir().with_extension("xlsx");
-    std::fs::write(&path, bytes).unwrap();
-    let script = r#"
-import json, sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-ws = wb.worksheets[0]
-rows = [[[type(c.value).__name__, None if c.value is None else str(c.value)] for c in row] for row in ws.iter_rows()]
-head = ws.cell(row=1, column=1)
-print(json.dumps({"title": ws.title, "rows": rows, "freeze": ws.freeze_panes,
-    "filter": ws.auto_filter.ref, "bold": head.font.b, "fill": head.fill.fgColor.rgb,
-    "formats": [[c.number_format for c in row] for row in ws.iter_rows()]}))
-"#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&path)
-        .output()
-        .expect("python3 runs (scripts/setup.sh installs openpyxl)");
-    let _ = std::fs::remove_file(&path);
-    assert!(
-        out.status.success(),
-        "openpyxl could not read the export: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// RFC 4180 records (quoted fields may hold commas, quotes and line breaks).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    records
-}
-
-async fn export_tasks(client: &Client, query: Value, format: &str) -> i64 {
-    client
-        .ok_json("export_tasks", json!({ "query": query, "format": format }))
-        .await["id"]
-        .as_i64()
-        .unwrap()
-}
-
-/// Ann (admin) and Eve (employee): Eve's tasks, one in a project; Ann's private task.
-async fn people_and_tasks(server: &TestServer) -> (Client, Client, i64) {
-    let ann = server.sign_up("acme", "ann@acme.test").await;
-    let eve = common::accept(
-        server,
-        &common::invite(&ann, "eve@acme.test", "employee").await,
-        "Eve Example",
-    )
-    .await;
-    let group = eve
-        .ok_json(
-            "create_group",
-            json!({ "form": { "name": "Launch", "visibility": "open" } }),
-        )
-        .await
-        .as_i64()
-        .unwrap();
-    let first = eve
-        .ok_json(
-            "create_task",
-            json!({ "form": { "title": "Alpha, \"quoted\" plan", "deadline": DEADLINE,
-                "priority": "high", "group": group, "tags": ["q1", "launch"] } }),
-        )
-        .await
-        .as_i64()
-        .unwrap();
-    for title in ["Beta review", "=SUM(A1) is text"] {
-        eve.ok_json("create_task", json!({ "form": { "title": title } }))
-            .await;
-    }
-    ann.ok_json(
-        "create_task",
-        json!({ "form": { "title": "Ann's private matter" } }),
-    )
-    .await;
-    (ann, eve, first)
-}
-
-both_backends!(
-    a_task_export_runs_to_done_and_reads_back_typed,
-    |server: TestServer| async move {
-        let (ann, eve, first) = people_and_tasks(&server).await;
-        let job = export_tasks(&eve, json!({ "section": "all", "status": "any" }), "xlsx").await;
-        let view = wait_done(&eve, job).await;
-        assert_eq!(view["state"], "done", "{view}");
-        assert_eq!(
-            (view["done"].as_i64(), view["total"].as_i64()),
-            (Some(3), Some(3))
-        );
-        let name = view["file_name"].as_str().unwrap().to_owned();
-        assert!(
-            name.starts_with("tasks-") && name.ends_with(".xlsx"),
-            "{name}"
-        );
-
-        let (headers, bytes) = download(&eve, job).await;
-        assert_eq!(
-            headers["content-type"],
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        );
-        let disposition = headers["content-disposition"].to_str().unwrap();
-        assert!(
-            disposition.starts_with("attachment;") && disposition.contains(&name),
-            "{disposition}"
-        );
-        assert_eq!(
-            headers["content-length"].to_str().unwrap(),
-            bytes.len().to_string()
-        );
-
-        let sheet = read_xlsx(&bytes);
-        assert_eq!(sheet["title"], "Tasks");
-        assert_eq!(sheet["freeze"], "A2");
-        assert_eq!(sheet["filter"], "A1:L4");
-        assert_eq!(sheet["bold"], true);
-        assert!(
-            sheet["fill"].as_str().unwrap().ends_with("3B5BDB"),
-            "{sheet}"
-        );
-        let rows = sheet["rows"].as_array().unwrap();
-        let header: Vec<&str> = rows[0]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c[1].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            header,
-            [
-                "ID",
-                "Title",
-                "Status",
-                "Priority",
-                "Responsible",
-                "Created by",
-                "Project",
-                "Deadline (UTC)",
-                "Created (UTC)",
-                "Closed (UTC)",
-                "Time spent (min)",
-                "Tags"
-            ]
-        );
-        assert_eq!(
-            rows.len(),
-            4,
-            "three tasks, and not Ann's private one: {rows:?}"
-        );
-        let at = rows
-            .iter()
-            .position(|r| r[1][1] == "Alpha, \"quoted\" plan")
-            .expect("the first task");
-        let alpha = &rows[at];
-        assert_eq!(alpha[0], json!(["int", first.to_string()]));
-        assert_eq!(alpha[2], json!(["str", "New"]));
-        assert_eq!(alpha[3], json!(["str", "High"]));
-        assert_eq!(alpha[4], json!(["str", "Eve Example"]));
-        assert_eq!(alpha[6], json!(["str", "Launch"]));
-        assert_eq!(alpha[7], json!(["datetime", "2031-03-04 15:30:00"]));
-        assert_eq!(alpha[8][0], "datetime");
-        assert_eq!(alpha[9], json!(["NoneType", null]));
-        assert_eq!(alpha[10], json!(["int", "0"]));
-        assert_eq!(alpha[11], json!(["str", "launch, q1"]));
-        let formats = &sheet["formats"][at];
-        assert_eq!(formats[7], "yyyy-mm-dd hh:mm");
-        assert_eq!(formats[8], "yyyy-mm-dd hh:mm");
-        assert!(rows.iter().all(|r| r[1][1] != "Ann's private matter"));
-
-        // The same list as CSV.
-        let job = export_tasks(&eve, json!({ "section": "all", "status": "any" }), "csv").await;
-        assert_eq!(wait_done(&eve, job).await["state"], "done");
-        let (headers, bytes) = download(&eve, job).await;
-        assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
-        let text = String::from_utf8(bytes).unwrap();
-        let text = text
-            .strip_prefix('\u{feff}')
-            .expect("a byte-order mark for Excel");
-        assert!(text.contains("\r\n"));
-        let records = parse_csv(text);
-        assert_eq!(records.len(), 4, "{records:?}");
-        assert_eq!(records[0][0], "ID");
-        let alpha = records.iter().find(|r| r[0] == first.to_string()).unwrap();
-        assert_eq!(alpha[1], "Alpha, \"quoted\" plan");
-        assert_eq!(alpha[7], "2031-03-04 15:30");
-        assert_eq!(alpha[11], "launch, q1");
-        assert!(
-            records.iter().any(|r| r[1] == "'=SUM(A1) is text"),
-            "{records:?}"
-        );
-
-        // The owner is told, and the notification leads to the exports page.
-        let notices = eve.ok("notifications", &[]).await;
-        assert!(
-            notices.to_string().contains("Your export is ready"),
-            "{notices}"
-        );
-
-        // Someone else, even the portal's admin, finds nothing of Eve's job.
-        ann.refused_json("job", json!({ "id": job }), "NotFound")
-            .await;
-        ann.refused_json("cancel_job", json!({ "id": job }), "NotFound")
-            .await;
-        assert_eq!(ann.get(&format!("/jobs/{job}/file")).await.status(), 404);
-        let theirs = ann.ok_json("my_jobs", json!({})).await;
-        assert_eq!(theirs, json!([]));
-        let mine = eve.ok_json("my_jobs", json!({})).await;
-        assert_eq!(mine.as_array().unwrap().len(), 2);
-        assert_eq!(mine[0]["id"], job, "newest first");
-    }
-);
-
-both_backends!(
-    the_task_export_keeps_the_filters_and_the_visibility,
-    |server: TestServer| async move {
-        let (ann, eve, first) = people_and_tasks(&server).await;
-        // Eve's own tasks with a tag, as CSV.
-        let job = export_tasks(
-            &eve,
-            json!({ "section": "all", "status": "any", "tag": "q1" }),
-            "csv",
-        )
-        .await;
-        assert_eq!(wait_done(&eve, job).await["state"], "done");
-        let records = parse_csv(
-            String::from_utf8(download(&eve, job).await.1)
-                .unwrap()
-                .trim_start_matches('\u{feff}'),
-        );
-        assert_eq!(records.len(), 2, "{records:?}");
-        assert_eq!(records[1][0], first.to_string());
-        // Words in the title.
-        let job = export_tasks(&eve, json!({ "section": "all", "search": "beta" }), "csv").await;
-        assert_eq!(wait_done(&eve, job).await["state"], "done");
-        let records = parse_csv(
-            String::from_utf8(download(&eve, job).await.1)
-                .unwrap()
-                .trim_start_matches('\u{feff}'),
-        );
-        assert_eq!(records.len(), 2, "{records:?}");
-        assert_eq!(records[1][1], "Beta review");
-        // The admin sees every task of the portal; Eve never sees Ann's private one.
-        let job = export_tasks(&ann, json!({ "section": "all", "status": "any" }), "csv").await;
-        assert_eq!(wait_done(&ann, job).await["state"], "done");
-        let records = parse_csv(
-            String::from_utf8(download(&ann, job).await.1)
-                .unwrap()
-                .trim_start_matches('\u{feff}'),
-        );
-        assert_eq!(records.len(), 5, "{records:?}");
-        // Filters that are too long are refused before anything is queued.
-        let long = "x".repeat(300);
-        eve.refused_json(
-            "export_tasks",
-            json!({ "query": { "search": long }, "format": "csv" }),
-            "Invalid",
-        )
-        .await;
-    }
-);
-
-both_backends!(
-    the_directory_exports_for_employees_only,
-    |server: TestServer| async move {
-        let (ann, eve, _) = people_and_tasks(&server).await;
-        let guest = common::accept(
-            &server,
-            &common::invite(&ann, "guest@partner.test", "extranet").await,
-            "Guest",
-        )
-        .await;
-        guest
-            .refused_json("export_directory", json!({ "format": "xlsx" }), "Forbidden")
-            .await;
-        let job = eve
-            .ok_json("export_directory", json!({ "format": "xlsx" }))
-            .await["id"]
-            .as_i64()
-            .unwrap();
-        let view = wait_done(&eve, job).await;
-        assert_eq!(view["state"], "done", "{view}");
-        assert!(view["file_name"].as_str().unwrap().starts_with("people-"));
-        let sheet = read_xlsx(&download(&eve, job).await.1);
-        let rows = sheet["rows"].as_array().unwrap();
-        assert_eq!(rows[0][1], json!(["str", "Name"]));
-        assert_eq!(rows.len(), 4, "Ann, Eve and the guest: {rows:?}");
-        let at = rows.iter().position(|r| r[1][1] == "Eve Example").unwrap();
-        let eve_row = &rows[at];
-        assert_eq!(eve_row[0][0], "int");
-        assert_eq!(eve_row[2], json!(["str", "eve@acme.test"]));
-        assert_eq!(eve_row[8][0], "datetime");
-        assert!(
-            eve_row[8][1].as_str().unwrap().ends_with("00:00:00"),
-            "a date: {eve_row:?}"
-        );
-        assert_eq!(sheet["formats"][at][8], "yyyy-mm-dd");
-        // Searching narrows it.
-        let job = eve
-            .ok_json(
-                "export_directory",
-                json!({ "search": "eve", "format": "csv" }),
-            )
-            .await["id"]
-            .as_i64()
-            .unwrap();
-        assert_eq!(wait_done(&eve, job).await["state"], "done");
-        let records = parse_csv(
-            String::from_utf8(download(&eve, job).await.1)
-                .unwrap()
-                .trim_start_matches('\u{feff}'),
-        );
-        assert_eq!(records.len(), 2, "{records:?}");
-        assert_eq!(records[1][2], "eve@acme.test");
-    }
-);
+use common::TestServer;
+use common::exports::*;
+use serde_json::json;
 
 fn no_job_worker(config: &mut app::ssr::config::Config) {
     config.workers_off = vec!["jobs".into()];
@@ -524,5 +158,55 @@ both_backends!(
         runner::clean_up(&server.state).await.unwrap();
         assert_eq!(server.scalar("SELECT COUNT(*) FROM jobs").await, 0);
         assert_eq!(eve.get(&format!("/jobs/{job}/file")).await.status(), 404);
+    }
+);
+
+both_backends!(
+    progress_and_the_end_reach_the_owner_live,
+    no_job_worker,
+    |server: TestServer| async move {
+        let (ann, eve, _) = people_and_tasks(&server).await;
+        let mut eve_socket = common::websocket(&eve).await.unwrap();
+        let mut ann_socket = common::websocket(&ann).await.unwrap();
+        common::drain(&mut eve_socket, 300).await;
+        common::drain(&mut ann_socket, 300).await;
+        let job = export_tasks(&eve, json!({ "section": "all" }), "xlsx").await;
+        assert!(runner::run_next(&server.state, "node-a").await.unwrap());
+        // The owner's tab hears the job start, then end, and the notification that says so.
+        let mut states = Vec::new();
+        let mut notified = None;
+        while states.last().map(String::as_str) != Some("done") {
+            let event = common::next_event(&mut eve_socket, 5).await;
+            match event["type"].as_str().unwrap() {
+                "job" => {
+                    assert_eq!(event["domain"], "jobs", "{event}");
+                    assert_eq!(event["job"]["id"], job);
+                    states.push(event["job"]["state"].as_str().unwrap().to_owned());
+                    if event["job"]["state"] == "done" {
+                        assert_eq!(event["job"]["done"], event["job"]["total"], "{event}");
+                        assert!(event["job"]["file_size"].as_i64().unwrap() > 0);
+                    }
+                }
+                "notification" => notified = Some(event),
+                _ => {}
+            }
+        }
+        assert_eq!(
+            states.first().map(String::as_str),
+            Some("running"),
+            "{states:?}"
+        );
+        let notified = notified.expect("a notification that the export is ready");
+        assert!(
+            notified["title"]
+                .as_str()
+                .unwrap()
+                .starts_with("Your export is ready"),
+            "{notified}"
+        );
+        assert_eq!(notified["link"], "/exports");
+        // Nobody else hears of it.
+        common::assert_no_event(&mut ann_socket, "job").await;
+        common::assert_no_event(&mut ann_socket, "notification").await;
     }
 );

@@ -108,6 +108,18 @@ impl JobView {
     }
 }
 
+/// The jobs' live events, to the job's owner only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum JobEvent {
+    /// One of the receiver's jobs moved on: progress, done, failed or cancelled.
+    Job { job: JobView },
+}
+
+impl crate::realtime::LiveMessage for JobEvent {
+    const DOMAIN: &'static str = "jobs";
+}
+
 /// Where the owner downloads a finished job's file.
 pub fn download_url(id: JobId) -> String {
     format!("/jobs/{id}/file")

@@ -10,11 +10,11 @@ pub use page::ExportsPage;
 pub use progress::JobProgress;
 
 use crate::ids::JobId;
-use crate::jobs::types::JobView;
+use crate::jobs::types::{JobEvent, JobView};
 use leptos::prelude::*;
 
-/// The caller's jobs as the live connection last told of them. Provided by the shell
-/// (`JobsLive::provide`), fed with the realtime `Job` events; progress bars read it.
+/// The caller's jobs as the live connection last told of them. Provided once per tab by
+/// `start` (through `registry::start_live`), fed with `JobEvent`s; progress bars read it.
 #[derive(Clone, Copy)]
 pub struct JobsLive {
     jobs: RwSignal<Vec<JobView>>,
@@ -23,15 +23,18 @@ pub struct JobsLive {
 /// Jobs remembered in a tab (the oldest go first).
 const MAX_KEPT: usize = 50;
 
-impl JobsLive {
-    pub fn provide() -> Self {
-        let live = Self {
-            jobs: RwSignal::new(Vec::new()),
-        };
-        provide_context(live);
-        live
-    }
+/// Provides the tab's `JobsLive` and keeps it up to date from the owner's job events.
+pub fn start(_me: &crate::auth::types::Me) {
+    let live = JobsLive {
+        jobs: RwSignal::new(Vec::new()),
+    };
+    provide_context(live);
+    crate::realtime::use_live(move |event: JobEvent| match event {
+        JobEvent::Job { job } => live.apply(job),
+    });
+}
 
+impl JobsLive {
     /// The newest word on a job, from a live event.
     pub fn apply(&self, job: JobView) {
         self.jobs.update(|jobs| {

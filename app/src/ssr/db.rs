@@ -205,6 +205,20 @@ impl Db {
         }
     }
 
+    /// ` FORCE INDEX (index)` on MariaDB, nothing on SQLite: for a keyset page whose index
+    /// both orders and bounds the rows. With `ORDER BY … LIMIT`, MariaDB may pick `ref` on the
+    /// index's first column and read backwards from the top, filtering the cursor's bound
+    /// row by row, so page n reads every row before it (an export of 100,000 tasks read
+    /// 90,000 rows for one page of 500); the hint makes it seek to the cursor (`range`).
+    /// SQLite already seeks.
+    pub fn seek_index(conn: &sqlx::AnyConnection, index: &'static str) -> String {
+        if conn.backend_name().eq_ignore_ascii_case("mysql") {
+            format!(" FORCE INDEX ({index})")
+        } else {
+            String::new()
+        }
+    }
+
     /// Case-insensitive "contains" for search boxes, the same in both dialects; use with
     /// `LIKE ? ESCAPE '!'` (a backslash means different things to MySQL and SQLite).
     pub fn like_pattern(term: &str) -> String {

@@ -21,9 +21,6 @@ pub mod write;
 use crate::ssr::state::AppState;
 use crate::ssr::workers::{Worker, WorkerFuture};
 
-/// The jobs tasks run: exporting the list.
-pub const JOB_KINDS: &[crate::jobs::ssr::JobKind] = &[export::JOB_KIND];
-
 /// Recurring tasks: every node runs it; each due time is claimed once in the database.
 pub const WORKERS: &[Worker] = &[Worker {
     name: "recurring-tasks",

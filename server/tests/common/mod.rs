@@ -2,6 +2,8 @@
 //! MariaDB, and drives it over HTTP like a browser would.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod exports;
+
 use app::ssr::config::{Config, S3Config};
 use app::ssr::state::AppState;
 use reqwest::StatusCode;

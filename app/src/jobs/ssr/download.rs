@@ -23,8 +23,8 @@ pub async fn download(
     .await;
     match result {
         Ok((object, name, content_type)) => {
-            crate::files::attachment_response(object, &name, &content_type, false)
+            crate::files::api::attachment_response(object, &name, &content_type, false)
         }
-        Err(e) => crate::files::error_response(e),
+        Err(e) => crate::files::api::error_response(e),
     }
 }

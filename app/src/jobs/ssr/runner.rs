@@ -75,7 +75,7 @@ pub async fn run_next(state: &AppState, node: &str) -> AppResult<bool> {
 /// Runs the job's kind while renewing its lease; stops when the job is cancelled.
 async fn work(state: &AppState, node: &str, row: &JobRow) -> AppResult<JobOutput> {
     let kind = crate::registry::job_kinds()
-        .into_iter()
+        .iter()
         .find(|k| k.name == row.kind)
         .ok_or_else(|| {
             tracing::error!(kind = row.kind, "no such job kind");

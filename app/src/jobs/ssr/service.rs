@@ -67,7 +67,7 @@ pub async fn announce(state: &AppState, portal: PortalId, owner: UserId, view: &
         .publish(
             portal,
             Audience::Users(vec![owner]),
-            crate::realtime::RealtimeEvent::Job { job: view.clone() },
+            crate::jobs::types::JobEvent::Job { job: view.clone() },
         )
         .await;
 }
