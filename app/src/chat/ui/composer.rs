@@ -8,8 +8,10 @@ use crate::chat::types::{MAX_MESSAGE_FILES, MessageForm};
 use crate::error::AppError;
 use crate::files::types::Attachment;
 use crate::files::ui::{AttachButton, PendingFiles};
+use crate::ids::MessageId;
 use crate::rich::RichEditor;
 use crate::ui::ErrorBox;
+use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
 use leptos::prelude::*;
 
@@ -45,8 +47,17 @@ pub fn Composer() -> impl IntoView {
         }
     });
 
+    let edited = mutation(
+        move |(id, body): (MessageId, String)| edit_message(id, body),
+        move |m| {
+            thread.replace(m);
+            thread.editing.set(None);
+            text.set(String::new());
+        },
+    );
     let submit = Callback::new(move |()| {
         error.set(None);
+        edited.error.set(None);
         if uploading.get_untracked() > 0 {
             error.set(Some(AppError::invalid(
                 "Wait for the files to finish uploading.",
@@ -59,17 +70,7 @@ pub fn Composer() -> impl IntoView {
             return;
         }
         if let Some(original) = thread.editing.get_untracked() {
-            let id = original.id;
-            leptos::task::spawn_local(async move {
-                match edit_message(id, body).await {
-                    Ok(m) => {
-                        thread.replace(m);
-                        thread.editing.set(None);
-                        text.set(String::new());
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
+            edited.run((original.id, body));
             return;
         }
         let pending = Pending {
@@ -102,13 +103,13 @@ pub fn Composer() -> impl IntoView {
                         on:click=move |_| { thread.editing.set(None); text.set(String::new()); }>"×"</button>
                 </div>
             })}
-            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || error.get().or_else(|| edited.error.get()).map(|error| view! { <ErrorBox error/> })}
             <PendingFiles files uploading/>
             <div class="chat-composer-row">
                 <AttachButton files uploading error max=MAX_MESSAGE_FILES label="Attach"/>
                 <RichEditor value=text placeholder="Write a message…" label="Message" rows=1 on_submit=submit enter_sends=true/>
                 <button type="button" class="btn btn-primary chat-send" on:click=move |_| submit.run(())
-                    disabled=move || { uploading.get() > 0 }>"Send"</button>
+                    disabled=move || { uploading.get() > 0 || edited.pending.get() }>"Send"</button>
             </div>
         </div>
     }

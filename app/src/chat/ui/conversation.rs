@@ -19,6 +19,7 @@ use crate::error::AppError;
 use crate::ids::{ChatId, UserId};
 use crate::realtime::{use_connected, use_live};
 use crate::shell::layout::use_me;
+use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
@@ -362,27 +363,27 @@ fn Loaded(
         }
     });
 
-    let loading = RwSignal::new(false);
-    let load = move |from: HistoryFrom, replace: bool| {
-        if loading.get_untracked() {
-            return;
-        }
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            if let Ok(page) = chat_history(thread.chat, from).await {
-                if replace {
-                    thread.show_page(page);
-                } else {
-                    match from {
-                        HistoryFrom::Before(_) => thread.more_before.set(page.more_before),
-                        _ => thread.more_after.set(page.more_after),
-                    }
-                    thread.merge(page.messages);
+    // Pages of history the reader asks for (scrolling, "Jump to the latest"): one at a time,
+    // and a failure shows (it would otherwise look like the start of the conversation).
+    let history = mutation(
+        move |(from, replace): (HistoryFrom, bool)| async move {
+            chat_history(thread.chat, from)
+                .await
+                .map(|page| (from, replace, page))
+        },
+        move |(from, replace, page)| {
+            if replace {
+                thread.show_page(page);
+            } else {
+                match from {
+                    HistoryFrom::Before(_) => thread.more_before.set(page.more_before),
+                    _ => thread.more_after.set(page.more_after),
                 }
+                thread.merge(page.messages);
             }
-            loading.set(false);
-        });
-    };
+        },
+    );
+    let load = move |from: HistoryFrom, replace: bool| history.run((from, replace));
     let on_scroll = move |_| {
         let Some(el) = scroller.get_untracked() else {
             return;
@@ -405,6 +406,17 @@ fn Loaded(
             }
         }
     };
+    let unread_page = mutation(
+        move |seq: i64| async move {
+            chat_history(thread.chat, HistoryFrom::After(seq - 1))
+                .await
+                .map(|page| (seq, page))
+        },
+        move |(seq, page)| {
+            thread.show_page(page);
+            scroll_to_seq(scroller, seq);
+        },
+    );
     let jump_to_unread = move |_| {
         let Some(seq) = first_unread else { return };
         jumped.set(true);
@@ -414,14 +426,10 @@ fn Loaded(
         if loaded {
             scroll_to_seq(scroller, seq);
         } else {
-            leptos::task::spawn_local(async move {
-                if let Ok(page) = chat_history(thread.chat, HistoryFrom::After(seq - 1)).await {
-                    thread.show_page(page);
-                    scroll_to_seq(scroller, seq);
-                }
-            });
+            unread_page.run(seq);
         }
     };
+    let failed = move || history.error.get().or_else(|| unread_page.error.get());
 
     let kind = view.summary.kind;
     let peer = view.summary.peer;
@@ -493,7 +501,7 @@ fn Loaded(
                 <div class="chat-scroll" node_ref=scroller on:scroll=on_scroll>
                     <div class="chat-messages" role="log" aria-live="polite" aria-label="Messages">
                         <Show when=move || thread.more_before.get()>
-                            <p class="chat-older muted small">{move || if loading.get() { "Loading older messages…" } else { "Scroll up for older messages" }}</p>
+                            <p class="chat-older muted small">{move || if history.pending.get() { "Loading older messages…" } else { "Scroll up for older messages" }}</p>
                         </Show>
                         <Show when=move || !thread.more_before.get() && !thread.messages.with(Vec::is_empty)>
                             <p class="chat-start muted small">"This is the start of the conversation."</p>
@@ -538,7 +546,8 @@ fn Loaded(
                     </div>
                 </div>
                 <Show when=move || thread.more_after.get()>
-                    <button type="button" class="btn btn-small chat-latest" on:click=move |_| load(HistoryFrom::Latest, true)>
+                    <button type="button" class="btn btn-small chat-latest" disabled=move || history.pending.get()
+                        on:click=move |_| load(HistoryFrom::Latest, true)>
                         "Jump to the latest ↓"
                     </button>
                 </Show>
@@ -546,6 +555,7 @@ fn Loaded(
                     <MembersPanel/>
                 </Show>
             </div>
+            {move || failed().map(|error| view! { <ErrorBox error/> })}
             <p class="chat-typing" aria-live="polite" data-testid="typing">
                 {move || typing_text(&typing.get())}
             </p>

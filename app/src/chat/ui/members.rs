@@ -9,6 +9,7 @@ use crate::files::types::Attachment;
 use crate::files::ui::AttachButton;
 use crate::hr::api::people_options;
 use crate::ids::{FileId, UserId};
+use crate::ui::mutation::mutation;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -21,8 +22,10 @@ pub fn MembersPanel() -> impl IntoView {
     Effect::new(move |_| {
         if thread.can_manage.get() && options.with_untracked(Vec::is_empty) {
             leptos::task::spawn_local(async move {
-                if let Ok(people) = people_options().await {
-                    options.set(people);
+                // A failure shows: an empty list would look like nobody to add.
+                match people_options().await {
+                    Ok(people) => options.set(people),
+                    Err(e) => error.set(Some(e)),
                 }
             });
         }
@@ -35,56 +38,62 @@ pub fn MembersPanel() -> impl IntoView {
             .avatar_url
             .and_then(|u| u.trim_start_matches("/files/").parse().ok())
     };
-    let save = move |title: String, avatar: Option<FileId>| {
-        leptos::task::spawn_local(async move {
-            match update_chat(thread.chat, title, avatar).await {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let save =
+        move |(title, avatar): (String, Option<FileId>)| update_chat(thread.chat, title, avatar);
+    let renamed = mutation(save, move |()| error.set(None));
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        save(title.get_untracked(), current_avatar());
+        renamed.run((title.get_untracked(), current_avatar()));
     };
     // A new picture is saved as soon as it is uploaded.
+    let pictured = mutation(save, move |()| error.set(None));
     let picture = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
     Effect::new(move |_| {
         if let Some(file) = picture.with(|p| p.first().map(|f| f.file_id)) {
             picture.set(Vec::new());
-            save(thread.summary.get_untracked().title, Some(file));
+            pictured.run((thread.summary.get_untracked().title, Some(file)));
         }
     });
     let has_picture = move || thread.summary.with(|s| s.avatar_url.is_some());
+    let added = mutation(
+        move |id: UserId| add_chat_members(thread.chat, vec![id]),
+        |()| {},
+    );
     let add = move |ev: leptos::ev::Event| {
         let Ok(id) = event_target_value(&ev).parse::<UserId>() else {
             return;
         };
-        leptos::task::spawn_local(async move {
-            if let Err(e) = add_chat_members(thread.chat, vec![id]).await {
-                error.set(Some(e));
-            }
-        });
+        added.run(id);
     };
-    let leave = move |_| {
-        leptos::task::spawn_local(async move {
-            match leave_chat(thread.chat).await {
-                Ok(()) => crate::ui::hard_navigate("/chat"),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+    let removed = mutation(
+        move |id: UserId| remove_chat_member(thread.chat, id),
+        |()| {},
+    );
+    let left = mutation(
+        move |()| leave_chat(thread.chat),
+        |()| crate::ui::hard_navigate("/chat"),
+    );
+    let failed = move || {
+        renamed
+            .error
+            .get()
+            .or_else(|| pictured.error.get())
+            .or_else(|| added.error.get())
+            .or_else(|| removed.error.get())
+            .or_else(|| left.error.get())
     };
     view! {
         <aside class="chat-members" aria-label="People in this chat">
             <h3>{move || format!("People ({})", thread.member_count.get())}</h3>
             {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || failed().map(|error| view! { <ErrorBox error/> })}
             <Show when=move || thread.can_manage.get()>
                 <form class="chat-rename" on:submit=rename>
                     <label class="sr-only" for="chat-title">"Chat name"</label>
                     <input id="chat-title" maxlength="120" prop:value=move || title.get()
                         on:input=move |ev| title.set(event_target_value(&ev))/>
-                    <button class="btn btn-small" type="submit">"Rename"</button>
+                    <button class="btn btn-small" type="submit" disabled=move || renamed.pending.get()>"Rename"</button>
                 </form>
                 <div class="chat-picture">
                     {move || if uploading.get() > 0 {
@@ -94,13 +103,14 @@ pub fn MembersPanel() -> impl IntoView {
                         view! { <AttachButton files=picture uploading error max=1 label/> }.into_any()
                     }}
                     <Show when=has_picture>
-                        <button type="button" class="tool"
-                            on:click=move |_| save(thread.summary.get_untracked().title, None)>
+                        <button type="button" class="tool" disabled=move || pictured.pending.get()
+                            on:click=move |_| pictured.run((thread.summary.get_untracked().title, None))>
                             "Remove picture"
                         </button>
                     </Show>
                 </div>
-                <select aria-label="Add someone to the chat" prop:value="" on:change=add>
+                <select aria-label="Add someone to the chat" prop:value="" on:change=add
+                    disabled=move || added.pending.get()>
                     <option value="">"+ Add someone"</option>
                     {move || {
                         let present: Vec<UserId> = thread.members.with(|m| m.iter().map(|m| m.user.id).collect());
@@ -128,20 +138,16 @@ pub fn MembersPanel() -> impl IntoView {
                             </span>
                             {removable.then(|| view! {
                                 <button type="button" class="icon-btn" aria-label=format!("Remove {name}")
-                                    on:click=move |_| {
-                                        leptos::task::spawn_local(async move {
-                                            if let Err(e) = remove_chat_member(thread.chat, id).await {
-                                                error.set(Some(e));
-                                            }
-                                        });
-                                    }>"×"</button>
+                                    disabled=move || removed.pending.get()
+                                    on:click=move |_| removed.run(id)>"×"</button>
                             })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
             <Show when=move || thread.can_leave.get()>
-                <button type="button" class="btn btn-small btn-danger-ghost" on:click=leave>"Leave the chat"</button>
+                <button type="button" class="btn btn-small btn-danger-ghost" disabled=move || left.pending.get()
+                    on:click=move |_| left.run(())>"Leave the chat"</button>
             </Show>
         </aside>
     }

@@ -8,6 +8,7 @@ use crate::files::ui::{AttachButton, PendingFiles};
 use crate::hr::api::people_options;
 use crate::ids::UserId;
 use crate::tasks::ui::people::PeoplePicker;
+use crate::ui::mutation::mutation;
 use crate::ui::{ErrorBox, PageHeader};
 use leptos::prelude::*;
 
@@ -36,31 +37,21 @@ fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
     let picture = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
     let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let created = mutation(create_chat, move |id| {
+        navigate(&format!("/chat/{id}"), Default::default())
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
-        let new = NewChat {
+        created.run(NewChat {
             title: title.get_untracked(),
             members: chosen.get_untracked(),
             avatar: picture.with_untracked(|p| p.first().map(|f| f.file_id)),
-        };
-        leptos::task::spawn_local(async move {
-            match create_chat(new).await {
-                Ok(id) => {
-                    let navigate = leptos_router::hooks::use_navigate();
-                    navigate(&format!("/chat/{id}"), Default::default());
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
         });
     };
     view! {
         <form class="card form narrow" on:submit=submit>
-            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || created.error.get().or_else(|| error.get()).map(|error| view! { <ErrorBox error/> })}
             <label>
                 "Name"
                 <input type="text" name="title" required maxlength="120" placeholder="e.g. Product launch"
@@ -76,7 +67,7 @@ fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
             </div>
             <p class="muted small">"You own the chat: you can rename it and add or remove people later."</p>
             <div class="row gap">
-                <button class="btn btn-primary" type="submit" disabled=move || { busy.get() || uploading.get() > 0 }>"Create chat"</button>
+                <button class="btn btn-primary" type="submit" disabled=move || { created.pending.get() || uploading.get() > 0 }>"Create chat"</button>
                 <a class="btn" href="/chat">"Cancel"</a>
             </div>
         </form>

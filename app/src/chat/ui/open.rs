@@ -1,9 +1,9 @@
 //! "Message", "Chat": buttons on profiles, workgroups and tasks that open (or make) the chat.
 
 use crate::chat::api::{open_direct_chat, task_chat, workgroup_chat};
-use crate::error::AppError;
 use crate::ids::{ChatId, GroupId, TaskId, UserId};
 use crate::ui::ErrorBox;
+use crate::ui::mutation::mutation;
 use leptos::prelude::*;
 
 /// Which chat a button opens.
@@ -20,28 +20,19 @@ pub fn OpenChatButton(
     #[prop(into)] label: String,
     #[prop(default = "btn")] class: &'static str,
 ) -> impl IntoView {
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
-    let open = move |_| {
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let chat: Result<ChatId, AppError> = match with {
+    let navigate = leptos_router::hooks::use_navigate();
+    let opened = mutation(
+        move |()| async move {
+            match with {
                 ChatWith::Person(user) => open_direct_chat(user).await,
                 ChatWith::Workgroup(group) => workgroup_chat(group).await,
                 ChatWith::Task(task) => task_chat(task).await,
-            };
-            busy.set(false);
-            match chat {
-                Ok(id) => {
-                    let navigate = leptos_router::hooks::use_navigate();
-                    navigate(&format!("/chat/{id}"), Default::default());
-                }
-                Err(e) => error.set(Some(e)),
             }
-        });
-    };
+        },
+        move |id: ChatId| navigate(&format!("/chat/{id}"), Default::default()),
+    );
     view! {
-        <button type="button" class=class on:click=open disabled=move || busy.get() data-testid="open-chat">{label}</button>
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        <button type="button" class=class on:click=move |_| opened.run(()) disabled=move || opened.pending.get() data-testid="open-chat">{label}</button>
+        {move || opened.error.get().map(|error| view! { <ErrorBox error/> })}
     }
 }

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
 use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
 use crate::files::ui::{AttachButton, AttachmentView, PendingFiles};
+use crate::ids::FileId;
 use crate::rich::{RichEditor, RichText};
 use crate::ui::mutation::mutation;
 use crate::ui::page::time_ago;
@@ -19,14 +20,20 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
     let id = post.with_untracked(|p| p.id);
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let sending = RwSignal::new(false);
     let files = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
+    let sent = mutation(
+        move |(body, attached): (String, Vec<FileId>)| add_comment(id, body, attached),
+        move |_| {
+            draft.set(String::new());
+            files.set(Vec::new());
+            super::refresh_post(post);
+        },
+    );
     let send = move |_: ()| {
-        if sending.get_untracked() || uploading.get_untracked() > 0 {
+        if sent.pending.get_untracked() || uploading.get_untracked() > 0 {
             return;
         }
-        sending.set(true);
         error.set(None);
         let body = draft.get_untracked();
         let attached = files
@@ -34,17 +41,7 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
             .into_iter()
             .map(|f| f.file_id)
             .collect();
-        leptos::task::spawn_local(async move {
-            match add_comment(id, body, attached).await {
-                Ok(_) => {
-                    draft.set(String::new());
-                    files.set(Vec::new());
-                    super::refresh_post(post);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            sending.set(false);
-        });
+        sent.run((body, attached));
     };
     let earlier = mutation(
         move |oldest| earlier_comments(id, oldest),
@@ -74,14 +71,14 @@ pub fn Comments(post: PostSignal) -> impl IntoView {
                 children=move |comment| view! { <Comment comment post/> }
             />
             <div class="comment-form">
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                {move || sent.error.get().or_else(|| error.get()).map(|e| view! { <ErrorBox error=e/> })}
                 <RichEditor value=draft placeholder="Write a comment…" label="Comment" rows=1 on_submit=send/>
                 <PendingFiles files uploading/>
                 <div class="comment-tools">
                     <AttachButton files uploading error max=MAX_COMMENT_ATTACHMENTS label="Attach"/>
                 </div>
                 <Show when=move || !draft.with(|d| d.trim().is_empty()) || !files.with(Vec::is_empty)>
-                    <button type="button" class="btn btn-primary btn-small" disabled=move || sending.get() on:click=move |_| send(())>"Send"</button>
+                    <button type="button" class="btn btn-primary btn-small" disabled=move || sent.pending.get() on:click=move |_| send(())>"Send"</button>
                 </Show>
             </div>
         </section>
@@ -105,30 +102,25 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
     } = comment;
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(source.unwrap_or_default());
-    let error = RwSignal::new(None::<AppError>);
-    let save = move |_: ()| {
-        let body = draft.get_untracked();
-        leptos::task::spawn_local(async move {
-            match edit_comment(id, body).await {
-                Ok(()) => {
-                    editing.set(false);
-                    super::refresh_post(post);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let saved = mutation(
+        move |body: String| edit_comment(id, body),
+        move |()| {
+            editing.set(false);
+            super::refresh_post(post);
+        },
+    );
+    let save = move |_: ()| saved.run(draft.get_untracked());
+    let removed = mutation(
+        move |()| delete_comment(id),
+        move |()| super::refresh_post(post),
+    );
     let remove = move |_| {
         if !confirm("Delete this comment?") {
             return;
         }
-        leptos::task::spawn_local(async move {
-            match delete_comment(id).await {
-                Ok(()) => super::refresh_post(post),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        removed.run(());
     };
+    let failed = move || saved.error.get().or_else(|| removed.error.get());
     let summary = Signal::stored(reactions);
     view! {
         <div class="comment" id=format!("comment-{id}")>
@@ -139,19 +131,19 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
                     <Show when=move || editing.get() fallback=move || view! { <RichText blocks=body.clone()/> }>
                         <RichEditor value=draft placeholder="" label="Edit the comment" rows=2 on_submit=save/>
                         <div class="row gap">
-                            <button type="button" class="btn btn-primary btn-small" on:click=move |_| save(())>"Save"</button>
+                            <button type="button" class="btn btn-primary btn-small" disabled=move || saved.pending.get() on:click=move |_| save(())>"Save"</button>
                             <button type="button" class="btn btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
                         </div>
                     </Show>
                 </div>
                 {(!attachments.is_empty()).then(|| view! { <AttachmentView files=attachments/> })}
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                {move || failed().map(|e| view! { <ErrorBox error=e/> })}
                 <div class="comment-foot muted small">
                     <span title=utc_date_time(created_at)>{time_ago(created_at)}</span>
                     {edited_at.map(|_| " · edited")}
                     <Reactions post_id comment_id=Some(id) summary on_change=Callback::new(move |_| super::refresh_post(post))/>
                     {can_edit.then(|| view! { <button type="button" class="link-btn" on:click=move |_| editing.set(true)>"Edit"</button> })}
-                    {can_delete.then(|| view! { <button type="button" class="link-btn" on:click=remove>"Delete"</button> })}
+                    {can_delete.then(|| view! { <button type="button" class="link-btn" disabled=move || removed.pending.get() on:click=remove>"Delete"</button> })}
                 </div>
             </div>
         </div>

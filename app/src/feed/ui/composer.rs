@@ -8,9 +8,10 @@ use crate::feed::types::{
     NewPoll, PostKind, RecipientOptions, Recipients,
 };
 use crate::files::ui::{AttachButton, PendingFiles};
-use crate::ids::{DepartmentId, GroupId, PostId, UserId};
+use crate::ids::{DepartmentId, FileId, GroupId, PostId, UserId};
 use crate::rich::RichEditor;
 use crate::shell::layout::use_me;
+use crate::ui::mutation::mutation;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -22,6 +23,16 @@ enum Mode {
     Announcement,
     Thanks,
 }
+
+/// What `create_post` takes.
+type NewPostArgs = (
+    PostKind,
+    String,
+    Recipients,
+    Option<NewPoll>,
+    Option<NewAppreciation>,
+    Vec<FileId>,
+);
 
 #[derive(Debug, Clone, PartialEq)]
 enum Pick {
@@ -56,10 +67,25 @@ pub fn Composer(
     let files = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
     let error = RwSignal::new(None::<AppError>);
-    let sending = RwSignal::new(false);
 
+    let posted = mutation(
+        move |(kind, text, recipients, poll, appreciation, attached): NewPostArgs| {
+            create_post(kind, text, recipients, poll, appreciation, attached)
+        },
+        move |id| {
+            body.set(String::new());
+            mode.set(Mode::Post);
+            question.set(String::new());
+            options.set(vec![String::new(), String::new()]);
+            thanked.set(Vec::new());
+            files.set(Vec::new());
+            picks.set(default_picks.get_value());
+            open.set(false);
+            on_posted.run(id);
+        },
+    );
     let submit = move |_: ()| {
-        if sending.get_untracked() || uploading.get_untracked() > 0 {
+        if posted.pending.get_untracked() || uploading.get_untracked() > 0 {
             return;
         }
         let mut recipients = Recipients::default();
@@ -97,25 +123,8 @@ pub fn Composer(
             .into_iter()
             .map(|f| f.file_id)
             .collect();
-        sending.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match create_post(kind, text, recipients, poll, appreciation, attached).await {
-                Ok(id) => {
-                    body.set(String::new());
-                    mode.set(Mode::Post);
-                    question.set(String::new());
-                    options.set(vec![String::new(), String::new()]);
-                    thanked.set(Vec::new());
-                    files.set(Vec::new());
-                    picks.set(default_picks.get_value());
-                    open.set(false);
-                    on_posted.run(id);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            sending.set(false);
-        });
+        posted.run((kind, text, recipients, poll, appreciation, attached));
     };
 
     let length = move || body.with(|b| b.chars().count());
@@ -156,19 +165,19 @@ pub fn Composer(
                         </Show>
                         <PendingFiles files uploading/>
                         <RecipientPicker picks/>
-                        {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                        {move || posted.error.get().or_else(|| error.get()).map(|e| view! { <ErrorBox error=e/> })}
                         <div class="composer-foot">
                             <AttachButton files uploading error max=MAX_POST_ATTACHMENTS label="Attach files or photos"/>
                             <span class="grow"></span>
                             <span class="muted small" class:over=move || { length() > MAX_POST_CHARS }>
                                 {move || (length() > MAX_POST_CHARS / 2).then(|| format!("{} / {MAX_POST_CHARS}", length()))}
                             </span>
-                            <button type="button" class="btn" on:click=move |_| { open.set(false); error.set(None); }>"Cancel"</button>
+                            <button type="button" class="btn" on:click=move |_| { open.set(false); error.set(None); posted.error.set(None); }>"Cancel"</button>
                             <button type="button" class="btn btn-primary"
-                                disabled=move || { sending.get() || uploading.get() > 0
+                                disabled=move || { posted.pending.get() || uploading.get() > 0
                                     || (matches!(mode.get(), Mode::Post | Mode::Announcement) && body.with(|b| b.trim().is_empty()) && files.with(Vec::is_empty)) }
                                 on:click=move |_| submit(())>
-                                {move || if sending.get() { "Posting…" } else { "Post" }}
+                                {move || if posted.pending.get() { "Posting…" } else { "Post" }}
                             </button>
                         </div>
                     </div>

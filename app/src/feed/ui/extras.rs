@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::feed::api::{announcement_readers, confirm_announcement, poll_voters, vote};
 use crate::feed::types::{AppreciationView, Author, ReadersView};
 use crate::ids::PollOptionId;
+use crate::ui::mutation::mutation;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
@@ -17,17 +18,16 @@ pub fn PollBlock(post: PostSignal) -> impl IntoView {
     let changing = RwSignal::new(false);
     let error = RwSignal::new(None::<AppError>);
     let voters = RwSignal::new(None::<(PollOptionId, Vec<Author>)>);
+    let voted = mutation(
+        move |options: Vec<PollOptionId>| vote(id, options),
+        move |()| {
+            changing.set(false);
+            super::refresh_post(post);
+        },
+    );
     let send = move |options: Vec<PollOptionId>| {
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match vote(id, options).await {
-                Ok(()) => {
-                    changing.set(false);
-                    super::refresh_post(post);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        voted.run(options);
     };
     let show_voters = move |option: PollOptionId| {
         if voters.with_untracked(|v| v.as_ref().is_some_and(|(o, _)| *o == option)) {
@@ -86,11 +86,12 @@ pub fn PollBlock(post: PostSignal) -> impl IntoView {
                         </div>
                         <div class="row gap">
                             <button type="button" class="btn btn-primary btn-small"
-                                disabled=move || chosen.with(Vec::is_empty)
+                                disabled=move || chosen.with(Vec::is_empty) || voted.pending.get()
                                 on:click=move |_| send(chosen.get_untracked())>"Vote"</button>
                             {poll.voted.then(|| view! {
                                 <button type="button" class="btn btn-small" on:click=move |_| changing.set(false)>"Cancel"</button>
-                                <button type="button" class="link-btn small" on:click=move |_| send(Vec::new())>"Take my vote back"</button>
+                                <button type="button" class="link-btn small" disabled=move || voted.pending.get()
+                                    on:click=move |_| send(Vec::new())>"Take my vote back"</button>
                             })}
                         </div>
                     }.into_any()
@@ -124,7 +125,7 @@ pub fn PollBlock(post: PostSignal) -> impl IntoView {
                 }}
                 <p class="muted small">{note}</p>
                 {move || voters.get().map(|(_, list)| view! { <PeopleList people=list empty="No votes yet."/> })}
-                {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+                {move || voted.error.get().or_else(|| error.get()).map(|e| view! { <ErrorBox error=e/> })}
             </section>
         }
         .into_any()
@@ -137,14 +138,10 @@ pub fn AnnouncementBlock(post: PostSignal) -> impl IntoView {
     let id = post.with_untracked(|p| p.id);
     let error = RwSignal::new(None::<AppError>);
     let readers = RwSignal::new(None::<ReadersView>);
-    let confirm = move |_| {
-        leptos::task::spawn_local(async move {
-            match confirm_announcement(id).await {
-                Ok(()) => super::refresh_post(post),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let confirmed = mutation(
+        move |()| confirm_announcement(id),
+        move |()| super::refresh_post(post),
+    );
     let show_readers = move |_| {
         if readers.with_untracked(Option::is_some) {
             return readers.set(None);
@@ -165,7 +162,8 @@ pub fn AnnouncementBlock(post: PostSignal) -> impl IntoView {
                 {match (a.must_confirm, a.confirmed_by_me) {
                     (true, false) => view! {
                         <span>"Please confirm that you have read this announcement."</span>
-                        <button type="button" class="btn btn-primary btn-small" on:click=confirm>"I've read it"</button>
+                        <button type="button" class="btn btn-primary btn-small" disabled=move || confirmed.pending.get()
+                            on:click=move |_| confirmed.run(())>"I've read it"</button>
                     }.into_any(),
                     (true, true) => view! { <span class="confirmed">"✓ You confirmed reading this."</span> }.into_any(),
                     _ => view! { <span>"Your announcement."</span> }.into_any(),
@@ -188,7 +186,7 @@ pub fn AnnouncementBlock(post: PostSignal) -> impl IntoView {
                     </div>
                 </div>
             })}
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || confirmed.error.get().or_else(|| error.get()).map(|e| view! { <ErrorBox error=e/> })}
         }
         .into_any()
     }

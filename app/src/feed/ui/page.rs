@@ -4,6 +4,7 @@ use super::PostSignal;
 use super::composer::Composer;
 use super::post_card::PostCard;
 use crate::dates::day_ms;
+use crate::error::AppError;
 use crate::feed::api::{feed_mark_seen, feed_page, feed_post};
 use crate::feed::types::FeedEvent;
 use crate::feed::types::{FeedQuery, PostKind, PostsPage as Page};
@@ -29,7 +30,7 @@ struct Filter {
 }
 
 impl Filter {
-    async fn fetch(self, before: Option<PostId>) -> Result<Page, crate::error::AppError> {
+    async fn fetch(self, before: Option<PostId>) -> Result<Page, AppError> {
         let query = FeedQuery {
             author: self.author,
             kind: self.kind,
@@ -181,21 +182,25 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
             });
         }
     };
-    // Inserts posts at the top, newest first, skipping any already shown.
+    // Inserts posts at the top, newest first, skipping any already shown. A post that cannot
+    // be fetched says so: otherwise the new posts (or one's own) would seem to vanish.
+    let not_shown = RwSignal::new(None::<AppError>);
     let insert = move |ids: Vec<PostId>| {
+        not_shown.set(None);
         leptos::task::spawn_local(async move {
             for id in ids {
                 if find(id).is_some() {
                     continue;
                 }
-                if let Ok(post) = feed_post(id, Some(3)).await {
-                    posts.update(|l| {
+                match feed_post(id, Some(3)).await {
+                    Ok(post) => posts.update(|l| {
                         let at = l
                             .iter()
                             .position(|p| p.with_untracked(|p| p.id) < id)
                             .unwrap_or(l.len());
                         l.insert(at, RwSignal::new(post));
-                    });
+                    }),
+                    Err(e) => not_shown.set(Some(e)),
                 }
             }
             mark_seen();
@@ -257,6 +262,7 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
                 }}
             </button>
         </Show>
+        {move || not_shown.get().map(|error| view! { <ErrorBox error/> })}
         <Show when=move || !to_confirm.with(Vec::is_empty)>
             <h2 class="section-title">"Please confirm you have read"</h2>
         </Show>

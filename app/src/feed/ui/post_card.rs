@@ -11,59 +11,58 @@ use crate::feed::types::{Addressee, PostKind, PostView};
 use crate::files::ui::AttachmentView;
 use crate::ids::PostId;
 use crate::rich::{RichEditor, RichText};
+use crate::ui::mutation::mutation;
 use crate::ui::page::time_ago;
 use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
+
+/// What the card's menu and editor change.
+enum Change {
+    Edit(String),
+    Pin(bool),
+    Delete,
+}
 
 #[component]
 pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) -> impl IntoView {
     let id = post.with_untracked(|p| p.id);
     let editing = RwSignal::new(false);
     let draft = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
     let menu_open = RwSignal::new(false);
     // Re-rendered only when the files change: any other update of the post (a reaction, a
     // comment, a refetch) must not close a picture someone is looking at.
     let attachments = Memo::new(move |_| post.with(|p| p.attachments.clone()));
 
-    let run =
-        move |work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>,
-              after: Box<dyn Fn()>| {
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                match work.await {
-                    Ok(()) => after(),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        };
-    let save = move |_: ()| {
-        let body = draft.get_untracked();
-        run(
-            Box::pin(edit_post(id, body)),
-            Box::new(move || {
+    // Editing, pinning and deleting: one at a time, the card's one error shown under its head.
+    let changed = mutation(
+        move |change: Change| async move {
+            match &change {
+                Change::Edit(body) => edit_post(id, body.clone()).await?,
+                Change::Pin(pinned) => pin_post(id, *pinned).await?,
+                Change::Delete => delete_post(id).await?,
+            }
+            Ok::<_, AppError>(change)
+        },
+        move |change| match change {
+            Change::Edit(_) => {
                 editing.set(false);
                 super::refresh_post(post);
-            }),
-        );
-    };
+            }
+            Change::Pin(_) => super::refresh_post(post),
+            Change::Delete => on_removed.run(id),
+        },
+    );
+    let save = move |_: ()| changed.run(Change::Edit(draft.get_untracked()));
     let toggle_pin = move |_| {
         menu_open.set(false);
-        let pinned = !post.with_untracked(|p| p.pinned);
-        run(
-            Box::pin(pin_post(id, pinned)),
-            Box::new(move || super::refresh_post(post)),
-        );
+        changed.run(Change::Pin(!post.with_untracked(|p| p.pinned)));
     };
     let remove = move |_| {
         menu_open.set(false);
         if !confirm("Delete this post with its comments? This cannot be undone.") {
             return;
         }
-        run(
-            Box::pin(delete_post(id)),
-            Box::new(move || on_removed.run(id)),
-        );
+        changed.run(Change::Delete);
     };
     let start_edit = move |_| {
         menu_open.set(false);
@@ -90,19 +89,19 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                                     <button type="button" class="link-btn" role="menuitem" on:click=start_edit>"Edit"</button>
                                 </Show>
                                 <Show when=move || post.with(|p| p.can_pin)>
-                                    <button type="button" class="link-btn" role="menuitem" on:click=toggle_pin>
+                                    <button type="button" class="link-btn" role="menuitem" disabled=move || changed.pending.get() on:click=toggle_pin>
                                         {move || if post.with(|p| p.pinned) { "Unpin" } else { "Pin for everyone" }}
                                     </button>
                                 </Show>
                                 <Show when=move || post.with(|p| p.can_delete)>
-                                    <button type="button" class="link-btn danger" role="menuitem" on:click=remove>"Delete"</button>
+                                    <button type="button" class="link-btn danger" role="menuitem" disabled=move || changed.pending.get() on:click=remove>"Delete"</button>
                                 </Show>
                             </div>
                         </Show>
                     </div>
                 </Show>
             </header>
-            {move || error.get().map(|e| view! { <ErrorBox error=e/> })}
+            {move || changed.error.get().map(|e| view! { <ErrorBox error=e/> })}
             {move || post.with(|p| p.appreciation.clone()).map(|appreciation| view! { <AppreciationBlock appreciation/> })}
             <Show
                 when=move || editing.get()
@@ -111,7 +110,7 @@ pub fn PostCard(post: PostSignal, #[prop(into)] on_removed: Callback<PostId>) ->
                 <div class="post-edit">
                     <RichEditor value=draft placeholder="" label="Edit the post" rows=5 toolbar=true on_submit=save/>
                     <div class="row gap">
-                        <button type="button" class="btn btn-primary" on:click=move |_| save(())>"Save"</button>
+                        <button type="button" class="btn btn-primary" disabled=move || changed.pending.get() on:click=move |_| save(())>"Save"</button>
                         <button type="button" class="btn" on:click=move |_| editing.set(false)>"Cancel"</button>
                     </div>
                 </div>

@@ -2,11 +2,13 @@
 //! of who reacted.
 
 use super::PostSignal;
+use crate::error::AppError;
 use crate::feed::api::{react, who_reacted};
 use crate::feed::types::{Reaction, ReactionEntry, ReactionSummary};
 use crate::ids::{CommentId, PostId};
-use crate::ui::Avatar;
 use crate::ui::icons::Icon;
+use crate::ui::mutation::mutation;
+use crate::ui::{Avatar, ErrorBox};
 use leptos::prelude::*;
 
 /// The bar under a post.
@@ -39,13 +41,13 @@ pub fn Reactions(
 ) -> impl IntoView {
     let picker = RwSignal::new(false);
     let who = RwSignal::new(None::<Vec<ReactionEntry>>);
+    let reacted = mutation(
+        move |reaction: Option<Reaction>| react(post_id, comment_id, reaction),
+        move |()| on_change.run(()),
+    );
     let set = move |reaction: Option<Reaction>| {
         picker.set(false);
-        leptos::task::spawn_local(async move {
-            if react(post_id, comment_id, reaction).await.is_ok() {
-                on_change.run(());
-            }
-        });
+        reacted.run(reaction);
     };
     let toggle_like = move |_| {
         let mine = summary.with_untracked(|s| s.mine);
@@ -55,16 +57,21 @@ pub fn Reactions(
             Some(Reaction::Like)
         });
     };
+    // Who reacted: a failure shows (an empty list would look like nobody).
+    let who_failed = RwSignal::new(None::<AppError>);
     let show_who = move |_| {
         if who.with_untracked(Option::is_some) {
             return who.set(None);
         }
+        who_failed.set(None);
         leptos::task::spawn_local(async move {
-            if let Ok(list) = who_reacted(post_id, comment_id).await {
-                who.set(Some(list));
+            match who_reacted(post_id, comment_id).await {
+                Ok(list) => who.set(Some(list)),
+                Err(e) => who_failed.set(Some(e)),
             }
         });
     };
+    let failed = move || reacted.error.get().or_else(|| who_failed.get());
     view! {
         <div class="reactions">
             <button
@@ -72,6 +79,7 @@ pub fn Reactions(
                 class="link-btn"
                 class:reacted=move || summary.with(|s| s.mine.is_some())
                 aria-pressed=move || summary.with(|s| s.mine.is_some()).to_string()
+                disabled=move || reacted.pending.get()
                 on:click=toggle_like
             >
                 {move || match summary.with(|s| s.mine) {
@@ -85,7 +93,8 @@ pub fn Reactions(
             <Show when=move || picker.get()>
                 <div class="reaction-picker" role="group" aria-label="Reactions">
                     {Reaction::ALL.into_iter().map(|r| view! {
-                        <button type="button" title=r.label() aria-label=r.label() on:click=move |_| set(Some(r))>{r.emoji()}</button>
+                        <button type="button" title=r.label() aria-label=r.label() disabled=move || reacted.pending.get()
+                            on:click=move |_| set(Some(r))>{r.emoji()}</button>
                     }).collect_view()}
                 </div>
             </Show>
@@ -109,6 +118,7 @@ pub fn Reactions(
                     </ul>
                 </div>
             })}
+            {move || failed().map(|error| view! { <ErrorBox error/> })}
         </div>
     }
 }

@@ -1,10 +1,10 @@
 //! `/groups`: the groups the reader belongs to, the open ones they could join, and a new one.
 
 use super::GroupBadges;
-use crate::error::AppError;
 use crate::groups::api::{create_group, groups};
-use crate::groups::types::GroupSummary;
+use crate::groups::types::{GroupForm, GroupSummary};
 use crate::shell::layout::use_me;
+use crate::ui::mutation::mutation;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 
@@ -80,26 +80,14 @@ fn NewGroup() -> impl IntoView {
     let description = RwSignal::new(String::new());
     let is_project = RwSignal::new(true);
     let closed = RwSignal::new(false);
-    let error = RwSignal::new(None::<AppError>);
-    let busy = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
+    let created = mutation(
+        move |form: GroupForm| create_group(form, Vec::new()),
+        move |id| navigate(&format!("/groups/{id}"), Default::default()),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = super::form_of(name, description, is_project, closed);
-        busy.set(true);
-        error.set(None);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match create_group(form, Vec::new()).await {
-                Ok(id) => {
-                    navigate(&format!("/groups/{id}"), Default::default());
-                }
-                Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
-                }
-            }
-        });
+        created.run(super::form_of(name, description, is_project, closed));
     };
     view! {
         <section class="card">
@@ -121,8 +109,8 @@ fn NewGroup() -> impl IntoView {
                     <input type="checkbox" prop:checked=closed on:change=move |ev| closed.set(event_target_checked(&ev))/>
                     "Closed: only members see it"
                 </label>
-                {move || error.get().map(|error| view! { <ErrorBox error/> })}
-                <button class="btn btn-primary" type="submit" disabled=busy>"Create group"</button>
+                {move || created.error.get().map(|error| view! { <ErrorBox error/> })}
+                <button class="btn btn-primary" type="submit" disabled=move || created.pending.get()>"Create group"</button>
             </form>
         </section>
     }

@@ -9,6 +9,7 @@ use crate::groups::api::{
 };
 use crate::groups::types::{GroupMember, GroupRole, GroupView, Visibility};
 use crate::ids::{GroupId, UserId};
+use crate::ui::mutation::{Mutation, mutation};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -44,24 +45,26 @@ pub fn GroupPage() -> impl IntoView {
     }
 }
 
-/// Runs a change, then reloads the group (or shows why it was refused).
-fn run<F>(changed: RwSignal<u32>, error: RwSignal<Option<AppError>>, change: F)
+/// A change to the group, made on its page: each control sends its own server function.
+type Change = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>;
+
+/// The page's changes: one at a time; the group reloads after each, or the page shows why it
+/// was refused.
+type Changes = Mutation<Change, ()>;
+
+/// Sends a change.
+fn run<F>(change: Changes, work: F)
 where
     F: std::future::Future<Output = Result<(), AppError>> + 'static,
 {
-    error.set(None);
-    leptos::task::spawn_local(async move {
-        match change.await {
-            Ok(()) => changed.update(|n| *n += 1),
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    change.run(Box::pin(work));
 }
 
 #[component]
 fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
     let id = view.group.id;
-    let error = RwSignal::new(None::<AppError>);
+    let change: Changes = mutation(|work: Change| work, move |()| changed.update(|n| *n += 1));
+    let busy = move || change.pending.get();
     let title = view.group.name.clone();
     let subtitle = (!view.group.description.is_empty()).then(|| view.group.description.clone());
     let (can_join, can_leave, can_manage, can_change_roles) = (
@@ -76,30 +79,30 @@ fn GroupDetails(view: GroupView, changed: RwSignal<u32>) -> impl IntoView {
     view! {
         <PageHeader title=title subtitle=subtitle.unwrap_or_default()>
             {can_join.then(|| view! {
-                <button class="btn btn-primary" on:click=move |_| run(changed, error, join_group(id))>"Join group"</button>
+                <button class="btn btn-primary" disabled=busy on:click=move |_| run(change, join_group(id))>"Join group"</button>
             })}
             {is_member.then(|| view! {
                 <crate::chat::ui::OpenChatButton with=crate::chat::ui::ChatWith::Workgroup(id) label="Chat"/>
             })}
             {can_leave.then(|| view! {
-                <button class="btn" on:click=move |_| run(changed, error, leave_group(id))>"Leave group"</button>
+                <button class="btn" disabled=busy on:click=move |_| run(change, leave_group(id))>"Leave group"</button>
             })}
         </PageHeader>
         <p><a href="/groups">"← All groups"</a>" "<GroupBadges group=view.group.clone()/></p>
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        {move || change.error.get().map(|error| view! { <ErrorBox error/> })}
         <div class=if can_manage { "grid-2" } else { "" }>
             <section class="card">
                 <h2>"Members"</h2>
                 <ul class="member-list">
                     {members.into_iter().map(|m| view! {
-                        <MemberRow member=m group=id changed error can_manage can_change_roles/>
+                        <MemberRow member=m group=id change can_manage can_change_roles/>
                     }).collect_view()}
                 </ul>
             </section>
             {can_manage.then(|| view! {
                 <div class="card-stack">
-                    <AddMembers group=id existing=member_ids.clone() can_add_moderators=can_change_roles changed error/>
-                    <GroupSettings view=view.clone() changed error/>
+                    <AddMembers group=id existing=member_ids.clone() can_add_moderators=can_change_roles change/>
+                    <GroupSettings view=view.clone() change/>
                 </div>
             })}
         </div>
@@ -181,8 +184,7 @@ fn GroupTasks(group: GroupId) -> impl IntoView {
 fn MemberRow(
     member: GroupMember,
     group: GroupId,
-    changed: RwSignal<u32>,
-    error: RwSignal<Option<AppError>>,
+    change: Changes,
     can_manage: bool,
     can_change_roles: bool,
 ) -> impl IntoView {
@@ -199,13 +201,13 @@ fn MemberRow(
             <span class="member-actions">
                 {if can_change_roles && !is_owner {
                     view! {
-                        <select aria-label="Role" on:change=move |ev| {
+                        <select aria-label="Role" disabled=move || change.pending.get() on:change=move |ev| {
                             let new = match event_target_value(&ev).as_str() {
                                 "moderator" => GroupRole::Moderator,
                                 "owner" => GroupRole::Owner,
                                 _ => GroupRole::Member,
                             };
-                            run(changed, error, set_group_role(group, user, new));
+                            run(change, set_group_role(group, user, new));
                         }>
                             <option value="member" selected=role == GroupRole::Member>"Member"</option>
                             <option value="moderator" selected=role == GroupRole::Moderator>"Moderator"</option>
@@ -216,7 +218,8 @@ fn MemberRow(
                     view! { <span class="tag">{role.label()}</span> }.into_any()
                 }}
                 {removable.then(|| view! {
-                    <button class="link-btn danger" on:click=move |_| run(changed, error, remove_group_member(group, user))>"Remove"</button>
+                    <button class="link-btn danger" disabled=move || change.pending.get()
+                        on:click=move |_| run(change, remove_group_member(group, user))>"Remove"</button>
                 })}
             </span>
         </li>
@@ -229,8 +232,7 @@ fn AddMembers(
     group: GroupId,
     existing: Vec<UserId>,
     can_add_moderators: bool,
-    changed: RwSignal<u32>,
-    error: RwSignal<Option<AppError>>,
+    change: Changes,
 ) -> impl IntoView {
     let people = Resource::new(|| (), |_| crate::hr::api::people_options());
     let chosen = RwSignal::new(String::new());
@@ -246,7 +248,7 @@ fn AddMembers(
         } else {
             GroupRole::Member
         };
-        run(changed, error, add_group_members(group, vec![user], role));
+        run(change, add_group_members(group, vec![user], role));
     };
     view! {
         <section class="card">
@@ -272,18 +274,14 @@ fn AddMembers(
                     </label>
                 })}
                 <p class="muted small">"Outside partners (extranet users) you add see this group and nothing else of the company."</p>
-                <button class="btn btn-primary" type="submit">"Add to group"</button>
+                <button class="btn btn-primary" type="submit" disabled=move || change.pending.get()>"Add to group"</button>
             </form>
         </section>
     }
 }
 
 #[component]
-fn GroupSettings(
-    view: GroupView,
-    changed: RwSignal<u32>,
-    error: RwSignal<Option<AppError>>,
-) -> impl IntoView {
+fn GroupSettings(view: GroupView, change: Changes) -> impl IntoView {
     let id = view.group.id;
     let name = RwSignal::new(view.group.name.clone());
     let description = RwSignal::new(view.group.description.clone());
@@ -292,7 +290,7 @@ fn GroupSettings(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let form = super::form_of(name, description, is_project, closed);
-        run(changed, error, update_group(id, form));
+        run(change, update_group(id, form));
     };
     view! {
         <section class="card">
@@ -312,7 +310,7 @@ fn GroupSettings(
                     <input type="checkbox" prop:checked=closed on:change=move |ev| closed.set(event_target_checked(&ev))/>
                     "Closed: only members see it"
                 </label>
-                <button class="btn" type="submit">"Save"</button>
+                <button class="btn" type="submit" disabled=move || change.pending.get()>"Save"</button>
             </form>
         </section>
     }

@@ -11,6 +11,7 @@ use crate::tasks::api::{
 };
 use crate::tasks::types::{Stage, StatusFilter, TaskAction, TaskItem, TaskQuery, TaskStatus};
 use crate::ui::ErrorBox;
+use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
 use leptos::prelude::*;
 
@@ -54,6 +55,13 @@ fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
             removable: None,
         })
         .collect::<Vec<_>>();
+    let acted = mutation(
+        move |(id, action): (TaskId, TaskAction)| act_on_task(id, action),
+        move |_| {
+            moved.update(|m| *m += 1);
+            refresh_counters(live);
+        },
+    );
     let move_to = move |id: TaskId, from: String, to: String| {
         let (Some(from), Some(to)) = (TaskStatus::parse(&from), TaskStatus::parse(&to)) else {
             return;
@@ -67,15 +75,7 @@ fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
             return;
         };
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match act_on_task(id, action).await {
-                Ok(_) => {
-                    moved.update(|m| *m += 1);
-                    refresh_counters(live);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        acted.run((id, action));
     };
     // A card offers the statuses its task can be moved to.
     let targets = |item: &TaskItem| -> Vec<(String, String)> {
@@ -87,19 +87,26 @@ fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
     };
     let column_of: ColumnOf = |item| item.status.as_str().to_owned();
     view! {
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
-        <Columns columns live moved move_to targets column_of on_remove=None/>
+        {move || error.get().or_else(|| acted.error.get()).map(|error| view! { <ErrorBox error/> })}
+        <Columns columns live moved move_to targets column_of on_remove=None busy=acted.pending/>
     }
 }
 
 #[component]
 fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView {
-    let error = RwSignal::new(None::<AppError>);
     let moved = RwSignal::new(0u32);
     let stages = Resource::new(move || moved.get(), move |_| task_stages(group));
     let manages = Resource::new(
         || (),
         move |_| async move { crate::groups::api::group(group).await.map(|g| g.can_manage) },
+    );
+    let removed = mutation(
+        move |stage: StageId| delete_task_stage(group, stage),
+        move |()| moved.update(|m| *m += 1),
+    );
+    let staged = mutation(
+        move |(id, stage): (TaskId, Option<StageId>)| set_task_stage(id, stage),
+        move |()| moved.update(|m| *m += 1),
     );
     let move_to = move |id: TaskId, _from: String, to: String| {
         let stage = if to == NO_STAGE {
@@ -107,29 +114,18 @@ fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView
         } else {
             to.parse::<StageId>().ok()
         };
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match set_task_stage(id, stage).await {
-                Ok(()) => moved.update(|m| *m += 1),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        removed.error.set(None);
+        staged.run((id, stage));
     };
     let column_of: ColumnOf = |item| {
         item.stage
             .map(|s| s.to_string())
             .unwrap_or_else(|| NO_STAGE.to_owned())
     };
-    let on_remove = Callback::new(move |stage: StageId| {
-        leptos::task::spawn_local(async move {
-            match delete_task_stage(group, stage).await {
-                Ok(()) => moved.update(|m| *m += 1),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    });
+    let on_remove = Callback::new(move |stage: StageId| removed.run(stage));
+    let busy = Signal::derive(move || staged.pending.get() || removed.pending.get());
     view! {
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        {move || staged.error.get().or_else(|| removed.error.get()).map(|error| view! { <ErrorBox error/> })}
         <Transition fallback=|| view! { <p class="muted">"Loading the stages…"</p> }>
             {move || Suspend::new({
                 let query = query.clone();
@@ -158,8 +154,8 @@ fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView
                         options.iter().filter(|(v, _)| *v != here).cloned().collect()
                     };
                     view! {
-                        <Columns columns live moved move_to targets column_of on_remove=Some(on_remove)/>
-                        {manages.then(|| view! { <AddStage group moved error/> })}
+                        <Columns columns live moved move_to targets column_of on_remove=Some(on_remove) busy/>
+                        {manages.then(|| view! { <AddStage group moved/> })}
                     }.into_any()
                 }
             })}
@@ -169,31 +165,26 @@ fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView
 
 /// "+ Add a stage", for the project's managers.
 #[component]
-fn AddStage(
-    group: GroupId,
-    moved: RwSignal<u32>,
-    error: RwSignal<Option<AppError>>,
-) -> impl IntoView {
+fn AddStage(group: GroupId, moved: RwSignal<u32>) -> impl IntoView {
     let name = RwSignal::new(String::new());
+    let added = mutation(
+        move |n: String| save_task_stage(group, None, n),
+        move |_| {
+            name.set(String::new());
+            moved.update(|m| *m += 1);
+        },
+    );
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let n = name.get_untracked();
-        leptos::task::spawn_local(async move {
-            match save_task_stage(group, None, n).await {
-                Ok(_) => {
-                    name.set(String::new());
-                    moved.update(|m| *m += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        added.run(name.get_untracked());
     };
     view! {
         <form class="inline-form add-stage" on:submit=add>
             <input type="text" required maxlength="60" placeholder="New stage, e.g. Testing" aria-label="New stage"
                 data-testid="stage-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button class="btn btn-small" type="submit" data-testid="add-stage">"Add stage"</button>
+            <button class="btn btn-small" type="submit" data-testid="add-stage" disabled=move || added.pending.get()>"Add stage"</button>
         </form>
+        {move || added.error.get().map(|error| view! { <ErrorBox error/> })}
     }
 }
 
@@ -206,6 +197,9 @@ fn Columns<M, T>(
     targets: T,
     column_of: ColumnOf,
     on_remove: Option<Callback<StageId>>,
+    /// A move or a deletion is on its way: the menus and buttons wait for it.
+    #[prop(into)]
+    busy: Signal<bool>,
 ) -> impl IntoView
 where
     M: Fn(TaskId, String, String) + Copy + Send + Sync + 'static,
@@ -250,6 +244,7 @@ where
                         {removable.zip(on_remove).map(|(stage, remove)| view! {
                             <button type="button" class="chip-x" aria-label="Delete this stage"
                                 title="Delete this stage (its tasks move to “No stage”)"
+                                disabled=move || busy.get()
                                 on:click=move |_| remove.run(stage)>"×"</button>
                         })}
                     </h2>
@@ -264,7 +259,7 @@ where
                                         {page.items.into_iter().map(|item| {
                                             let options = targets(&item);
                                             let from = column_of(&item);
-                                            view! { <Card item from options dragging move_to/> }
+                                            view! { <Card item from options dragging move_to busy/> }
                                         }).collect_view()}
                                     </ul>
                                     {page.next.is_some().then(|| view! { <p class="muted small">"Showing the latest 50."</p> })}
@@ -277,7 +272,8 @@ where
         })
         .collect_view();
     view! {
-        <div class="board" data-testid="board" style=format!("--columns:{count}")>{columns}</div>
+        <div class="board" data-testid="board" style=format!("--columns:{count}")
+            aria-busy=move || busy.get().to_string()>{columns}</div>
     }
 }
 
@@ -290,6 +286,7 @@ fn Card(
     options: Vec<(String, String)>,
     dragging: RwSignal<Option<(TaskId, String)>>,
     move_to: impl Fn(TaskId, String, String) + Copy + Send + Sync + 'static,
+    busy: Signal<bool>,
 ) -> impl IntoView {
     let id = item.id;
     let here = from.clone();
@@ -298,7 +295,7 @@ fn Card(
             on:dragstart=move |_| dragging.set(Some((id, here.clone())))
             on:dragend=move |_| dragging.set(None)>
             <ul class="plain"><TaskRow item now=now_ms()/></ul>
-            <select class="board-move" aria-label="Move to" on:change=move |ev| {
+            <select class="board-move" aria-label="Move to" disabled=move || busy.get() on:change=move |ev| {
                 let to = event_target_value(&ev);
                 if !to.is_empty() {
                     move_to(id, from.clone(), to);

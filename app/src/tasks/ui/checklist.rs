@@ -1,5 +1,6 @@
 //! A task's checklist on its page: sections of items, who ticked what, adding and removing.
 
+use super::page::{Changes, run};
 use crate::error::AppError;
 use crate::ids::{ChecklistItemId, TaskId};
 use crate::tasks::api::{add_checklist_items, remove_checklist_item, tick_checklist_item};
@@ -12,7 +13,7 @@ pub fn Checklist(
     task: TaskId,
     items: Vec<ChecklistItem>,
     can_edit: bool,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let done = items.iter().filter(|i| i.done.is_some()).count();
@@ -25,20 +26,13 @@ pub fn Checklist(
             sections.push(item.section.clone());
         }
     }
-    let run =
-        move |f: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>| {
-            error.set(None);
-            leptos::task::spawn_local(async move {
-                match f.await {
-                    Ok(()) => changed.update(|c| *c += 1),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        };
     let new_item = RwSignal::new(String::new());
     let new_section = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if change.pending.get_untracked() {
+            return; // Keep what was typed until the change under way is done.
+        }
         let lines: Vec<String> = new_item
             .get_untracked()
             .lines()
@@ -46,7 +40,7 @@ pub fn Checklist(
             .collect();
         let section = new_section.get_untracked();
         new_item.set(String::new());
-        run(Box::pin(add_checklist_items(task, section, lines)));
+        run(change, error, add_checklist_items(task, section, lines));
     };
     let items = StoredValue::new(items);
     view! {
@@ -74,14 +68,15 @@ pub fn Checklist(
                             view! {
                                 <li class="checklist-item" class:done=is_done>
                                     <label class="check">
-                                        <input type="checkbox" checked=is_done disabled=!can_edit data-testid="checklist-box"
-                                            on:change=move |ev| run(Box::pin(tick_checklist_item(id, event_target_checked(&ev))))/>
+                                        <input type="checkbox" checked=is_done disabled=move || !can_edit || change.pending.get() data-testid="checklist-box"
+                                            on:change=move |ev| run(change, error, tick_checklist_item(id, event_target_checked(&ev)))/>
                                         <span>{item.text.clone()}</span>
                                     </label>
                                     {who.map(|w| view! { <span class="muted small">{w}</span> })}
                                     {can_edit.then(|| view! {
                                         <button type="button" class="link-btn danger small" aria-label=format!("Remove “{}”", item.text)
-                                            on:click=move |_| run(Box::pin(remove_checklist_item(id)))>"Remove"</button>
+                                            disabled=move || change.pending.get()
+                                            on:click=move |_| run(change, error, remove_checklist_item(id))>"Remove"</button>
                                     })}
                                 </li>
                             }
@@ -96,7 +91,7 @@ pub fn Checklist(
                         prop:value=new_item on:input=move |ev| new_item.set(event_target_value(&ev))/>
                     <input type="text" placeholder="Section (optional)" aria-label="Section" maxlength="100" class="narrow"
                         prop:value=new_section on:input=move |ev| new_section.set(event_target_value(&ev))/>
-                    <button class="btn btn-small" type="submit">"Add"</button>
+                    <button class="btn btn-small" type="submit" disabled=move || change.pending.get()>"Add"</button>
                 </form>
             })}
         </section>

@@ -1,7 +1,7 @@
 //! The task page's files: the list, downloading, taking one off, and attaching more (uploaded
 //! like the feed's attachments, then attached to the task).
 
-use super::page::run;
+use super::page::{Changes, run};
 use crate::error::AppError;
 use crate::files::types::Attachment;
 use crate::files::ui::{AttachButton, PendingFiles, size_label};
@@ -18,15 +18,18 @@ pub(super) fn TaskFiles(
     id: TaskId,
     files: Vec<TaskFile>,
     can_attach: bool,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let pending = RwSignal::new(Vec::<Attachment>::new());
     let uploading = RwSignal::new(0usize);
     let attach = move |_| {
+        if change.pending.get_untracked() {
+            return; // Keep the files chosen until the change under way is done.
+        }
         let chosen: Vec<_> = pending.get_untracked().iter().map(|a| a.file_id).collect();
         pending.set(Vec::new());
-        run(changed, error, attach_task_files(id, chosen));
+        run(change, error, attach_task_files(id, chosen));
     };
     let empty = files.is_empty();
     view! {
@@ -42,7 +45,8 @@ pub(super) fn TaskFiles(
                             <span class="muted small">{size_label(f.file.size)}</span>
                             {f.removable.then(|| view! {
                                 <button type="button" class="chip-x" aria-label=format!("Remove {}", f.file.name)
-                                    on:click=move |_| run(changed, error, remove_task_file(id, file))>"×"</button>
+                                    disabled=move || change.pending.get()
+                                    on:click=move |_| run(change, error, remove_task_file(id, file))>"×"</button>
                             })}
                         </li>
                     }
@@ -53,7 +57,8 @@ pub(super) fn TaskFiles(
                 <div class="row gap">
                     <AttachButton files=pending uploading error max=MAX_AT_ONCE label="Add files"/>
                     <Show when=move || !pending.with(Vec::is_empty) && uploading.get() == 0>
-                        <button type="button" class="btn btn-primary btn-small" data-testid="attach-files" on:click=attach>
+                        <button type="button" class="btn btn-primary btn-small" data-testid="attach-files"
+                            disabled=move || change.pending.get() on:click=attach>
                             "Attach to the task"
                         </button>
                     </Show>

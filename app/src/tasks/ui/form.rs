@@ -13,6 +13,7 @@ use crate::tasks::api::save_task_template;
 use crate::tasks::api::{create_task, task, update_task};
 use crate::tasks::templates::{Repeat, TemplateForm};
 use crate::tasks::types::{Priority, TaskForm};
+use crate::ui::mutation::mutation;
 use crate::ui::{ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -137,8 +138,27 @@ pub(super) fn TaskEditor(
     );
     let parent = initial.parent;
     let error = RwSignal::new(None::<AppError>);
-    let saving = RwSignal::new(false);
     let navigate = use_navigate();
+    let template_saved = mutation(
+        move |template: TemplateForm| save_task_template(template_id, template),
+        {
+            let navigate = navigate.clone();
+            move |_| navigate("/tasks/templates", Default::default())
+        },
+    );
+    let task_saved = mutation(
+        move |form: TaskForm| async move {
+            match id {
+                Some(id) => update_task(id, form).await.map(|_| id),
+                None => create_task(form).await,
+            }
+        },
+        move |id| {
+            refresh_counters(live);
+            navigate(&format!("/tasks/{id}"), Default::default());
+        },
+    );
+    let saving = move || template_saved.pending.get() || task_saved.pending.get();
 
     let form = move || -> Result<TaskForm, AppError> {
         let date = |value: String, what: &str, parse: fn(&str) -> Option<i64>| {
@@ -222,38 +242,14 @@ pub(super) fn TaskEditor(
             Err(e) => return error.set(Some(e)),
         };
         error.set(None);
-        let navigate = navigate.clone();
         if is_template {
-            let template = match template_form(form) {
-                Ok(t) => t,
-                Err(e) => return error.set(Some(e)),
-            };
-            saving.set(true);
-            leptos::task::spawn_local(async move {
-                let saved = save_task_template(template_id, template).await;
-                saving.set(false);
-                match saved {
-                    Ok(_) => navigate("/tasks/templates", Default::default()),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-            return;
-        }
-        saving.set(true);
-        leptos::task::spawn_local(async move {
-            let result = match id {
-                Some(id) => update_task(id, form).await.map(|_| id),
-                None => create_task(form).await,
-            };
-            saving.set(false);
-            match result {
-                Ok(id) => {
-                    refresh_counters(live);
-                    navigate(&format!("/tasks/{id}"), Default::default());
-                }
+            match template_form(form) {
+                Ok(template) => template_saved.run(template),
                 Err(e) => error.set(Some(e)),
             }
-        });
+        } else {
+            task_saved.run(form);
+        }
     };
     let cancel_href = match id {
         Some(id) => format!("/tasks/{id}"),
@@ -377,9 +373,15 @@ pub(super) fn TaskEditor(
                         prop:value=checklist on:input=move |ev| checklist.set(event_target_value(&ev))></textarea>
                 </label>
             })}
-            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || {
+                error
+                    .get()
+                    .or_else(|| template_saved.error.get())
+                    .or_else(|| task_saved.error.get())
+                    .map(|error| view! { <ErrorBox error/> })
+            }}
             <div class="row">
-                <button class="btn btn-primary" type="submit" data-testid="task-save" disabled=move || saving.get()>
+                <button class="btn btn-primary" type="submit" data-testid="task-save" disabled=saving>
                     {match (is_template, id) {
                         (true, _) => "Save template",
                         (false, Some(_)) => "Save changes",

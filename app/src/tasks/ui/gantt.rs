@@ -10,13 +10,13 @@
 
 use super::live::TaskLive;
 use crate::dates::{civil, date_input, month_name, short_date};
-use crate::error::AppError;
 use crate::ids::{GroupId, TaskId};
 use crate::tasks::api::{gantt, set_task_dates};
 use crate::tasks::gantt::{
-    BarState, DAY_MS, GanttChart, GanttTask, Grip, Zoom, chart_range, link_path, link_sides,
-    visible_rows,
+    BarState, DAY_MS, GanttChart, GanttTask, Grip, NewDates, Zoom, chart_range, link_path,
+    link_sides, visible_rows,
 };
+use crate::ui::mutation::{Mutation, mutation};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -34,7 +34,8 @@ struct ChartState {
     folded: RwSignal<HashSet<TaskId>>,
     /// The bar to focus again once the chart is redrawn (after a keyboard move).
     focus: RwSignal<Option<TaskId>>,
-    error: RwSignal<Option<AppError>>,
+    /// Saving a move: one at a time; a refused one shows why.
+    save: Mutation<Move, ()>,
     /// Bumped after a save, to reload the chart.
     saved: RwSignal<u32>,
     /// What the drag under way would do, read out to screen readers too.
@@ -57,12 +58,26 @@ pub fn GanttPage() -> impl IntoView {
         })
     });
     let live = expect_context::<TaskLive>();
+    let saved = RwSignal::new(0);
+    let status = RwSignal::new(None);
+    let save = mutation(
+        move |m: Move| async move {
+            set_task_dates(m.id, m.dates.start_at, m.dates.end_at, m.dates.deadline)
+                .await
+                .inspect_err(|_| {
+                    // Refused: the bar goes back where it was.
+                    preview(m.id, m.grip, 0, m.day_width);
+                    status.set(None);
+                })
+        },
+        move |()| saved.update(|v| *v += 1),
+    );
     let state = ChartState {
         folded: RwSignal::new(HashSet::new()),
         focus: RwSignal::new(None),
-        error: RwSignal::new(None),
-        saved: RwSignal::new(0),
-        status: RwSignal::new(None),
+        save,
+        saved,
+        status,
         scroller: NodeRef::new(),
         scrolled: StoredValue::new(None),
     };
@@ -82,7 +97,7 @@ pub fn GanttPage() -> impl IntoView {
         <p class="gantt-status" aria-live="polite" data-testid="gantt-status">
             {move || state.status.get()}
         </p>
-        {move || state.error.get().map(|error| view! { <ErrorBox error/> })}
+        {move || state.save.error.get().map(|error| view! { <ErrorBox error/> })}
         <div class="gantt-scroll" node_ref=state.scroller data-testid="gantt">
             <Transition fallback=|| view! { <p class="muted gantt-loading">"Loading the chart…"</p> }>
                 {move || {
@@ -264,27 +279,16 @@ fn Chart(chart: GanttChart, zoom: Zoom, state: ChartState) -> impl IntoView {
     });
 
     let drag = StoredValue::new(None::<Drag>);
-    let busy = StoredValue::new(false);
     let save = {
         let lookup = lookup.clone();
         move |id: TaskId, grip: Grip, days: i64| {
             let Some(task) = lookup.get(&id) else { return };
             let dates = task.dragged(grip, days * DAY_MS);
-            busy.set_value(true);
-            leptos::task::spawn_local(async move {
-                let saved = set_task_dates(id, dates.start_at, dates.end_at, dates.deadline).await;
-                busy.set_value(false);
-                match saved {
-                    Ok(()) => {
-                        state.error.set(None);
-                        state.saved.update(|v| *v += 1);
-                    }
-                    Err(error) => {
-                        preview(id, grip, 0, day_width);
-                        state.status.set(None);
-                        state.error.set(Some(error));
-                    }
-                }
+            state.save.run(Move {
+                id,
+                grip,
+                dates,
+                day_width,
             });
         }
     };
@@ -312,13 +316,13 @@ fn Chart(chart: GanttChart, zoom: Zoom, state: ChartState) -> impl IntoView {
 
     let on_pointerdown = move |ev: leptos::ev::PointerEvent| {
         state.focus.set(None);
-        if ev.button() != 0 || busy.get_value() {
+        if ev.button() != 0 || state.save.pending.get_untracked() {
             return;
         }
         if let Some((id, grip)) = grip_under(&ev) {
             ev.prevent_default();
             capture_pointer(&ev);
-            state.error.set(None);
+            state.save.error.set(None);
             drag.set_value(Some(Drag {
                 id,
                 grip,
@@ -376,7 +380,7 @@ fn Chart(chart: GanttChart, zoom: Zoom, state: ChartState) -> impl IntoView {
                 _ => return,
             };
             ev.prevent_default();
-            if busy.get_value() || !lookup.get(&id).is_some_and(|t| t.movable) {
+            if state.save.pending.get_untracked() || !lookup.get(&id).is_some_and(|t| t.movable) {
                 return;
             }
             let grip = if ev.shift_key() {
@@ -580,6 +584,15 @@ fn bar(task: &GanttTask, y: f64, now: i64, x_of: impl Fn(i64) -> f64) -> AnyView
         </g>
     }
     .into_any()
+}
+
+/// A move to save: the task, the part of its bar dragged, its new dates, and the width of a
+/// day (to put the bar back if the move is refused).
+struct Move {
+    id: TaskId,
+    grip: Grip,
+    dates: NewDates,
+    day_width: f64,
 }
 
 /// A drag under way: which bar, which part of it, where it began, and by how many days it

@@ -8,11 +8,11 @@ use super::plan::Plan;
 use super::row::TaskRow;
 use super::{href_of, query_from};
 use crate::dates::date_input;
-use crate::error::AppError;
 use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
 use crate::tasks::types::{
     Section, SectionCounters, StatusFilter, TaskQuery, TaskSort, TaskStatus,
 };
+use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
 use crate::ui::paged::{Paged, ShowMore};
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
@@ -246,29 +246,20 @@ fn SavedFilters(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl I
     let saved = Resource::new(move || version.get(), |_| task_filters());
     let naming = RwSignal::new(false);
     let name = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
+    let saved_now = mutation(
+        move |(n, q): (String, TaskQuery)| save_task_filter(n, q),
+        move |_| {
+            naming.set(false);
+            name.set(String::new());
+            version.update(|v| *v += 1);
+        },
+    );
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (n, q) = (name.get_untracked(), query.get_untracked());
-        leptos::task::spawn_local(async move {
-            match save_task_filter(n, q).await {
-                Ok(_) => {
-                    naming.set(false);
-                    name.set(String::new());
-                    error.set(None);
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        saved_now.run((name.get_untracked(), query.get_untracked()));
     };
-    let remove = move |id| {
-        leptos::task::spawn_local(async move {
-            if delete_task_filter(id).await.is_ok() {
-                version.update(|v| *v += 1);
-            }
-        });
-    };
+    let removed = mutation(delete_task_filter, move |()| version.update(|v| *v += 1));
+    let failed = move || saved_now.error.get().or_else(|| removed.error.get());
     view! {
         <div class="saved-filters">
             <Transition fallback=|| ()>
@@ -279,7 +270,7 @@ fn SavedFilters(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl I
                         <span class="chip chip-saved">
                             <a href=href>{f.name}</a>
                             <button type="button" class="chip-x" aria-label="Delete this saved filter"
-                                on:click=move |_| remove(id)>"×"</button>
+                                disabled=move || removed.pending.get() on:click=move |_| removed.run(id)>"×"</button>
                         </span>
                     }
                 }).collect_view())}
@@ -289,14 +280,14 @@ fn SavedFilters(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl I
                     <form class="inline-form" on:submit=save>
                         <input type="text" required maxlength="60" placeholder="Name this filter" aria-label="Filter name"
                             prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                        <button class="btn btn-small" type="submit">"Save"</button>
+                        <button class="btn btn-small" type="submit" disabled=move || saved_now.pending.get()>"Save"</button>
                         <button class="link-btn" type="button" on:click=move |_| naming.set(false)>"Cancel"</button>
                     </form>
                 }.into_any()
             } else {
                 view! { <button type="button" class="link-btn" on:click=move |_| naming.set(true)>"+ Save this filter"</button> }.into_any()
             }}
-            {move || error.get().map(|error| view! { <ErrorBox error/> })}
+            {move || failed().map(|error| view! { <ErrorBox error/> })}
         </div>
     }
 }

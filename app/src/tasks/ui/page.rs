@@ -15,6 +15,7 @@ use crate::tasks::api::{
     act_on_task, comment_task, delegate_task, delete_task, link_tasks, task, unlink_tasks,
 };
 use crate::tasks::types::{LinkKind, TaskLink, TaskView, hours_text};
+use crate::ui::mutation::{Mutation, mutation};
 use crate::ui::page::{now_ms, time_ago};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
 use leptos::prelude::*;
@@ -64,41 +65,50 @@ pub fn TaskPage() -> impl IntoView {
     }
 }
 
-/// Runs a change, then reloads the task (or shows why it was refused).
-pub(super) fn run<F>(changed: RwSignal<u32>, error: RwSignal<Option<AppError>>, change: F)
+/// A change to the task, made on its page: each control sends its own server function.
+pub(super) type Change = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), AppError>>>>;
+
+/// The page's changes: one at a time; the task reloads after each, or the page shows why it
+/// was refused.
+pub(super) type Changes = Mutation<Change, ()>;
+
+/// Sends a change (clearing what the page's forms last complained about).
+pub(super) fn run<F>(change: Changes, error: RwSignal<Option<AppError>>, work: F)
 where
     F: std::future::Future<Output = Result<(), AppError>> + 'static,
 {
     error.set(None);
-    leptos::task::spawn_local(async move {
-        match change.await {
-            Ok(()) => changed.update(|n| *n += 1),
-            Err(e) => error.set(Some(e)),
-        }
-    });
+    change.run(Box::pin(work));
 }
 
 #[component]
 fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
     let id = view.item.id;
     let error = RwSignal::new(None::<AppError>);
+    let change: Changes = mutation(|work: Change| work, move |()| changed.update(|n| *n += 1));
     let now = now_ms();
     let rights = view.rights;
     let live = expect_context::<TaskLive>();
     let navigate = use_navigate();
+    let removed = mutation(
+        move |()| delete_task(id),
+        move |()| {
+            refresh_counters(live);
+            navigate("/tasks", Default::default());
+        },
+    );
     let remove = move |_| {
-        let navigate = navigate.clone();
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match delete_task(id).await {
-                Ok(()) => {
-                    refresh_counters(live);
-                    navigate("/tasks", Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        removed.run(());
     };
+    // A form's complaint is cleared when a change is sent, so it is the newer one.
+    let failed = move || {
+        error
+            .get()
+            .or_else(|| change.error.get())
+            .or_else(|| removed.error.get())
+    };
+    let busy = move || change.pending.get() || removed.pending.get();
     let actions = view.actions.clone();
     let title = view.item.title.clone();
     let responsible = view.item.responsible.clone();
@@ -118,7 +128,8 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                 let primary = matches!(action, crate::tasks::types::TaskAction::Start | crate::tasks::types::TaskAction::Complete | crate::tasks::types::TaskAction::Approve);
                 view! {
                     <button class=if primary { "btn btn-primary" } else { "btn" } data-testid=format!("action-{}", action.as_str())
-                        on:click=move |_| run(changed, error, async move { act_on_task(id, action).await.map(|_| ()) })>
+                        disabled=busy
+                        on:click=move |_| run(change, error, async move { act_on_task(id, action).await.map(|_| ()) })>
                         {action.label()}
                     </button>
                 }
@@ -138,7 +149,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
             <Deadline item=view.item.clone() now/>
             {view.require_review.then(|| view! { <span class="tag tag-outline">"Reviewed by the creator"</span> })}
         </div>
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
+        {move || failed().map(|error| view! { <ErrorBox error/> })}
         <div class="task-layout">
             <div class="task-body">
                 <section class="card">
@@ -148,7 +159,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                         view! { <div class="rich"><RichText blocks=view.description.clone()/></div> }.into_any()
                     }}
                 </section>
-                <Checklist task=id items=view.checklist.clone() can_edit=rights.checklist changed error/>
+                <Checklist task=id items=view.checklist.clone() can_edit=rights.checklist change error/>
                 <section class="card">
                     <div class="row between">
                         <h2>"Subtasks"</h2>
@@ -160,8 +171,8 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                         view! { <ul class="task-list">{view.subtasks.clone().into_iter().map(|item| view! { <TaskRow item now/> }).collect_view()}</ul> }.into_any()
                     }}
                 </section>
-                <Dependencies id predecessors=view.predecessors.clone() successors=view.successors.clone() can_edit=rights.change_dates changed error/>
-                <Comments id comments=view.comments.clone() changed error/>
+                <Dependencies id predecessors=view.predecessors.clone() successors=view.successors.clone() can_edit=rights.change_dates change error/>
+                <Comments id comments=view.comments.clone() change error/>
                 <details class="card history">
                     <summary><h2 class="inline">"History"</h2><span class="muted small">{format!(" · {} changes", view.history.len())}</span></summary>
                     <ul class="history-list">
@@ -178,7 +189,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
             <aside class="task-side">
                 <section class="card task-facts">
                     <Fact label="Responsible"><Person person=responsible/></Fact>
-                    {rights.delegate.then(|| view! { <Delegate id current=responsible_id changed error/> })}
+                    {rights.delegate.then(|| view! { <Delegate id current=responsible_id change error/> })}
                     <Fact label="Created by"><Person person=creator/></Fact>
                     <Fact label="Co-executors"><People people=accomplices/></Fact>
                     <Fact label="Observers"><People people=auditors/></Fact>
@@ -192,10 +203,10 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                     <Fact label="Time spent">{time_text(view.spent_seconds, view.estimate_minutes)}</Fact>
                     <Fact label="Created">{time_ago(view.created_at)}</Fact>
                 </section>
-                <super::time::TimeTracker id entries=view.time.clone() my_timer=view.my_timer can_track=rights.track_time changed error/>
-                <super::files::TaskFiles id files=view.files.clone() can_attach=rights.checklist changed error/>
+                <super::time::TimeTracker id entries=view.time.clone() my_timer=view.my_timer can_track=rights.track_time change error/>
+                <super::files::TaskFiles id files=view.files.clone() can_attach=rights.checklist change error/>
                 {rights.delete.then(|| view! {
-                    <button class="link-btn danger" data-testid="delete-task" on:click=remove>"Delete this task"</button>
+                    <button class="link-btn danger" data-testid="delete-task" disabled=busy on:click=remove>"Delete this task"</button>
                 })}
             </aside>
         </div>
@@ -259,7 +270,7 @@ fn People(people: Vec<Author>) -> impl IntoView {
 fn Delegate(
     id: TaskId,
     current: UserId,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let people = Resource::new(|| (), |_| crate::hr::api::people_options());
@@ -270,10 +281,10 @@ fn Delegate(
                 view! {
                     <Transition fallback=|| ()>
                         {move || people.get().and_then(Result::ok).map(|list| view! {
-                            <select aria-label="Hand the task to" data-testid="delegate-to" on:change=move |ev| {
+                            <select aria-label="Hand the task to" data-testid="delegate-to" disabled=move || change.pending.get() on:change=move |ev| {
                                 if let Ok(to) = event_target_value(&ev).parse::<UserId>() {
                                     open.set(false);
-                                    run(changed, error, delegate_task(id, to));
+                                    run(change, error, delegate_task(id, to));
                                 }
                             }>
                                 <option value="">"Hand it to…"</option>
@@ -297,13 +308,16 @@ fn Dependencies(
     predecessors: Vec<TaskLink>,
     successors: Vec<TaskLink>,
     can_edit: bool,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let other = RwSignal::new(String::new());
     let kind = RwSignal::new(LinkKind::FinishToStart);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if change.pending.get_untracked() {
+            return; // Keep what was typed until the change under way is done.
+        }
         let Ok(before) = other
             .get_untracked()
             .trim()
@@ -316,7 +330,7 @@ fn Dependencies(
             return;
         };
         other.set(String::new());
-        run(changed, error, link_tasks(before, id, kind.get_untracked()));
+        run(change, error, link_tasks(before, id, kind.get_untracked()));
     };
     let empty = predecessors.is_empty() && successors.is_empty();
     let link_row = move |link: TaskLink, waits: bool| {
@@ -332,7 +346,8 @@ fn Dependencies(
                 <a href=format!("/tasks/{other_id}")>{format!("#{other_id} {}", link.title)}</a>" "
                 <span class="tag tag-outline">{link.kind.label()}</span>
                 {can_edit.then(|| view! {
-                    <button type="button" class="link-btn danger small" on:click=move |_| run(changed, error, unlink_tasks(p, s))>"Remove"</button>
+                    <button type="button" class="link-btn danger small" disabled=move || change.pending.get()
+                        on:click=move |_| run(change, error, unlink_tasks(p, s))>"Remove"</button>
                 })}
             </li>
         }
@@ -353,7 +368,7 @@ fn Dependencies(
                     <select aria-label="Kind of dependency" on:change=move |ev| kind.set(LinkKind::parse(&event_target_value(&ev)).unwrap_or(LinkKind::FinishToStart))>
                         {LinkKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                     </select>
-                    <button class="btn btn-small" type="submit">"Add"</button>
+                    <button class="btn btn-small" type="submit" disabled=move || change.pending.get()>"Add"</button>
                 </form>
             })}
         </section>
@@ -364,17 +379,17 @@ fn Dependencies(
 fn Comments(
     id: TaskId,
     comments: Vec<crate::tasks::types::TaskComment>,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let send = move || {
         let text = body.get_untracked();
-        if text.trim().is_empty() {
+        if text.trim().is_empty() || change.pending.get_untracked() {
             return;
         }
         body.set(String::new());
-        run(changed, error, async move {
+        run(change, error, async move {
             comment_task(id, text).await.map(|_| ())
         });
     };
@@ -394,7 +409,7 @@ fn Comments(
             </ul>
             <form class="comment-form" on:submit=move |ev| { ev.prevent_default(); send(); }>
                 <RichEditor value=body placeholder="Write a comment… (@ to mention)" label="Comment" rows=2 on_submit=Callback::new(move |_| send())/>
-                <button class="btn btn-primary btn-small" type="submit">"Send"</button>
+                <button class="btn btn-primary btn-small" type="submit" disabled=move || change.pending.get()>"Send"</button>
             </form>
         </section>
     }

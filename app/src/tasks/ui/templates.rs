@@ -10,6 +10,7 @@ use crate::shell::layout::use_me;
 use crate::tasks::api::{create_task_from_template, delete_task_template, task_templates};
 use crate::tasks::templates::TaskTemplate;
 use crate::tasks::types::TaskForm;
+use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
 use crate::ui::{EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
@@ -19,13 +20,11 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn TemplatesPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| task_templates());
-    let error = RwSignal::new(None::<AppError>);
     view! {
         <PageHeader title="Task templates" subtitle="Tasks you set up once and create again — when you need one, or every day, week or month.">
             <a class="btn" href="/tasks">"Tasks"</a>
             <a class="btn btn-primary" href="/tasks/templates/new" data-testid="new-template">"New template"</a>
         </PageHeader>
-        {move || error.get().map(|error| view! { <ErrorBox error/> })}
         <Transition fallback=|| view! { <p class="muted">"Loading templates…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
@@ -38,7 +37,7 @@ pub fn TemplatesPage() -> impl IntoView {
                     }.into_any(),
                     Ok(list) => view! {
                         <ul class="template-list card" data-testid="templates">
-                            {list.into_iter().map(|t| view! { <TemplateRow template=t version error/> }).collect_view()}
+                            {list.into_iter().map(|t| view! { <TemplateRow template=t version/> }).collect_view()}
                         </ul>
                     }.into_any(),
                 }
@@ -48,37 +47,22 @@ pub fn TemplatesPage() -> impl IntoView {
 }
 
 #[component]
-fn TemplateRow(
-    template: TaskTemplate,
-    version: RwSignal<u32>,
-    error: RwSignal<Option<AppError>>,
-) -> impl IntoView {
+fn TemplateRow(template: TaskTemplate, version: RwSignal<u32>) -> impl IntoView {
     let id = template.id;
     let live = expect_context::<TaskLive>();
     let navigate = use_navigate();
-    let busy = RwSignal::new(false);
-    let use_it = move |_| {
-        busy.set(true);
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            match create_task_from_template(id).await {
-                Ok(task) => {
-                    refresh_counters(live);
-                    navigate(&format!("/tasks/{task}"), Default::default());
-                }
-                Err(e) => error.set(Some(e)),
-            }
-            busy.set(false);
-        });
-    };
-    let remove = move |_| {
-        leptos::task::spawn_local(async move {
-            match delete_task_template(id).await {
-                Ok(()) => version.update(|v| *v += 1),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let used = mutation(
+        move |()| create_task_from_template(id),
+        move |task| {
+            refresh_counters(live);
+            navigate(&format!("/tasks/{task}"), Default::default());
+        },
+    );
+    let removed = mutation(
+        move |()| delete_task_template(id),
+        move |()| version.update(|v| *v += 1),
+    );
+    let failed = move || used.error.get().or_else(|| removed.error.get());
     let now = now_ms();
     let form = template.form;
     let schedule = match (form.repeat, template.next_run_at) {
@@ -109,12 +93,14 @@ fn TemplateRow(
                     })}
                     {template.last_task.map(|t| view! { <a class="small" href=format!("/tasks/{t}")>"Last task"</a> })}
                 </div>
+                {move || failed().map(|error| view! { <ErrorBox error/> })}
             </div>
             <div class="row gap">
-                <button type="button" class="btn btn-primary btn-small" disabled=move || busy.get()
-                    data-testid="use-template" on:click=use_it>"Create task now"</button>
+                <button type="button" class="btn btn-primary btn-small" disabled=move || used.pending.get()
+                    data-testid="use-template" on:click=move |_| used.run(())>"Create task now"</button>
                 <a class="btn btn-small" href=format!("/tasks/templates/{id}")>"Edit"</a>
-                <button type="button" class="link-btn danger small" on:click=remove>"Delete"</button>
+                <button type="button" class="link-btn danger small" disabled=move || removed.pending.get()
+                    on:click=move |_| removed.run(())>"Delete"</button>
             </div>
         </li>
     }

@@ -1,7 +1,7 @@
 //! Time on a task's page: the viewer's timer (ticking while it runs), time entered by hand,
 //! and who spent how long.
 
-use super::page::run;
+use super::page::{Changes, run};
 use crate::error::AppError;
 use crate::ids::TaskId;
 use crate::tasks::api::{add_task_time, remove_task_time, start_task_timer, stop_task_timer};
@@ -21,7 +21,7 @@ pub fn TimeTracker(
     entries: Vec<TimeEntry>,
     my_timer: Option<i64>,
     can_track: bool,
-    changed: RwSignal<u32>,
+    change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
     let now = RwSignal::new(now_ms());
@@ -37,6 +37,9 @@ pub fn TimeTracker(
     let note = RwSignal::new(String::new());
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if change.pending.get_untracked() {
+            return; // Keep what was typed until the change under way is done.
+        }
         let text = minutes.get_untracked();
         let value = text.trim().replace(',', ".");
         // "90" is minutes; "1.5h" or "1:30" are hours.
@@ -62,7 +65,7 @@ pub fn TimeTracker(
         let n = note.get_untracked();
         minutes.set(String::new());
         note.set(String::new());
-        run(changed, error, async move {
+        run(change, error, async move {
             add_task_time(id, parsed, n).await.map(|_| ())
         });
     };
@@ -71,14 +74,14 @@ pub fn TimeTracker(
             <h2>"Time"</h2>
             {can_track.then(|| match my_timer {
                 Some(started) => view! {
-                    <button class="btn btn-primary btn-block" data-testid="timer-stop"
-                        on:click=move |_| run(changed, error, stop_task_timer(id))>
+                    <button class="btn btn-primary btn-block" data-testid="timer-stop" disabled=move || change.pending.get()
+                        on:click=move |_| run(change, error, stop_task_timer(id))>
                         {move || format!("Stop timer · {}", clock(started, now.get()))}
                     </button>
                 }.into_any(),
                 None => view! {
-                    <button class="btn btn-block" data-testid="timer-start"
-                        on:click=move |_| run(changed, error, start_task_timer(id))>"Start timer"</button>
+                    <button class="btn btn-block" data-testid="timer-start" disabled=move || change.pending.get()
+                        on:click=move |_| run(change, error, start_task_timer(id))>"Start timer"</button>
                 }.into_any(),
             })}
             {can_track.then(|| view! {
@@ -87,7 +90,7 @@ pub fn TimeTracker(
                         data-testid="time-minutes" prop:value=minutes on:input=move |ev| minutes.set(event_target_value(&ev))/>
                     <input type="text" placeholder="What you did (optional)" aria-label="Note" maxlength="500"
                         prop:value=note on:input=move |ev| note.set(event_target_value(&ev))/>
-                    <button class="btn btn-small" type="submit">"Add time"</button>
+                    <button class="btn btn-small" type="submit" disabled=move || change.pending.get()>"Add time"</button>
                 </form>
             })}
             {if entries.is_empty() {
@@ -107,7 +110,8 @@ pub fn TimeTracker(
                                     <span class="muted small">{time_ago(e.stopped_at.unwrap_or(e.started_at))}{(!e.note.is_empty()).then(|| format!(" · {}", e.note))}</span>
                                     {(e.removable && e.stopped_at.is_some()).then(|| view! {
                                         <button type="button" class="link-btn danger small" aria-label="Delete this time entry"
-                                            on:click=move |_| run(changed, error, remove_task_time(entry))>"×"</button>
+                                            disabled=move || change.pending.get()
+                                            on:click=move |_| run(change, error, remove_task_time(entry))>"×"</button>
                                     })}
                                 </li>
                             }
