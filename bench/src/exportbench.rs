@@ -181,8 +181,8 @@ async fn export(args: &Args) -> Result<(), BoxError> {
         args.format
     );
     sqlx::query(
-        "INSERT INTO jobs (portal_id, owner_id, kind, title, params, state, created_at) \
-         VALUES (1, 1, 'tasks.export', 'Tasks', ?, 'queued', ?)",
+        "INSERT INTO jobs (portal_id, owner_id, owner_role, kind, title, params, state, created_at) \
+         VALUES (1, 1, 'admin', 'tasks.export', 'Tasks', ?, 'queued', ?)",
     )
     .bind(&params)
     .bind(app::ssr::now_ms())

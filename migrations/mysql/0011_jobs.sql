@@ -8,6 +8,9 @@ CREATE TABLE jobs (
     id BIGINT AUTO_INCREMENT PRIMARY KEY,
     portal_id BIGINT NOT NULL,
     owner_id BIGINT NOT NULL,
+    -- The owner's role when they started it: the file is theirs only while it is the same
+    -- (an admin's export of every task is not for the employee they became).
+    owner_role VARCHAR(16) NOT NULL,
     -- The registered kind that runs it, e.g. `tasks.export`.
     kind VARCHAR(64) NOT NULL,
     -- What the person sees, e.g. "Tasks (XLSX)".

@@ -245,3 +245,112 @@ both_backends!(
         assert_eq!(records[1][2], "eve@acme.test");
     }
 );
+
+/// Inserts `n` tasks of Ann's straight into the database, their activity in runs of seven
+/// equal times (ties at page boundaries); returns nothing, the test counts them back.
+async fn many_tasks(server: &TestServer, owner: i64, n: i64) {
+    let portal = server
+        .scalar(&format!("SELECT portal_id FROM users WHERE id = {owner}"))
+        .await;
+    for start in (0..n).step_by(200) {
+        let rows: Vec<String> = (start..(start + 200).min(n))
+            .map(|i| {
+                let at = 1_700_000_000_000 + i / 7;
+                format!(
+                    "({portal}, 'Bulk task {i}', {owner}, {owner}, 'new', 'normal', {at}, {at})"
+                )
+            })
+            .collect();
+        server
+            .sql(&format!(
+                "INSERT INTO tasks (portal_id, title, creator_id, responsible_id, status, priority, \
+                 created_at, activity_at) VALUES {}",
+                rows.join(", ")
+            ))
+            .await;
+    }
+}
+
+both_backends!(
+    a_long_list_exports_every_task_once_across_its_pages,
+    |server: TestServer| async move {
+        let (ann, _, _) = people_and_tasks(&server).await;
+        let ann_id = ann.me_id().await;
+        // Three pages of 500 and a bit, with ties in the sort key across page boundaries.
+        many_tasks(&server, ann_id, 1_203).await;
+        let job = export_tasks(&ann, json!({ "section": "all", "status": "any" }), "csv").await;
+        let view = wait_done(&ann, job).await;
+        assert_eq!(view["state"], "done", "{view}");
+        assert_eq!(view["done"], 1_207);
+        let records = parse_csv(
+            String::from_utf8(download(&ann, job).await.1)
+                .unwrap()
+                .trim_start_matches('\u{feff}'),
+        );
+        let ids: std::collections::BTreeSet<&str> =
+            records[1..].iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(records.len() - 1, 1_207, "every task, Ann's and Eve's");
+        assert_eq!(ids.len(), 1_207, "no task twice");
+    }
+);
+
+both_backends!(
+    the_directory_pages_through_accented_names_without_gaps,
+    |server: TestServer| async move {
+        let (ann, _, _) = people_and_tasks(&server).await;
+        let portal = server
+            .scalar(&format!(
+                "SELECT portal_id FROM users WHERE id = {}",
+                ann.me_id().await
+            ))
+            .await;
+        // More than a screen's page (24) of names whose first letter SQLite's LOWER keeps.
+        let mut expected: Vec<String> = vec!["Ada Admin".into(), "Eve Example".into()];
+        let mut rows = Vec::new();
+        for (i, first) in ["Émile", "Éric", "Ørsted", "Ünal", "Ana", "zoe"]
+            .iter()
+            .cycle()
+            .take(42)
+            .enumerate()
+        {
+            let name = format!("{first} {i:02}");
+            rows.push(format!(
+                "({portal}, 'p{i}@acme.test', 'x', '{name}', 'employee', 0)"
+            ));
+            expected.push(name);
+        }
+        server
+            .sql(&format!(
+                "INSERT INTO users (portal_id, email, password_hash, name, role, created_at) VALUES {}",
+                rows.join(", ")
+            ))
+            .await;
+        let mut seen = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let form: Vec<(&str, &str)> = cursor
+                .as_deref()
+                .map(|c| ("cursor", c))
+                .into_iter()
+                .collect();
+            let page = ann.ok("directory", &form).await;
+            for person in page["people"].as_array().unwrap() {
+                seen.push(person["name"].as_str().unwrap().to_owned());
+            }
+            match page["next_cursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => break,
+            }
+        }
+        let mut sorted_seen = seen.clone();
+        sorted_seen.sort();
+        sorted_seen.dedup();
+        assert_eq!(
+            sorted_seen.len(),
+            seen.len(),
+            "someone listed twice: {seen:?}"
+        );
+        expected.sort();
+        assert_eq!(sorted_seen, expected);
+    }
+);

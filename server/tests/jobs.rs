@@ -5,7 +5,7 @@
 
 mod common;
 
-use app::ids::JobId;
+use app::ids::{JobId, PortalId};
 use app::jobs::ssr::{repo, runner};
 use common::TestServer;
 use common::exports::*;
@@ -147,16 +147,86 @@ both_backends!(
     old_jobs_and_their_files_are_cleaned_up,
     |server: TestServer| async move {
         let (_, eve, _) = people_and_tasks(&server).await;
-        let job = export_tasks(&eve, json!({}), "csv").await;
-        assert_eq!(wait_done(&eve, job).await["state"], "done");
-        let old = app::ssr::now_ms() - 8 * DAY_MS;
+        let old = export_tasks(&eve, json!({}), "csv").await;
+        let recent = export_tasks(&eve, json!({}), "csv").await;
+        for job in [old, recent] {
+            assert_eq!(wait_done(&eve, job).await["state"], "done");
+        }
+        let portal = PortalId(
+            server
+                .scalar(&format!("SELECT portal_id FROM jobs WHERE id = {old}"))
+                .await,
+        );
+        let stored = |job: i64| {
+            let state = server.state.clone();
+            async move {
+                state
+                    .storage
+                    .get(portal, &runner::result_key(JobId(job)))
+                    .await
+                    .is_ok()
+            }
+        };
+        assert!(stored(old).await);
+        let long_ago = app::ssr::now_ms() - 8 * DAY_MS;
         server
             .sql(&format!(
-                "UPDATE jobs SET finished_at = {old} WHERE id = {job}"
+                "UPDATE jobs SET finished_at = {long_ago} WHERE id = {old}"
             ))
             .await;
         runner::clean_up(&server.state).await.unwrap();
-        assert_eq!(server.scalar("SELECT COUNT(*) FROM jobs").await, 0);
+        // The old one is gone with its stored file; the recent one is kept with its file.
+        assert_eq!(
+            server
+                .scalar(&format!("SELECT COUNT(*) FROM jobs WHERE id = {old}"))
+                .await,
+            0
+        );
+        assert!(!stored(old).await, "the old export's file is still stored");
+        assert_eq!(eve.get(&format!("/jobs/{old}/file")).await.status(), 404);
+        assert!(stored(recent).await);
+        assert_eq!(eve.get(&format!("/jobs/{recent}/file")).await.status(), 200);
+    }
+);
+
+both_backends!(
+    the_active_jobs_limit_holds_against_requests_sent_at_once,
+    no_job_worker,
+    |server: TestServer| async move {
+        let (_, eve, _) = people_and_tasks(&server).await;
+        let answers = futures::future::join_all(
+            (0..10).map(|_| eve.call_json("export_tasks", json!({ "query": {}, "format": "csv" }))),
+        )
+        .await;
+        let started = answers
+            .iter()
+            .filter(|(status, _)| status.is_success())
+            .count();
+        assert_eq!(started, 5, "{answers:?}");
+        for (_, body) in answers.iter().filter(|(status, _)| !status.is_success()) {
+            assert_eq!(body["error"], "LimitReached", "{body}");
+        }
+        assert_eq!(server.scalar("SELECT COUNT(*) FROM jobs").await, 5);
+    }
+);
+
+both_backends!(
+    an_export_is_no_longer_its_owners_once_their_role_changed,
+    |server: TestServer| async move {
+        let (ann, eve, _) = people_and_tasks(&server).await;
+        // Ann exports every task as an admin, then becomes an employee: the file, which holds
+        // tasks she can no longer open, is not hers to download any more.
+        let job = export_tasks(&ann, json!({ "section": "all", "status": "any" }), "csv").await;
+        assert_eq!(wait_done(&ann, job).await["state"], "done");
+        assert_eq!(ann.get(&format!("/jobs/{job}/file")).await.status(), 200);
+        let ann_id = ann.me_id().await;
+        server
+            .sql(&format!(
+                "UPDATE users SET role = 'employee' WHERE id = {ann_id}"
+            ))
+            .await;
+        assert_eq!(ann.get(&format!("/jobs/{job}/file")).await.status(), 404);
+        // Nor is it anyone else's.
         assert_eq!(eve.get(&format!("/jobs/{job}/file")).await.status(), 404);
     }
 );

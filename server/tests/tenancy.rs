@@ -561,6 +561,12 @@ both_backends!(
             .await["id"]
             .as_i64()
             .unwrap();
+        // Finished, so that a refusal below is about who asks, not a file not there yet.
+        assert_eq!(
+            common::exports::wait_done(&admin, job).await["state"],
+            "done"
+        );
+        assert_eq!(admin.get(&format!("/jobs/{job}/file")).await.status(), 200);
         for (endpoint, args, extranet_refused) in job_endpoints(job) {
             assert_refused_json("an anonymous visitor", &anonymous, endpoint, &args).await;
             assert_refused_json("another portal's session", &forged, endpoint, &args).await;

@@ -10,7 +10,7 @@ use crate::ssr::db::Db;
 use crate::ssr::db::Reader;
 use crate::validate;
 use futures::future::BoxFuture;
-use sqlx::{Any, QueryBuilder};
+use sqlx::{Any, AnyConnection, QueryBuilder};
 
 pub mod departments;
 pub mod export;
@@ -102,22 +102,33 @@ pub async fn directory(
     cursor: Option<&str>,
 ) -> AppResult<DirectoryPage> {
     let filter = DirectoryFilter::parse(search, department_id)?;
-    directory_page(pool, caller, &filter, cursor, PAGE_SIZE).await
+    let mut conn = pool.acquire().await?;
+    directory_page(&mut conn, caller, &filter, cursor, PAGE_SIZE).await
 }
 
 /// A page of `limit` people after `cursor` (exports read larger pages than the screen).
 pub async fn directory_page(
-    pool: &Reader,
+    conn: &mut AnyConnection,
     caller: &Caller,
     filter: &DirectoryFilter,
     cursor: Option<&str>,
     limit: i64,
 ) -> AppResult<DirectoryPage> {
-    // Cursor: "<lower name>\u{1f}<id>" of the last person shown.
+    #[derive(sqlx::FromRow)]
+    struct Listed {
+        #[sqlx(flatten)]
+        person: PersonRow,
+        sort_name: String,
+    }
+    // Cursor: "<lower name>\u{1f}<id>" of the last person shown, lowered by the database
+    // (SQLite's LOWER leaves non-ASCII letters alone; Rust's would not, and the next page
+    // would then skip or repeat names such as "Émile").
     let after = cursor
         .and_then(|c| c.rsplit_once('\u{1f}'))
         .and_then(|(name, id)| id.parse::<i64>().ok().map(|id| (name.to_owned(), id)));
-    let mut qb = QueryBuilder::<Any>::new(format!("SELECT {PERSON_COLUMNS}"));
+    let mut qb = QueryBuilder::<Any>::new(format!(
+        "SELECT {PERSON_COLUMNS}, LOWER(u.name) AS sort_name"
+    ));
     filter.push_from(&mut qb, caller);
     if let Some((name, id)) = after {
         qb.push(" AND (LOWER(u.name) > ")
@@ -130,29 +141,29 @@ pub async fn directory_page(
     }
     qb.push(" ORDER BY LOWER(u.name), u.id LIMIT ")
         .push_bind(limit + 1);
-    let mut rows: Vec<PersonRow> = qb.build_query_as().fetch_all(pool).await?;
+    let mut rows: Vec<Listed> = qb.build_query_as().fetch_all(&mut *conn).await?;
     let next_cursor = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last()
-            .map(|r| format!("{}\u{1f}{}", r.name.to_lowercase(), r.id))
+            .map(|r| format!("{}\u{1f}{}", r.sort_name, r.person.id))
     } else {
         None
     };
     Ok(DirectoryPage {
-        people: rows.into_iter().map(Person::from).collect(),
+        people: rows.into_iter().map(|r| Person::from(r.person)).collect(),
         next_cursor,
     })
 }
 
 /// How many people the filter finds.
 pub async fn directory_count(
-    pool: &Reader,
+    conn: &mut AnyConnection,
     caller: &Caller,
     filter: &DirectoryFilter,
 ) -> AppResult<i64> {
     let mut qb = QueryBuilder::<Any>::new("SELECT COUNT(*)");
     filter.push_from(&mut qb, caller);
-    Ok(qb.build_query_scalar().fetch_one(pool).await?)
+    Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
 pub async fn profile(pool: &Reader, caller: &Caller, user_id: UserId) -> AppResult<Profile> {

@@ -39,7 +39,11 @@ impl JobsLive {
     pub fn apply(&self, job: JobView) {
         self.jobs.update(|jobs| {
             if let Some(known) = jobs.iter_mut().find(|j| j.id == job.id) {
-                *known = job;
+                // A late progress report (sent before the job was cancelled, or finished)
+                // never brings an ended job back to life.
+                if known.state.is_active() || !job.state.is_active() {
+                    *known = job;
+                }
             } else {
                 if jobs.len() >= MAX_KEPT {
                     jobs.remove(0);

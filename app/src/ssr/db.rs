@@ -50,6 +50,14 @@ impl Reader {
     pub async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
         self.0.acquire().await
     }
+
+    /// A read transaction: every read in it sees the database as it was at the first one, so
+    /// a job walking thousands of pages (an export) neither skips nor repeats a row that
+    /// someone edits meanwhile. Dropping it ends it. Keep it to one job's reads: a long one
+    /// holds old row versions (MariaDB) or the WAL (SQLite) until it ends.
+    pub async fn snapshot(&self) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
+        self.0.begin().await
+    }
 }
 
 /// Both pools run queries exactly as `&AnyPool` does.
@@ -216,6 +224,17 @@ impl Db {
             format!(" FORCE INDEX ({index})")
         } else {
             String::new()
+        }
+    }
+
+    /// ` FOR UPDATE` on MariaDB, nothing on SQLite: locks the rows a transaction reads so
+    /// that a second one touching them waits. SQLite needs nothing: its writer transactions
+    /// (`BEGIN IMMEDIATE`) already run one at a time.
+    pub fn for_update(conn: &sqlx::AnyConnection) -> &'static str {
+        if conn.backend_name().eq_ignore_ascii_case("mysql") {
+            " FOR UPDATE"
+        } else {
+            ""
         }
     }
 

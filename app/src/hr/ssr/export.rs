@@ -4,14 +4,15 @@
 use super::{DirectoryFilter, directory_count, directory_page};
 use crate::error::AppResult;
 use crate::ids::{PortalId, UserId};
-use crate::jobs::ssr::table::{Cell, Column, ColumnKind, TableWriter, today};
+use crate::jobs::ssr::table::{
+    Cell, Column, ColumnKind, MAX_ROWS, TableWriter, today, too_many_rows,
+};
 use crate::jobs::ssr::{Job, JobFuture, JobKind, JobOutput};
 use crate::jobs::types::{ExportFormat, JobView};
 use crate::ssr::caller::Caller;
-use crate::ssr::db::Reader;
 use crate::ssr::state::AppState;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, QueryBuilder};
+use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
 
 pub const KIND: &str = "directory.export";
@@ -101,15 +102,26 @@ async fn export(job: Job) -> AppResult<JobOutput> {
     let caller = job.owner().await?;
     // Rights are checked again as they are now: someone made a partner meanwhile is refused.
     caller.require_employee()?;
-    let reader = &job.state.db.reader;
-    let total = directory_count(reader, &caller, &params.filter).await?;
+    // One snapshot for every page (see the task export).
+    let mut reader = job.state.db.reader.snapshot().await?;
+    let total = directory_count(&mut reader, &caller, &params.filter).await?;
+    if total > i64::from(MAX_ROWS) {
+        return Err(too_many_rows());
+    }
     job.progress.report(0, total).await?;
     let mut table = TableWriter::create(params.format, "People", COLUMNS)?;
     let mut cursor: Option<String> = None;
     loop {
-        let page = directory_page(reader, &caller, &params.filter, cursor.as_deref(), PAGE).await?;
+        let page = directory_page(
+            &mut reader,
+            &caller,
+            &params.filter,
+            cursor.as_deref(),
+            PAGE,
+        )
+        .await?;
         let ids: Vec<UserId> = page.people.iter().map(|p| p.id).collect();
-        let mut more = details(reader, caller.portal_id(), &ids).await?;
+        let mut more = details(&mut reader, caller.portal_id(), &ids).await?;
         for person in page.people {
             let extra = more.remove(&person.id).unwrap_or_default();
             table.row(&[
@@ -148,7 +160,7 @@ struct Details {
 
 /// What the directory's list does not carry: phone, manager, when they joined.
 async fn details(
-    pool: &Reader,
+    conn: &mut AnyConnection,
     portal: PortalId,
     ids: &[UserId],
 ) -> AppResult<HashMap<UserId, Details>> {
@@ -165,6 +177,6 @@ async fn details(
         list.push_bind(*id);
     }
     qb.push(")");
-    let rows: Vec<Details> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<Details> = qb.build_query_as().fetch_all(conn).await?;
     Ok(rows.into_iter().map(|d| (UserId(d.id), d)).collect())
 }

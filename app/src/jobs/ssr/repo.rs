@@ -91,54 +91,76 @@ pub async fn recent(pool: &Reader, caller: &Caller) -> AppResult<Vec<JobView>> {
     Ok(rows.into_iter().map(JobView::from).collect())
 }
 
-/// The caller's jobs waiting or running.
-pub async fn active_count(pool: &Reader, caller: &Caller) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM jobs WHERE portal_id = ? AND owner_id = ? AND state IN ('queued', 'running')",
-    )
-    .bind(caller.portal_id())
-    .bind(caller.user_id)
-    .fetch_one(pool)
-    .await?)
-}
-
-pub async fn insert(
+/// Queues a job for the caller unless they already have `limit` waiting or running; None
+/// then. The count and the insert are one transaction that the caller's other requests wait
+/// for (SQLite lets one writer in at a time; on MariaDB the caller's row is locked first), so
+/// requests sent at once cannot all slip under the limit.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_within_limit(
     db: &Db,
     caller: &Caller,
     kind: &str,
     title: &str,
     params: &str,
     now: i64,
-) -> AppResult<JobId> {
-    let mut conn = db.write().await?;
+    limit: i64,
+) -> AppResult<Option<JobId>> {
+    let mut tx = db.begin().await?;
+    let lock = format!(
+        "SELECT id FROM users WHERE id = ? AND portal_id = ?{}",
+        Db::for_update(&tx)
+    );
+    sqlx::query(&lock)
+        .bind(caller.user_id)
+        .bind(caller.portal_id())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let active: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM jobs WHERE portal_id = ? AND owner_id = ? AND state IN ('queued', 'running')",
+    )
+    .bind(caller.portal_id())
+    .bind(caller.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if active >= limit {
+        tx.rollback().await?;
+        return Ok(None);
+    }
     let id = crate::ssr::db::insert_id(
-        &mut conn,
+        &mut tx,
         sqlx::query(
-            "INSERT INTO jobs (portal_id, owner_id, kind, title, params, state, created_at) \
-             VALUES (?, ?, ?, ?, ?, 'queued', ?)",
+            "INSERT INTO jobs (portal_id, owner_id, owner_role, kind, title, params, state, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)",
         )
         .bind(caller.portal_id())
         .bind(caller.user_id)
+        .bind(caller.role.as_str())
         .bind(kind)
         .bind(title)
         .bind(params)
         .bind(now),
     )
     .await?;
-    Ok(JobId(id))
+    tx.commit().await?;
+    Ok(Some(JobId(id)))
 }
 
 /// Claims the oldest job that is waiting, or whose node stopped renewing its lease. The
 /// UPDATE only succeeds while the job is still claimable, so of two nodes racing for a job
 /// exactly one gets it; the other tries the next candidate.
 pub async fn claim(db: &Db, node: &str, now: i64, lease_ms: i64) -> AppResult<Option<JobRow>> {
-    let candidates: Vec<(JobId, PortalId)> = sqlx::query_as(
-        "SELECT id, portal_id FROM jobs WHERE state = 'queued' \
-         OR (state = 'running' AND lease_until < ?) ORDER BY id LIMIT 8",
-    )
-    .bind(now)
-    .fetch_all(&db.reader)
-    .await?;
+    // Only kinds this node knows: during a rolling upgrade an older node leaves a newer
+    // kind to the nodes that can run it, instead of failing it.
+    let mut qb = sqlx::QueryBuilder::<sqlx::Any>::new(
+        "SELECT id, portal_id FROM jobs WHERE (state = 'queued' OR (state = 'running' AND lease_until < ",
+    );
+    qb.push_bind(now).push(")) AND kind IN (");
+    let mut kinds = qb.separated(", ");
+    for kind in crate::registry::job_kinds() {
+        kinds.push_bind(kind.name);
+    }
+    qb.push(") ORDER BY id LIMIT 8");
+    let candidates: Vec<(JobId, PortalId)> = qb.build_query_as().fetch_all(&db.reader).await?;
     for (id, portal) in candidates {
         let claimed = sqlx::query(
             "UPDATE jobs SET state = 'running', claimed_by = ?, lease_until = ?, \
@@ -292,11 +314,12 @@ pub async fn result_of(
 ) -> AppResult<(String, String, String)> {
     let row: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT result_key, result_name, result_type FROM jobs \
-         WHERE id = ? AND portal_id = ? AND owner_id = ? AND state = 'done'",
+         WHERE id = ? AND portal_id = ? AND owner_id = ? AND owner_role = ? AND state = 'done'",
     )
     .bind(id)
     .bind(caller.portal_id())
     .bind(caller.user_id)
+    .bind(caller.role.as_str())
     .fetch_optional(pool)
     .await?;
     match row {
@@ -305,16 +328,20 @@ pub async fn result_of(
     }
 }
 
-/// Ended jobs older than `before`, across portals: (id, portal, stored result key).
+/// Ended jobs that finished before `before`, in pages by id after `after` (a file that
+/// cannot be deleted now does not hold up the rest).
 pub async fn expired(
     pool: &Reader,
     before: i64,
-) -> AppResult<Vec<(JobId, PortalId, Option<String>)>> {
+    after: JobId,
+) -> AppResult<Vec<(JobId, PortalId)>> {
     Ok(sqlx::query_as(
-        "SELECT id, portal_id, result_key FROM jobs \
-         WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < ? LIMIT 100",
+        "SELECT id, portal_id FROM jobs \
+         WHERE state IN ('done', 'failed', 'cancelled') AND finished_at < ? AND id > ? \
+         ORDER BY id LIMIT 100",
     )
     .bind(before)
+    .bind(after)
     .fetch_all(pool)
     .await?)
 }

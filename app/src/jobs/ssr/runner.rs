@@ -60,7 +60,11 @@ pub async fn run_next(state: &AppState, node: &str) -> AppResult<bool> {
         work(state, node, &row).await
     };
     let result = match outcome {
-        Ok(output) => finish(state, node, &row, output).await,
+        // Storing a big file on slow storage may outlast the lease: keep renewing it.
+        Ok(output) => tokio::select! {
+            done = finish(state, node, &row, output) => done,
+            lost = keep_lease(state, node, &row) => Err(lost),
+        },
         Err(e) => Err(e),
     };
     if let Err(e) = result {
@@ -111,24 +115,61 @@ async fn finish(state: &AppState, node: &str, row: &JobRow, output: JobOutput) -
         .await
         .map_err(|_| AppError::Internal)?
         .len() as i64;
-    let key = crate::ssr::storage::new_key("job");
+    // One key per job: a run after a crash overwrites the file of the run before, and the
+    // clean-up finds it by the job even when no row ever recorded it.
+    let key = result_key(row.id);
     state
         .storage
         .put_file(row.portal_id, &key, output.file.path())
         .await?;
     drop(output.file);
+    let recorded = record_done(
+        state,
+        node,
+        row,
+        &key,
+        &output.file_name,
+        output.content_type,
+        size,
+    )
+    .await;
+    if !matches!(recorded, Ok(true)) {
+        // Cancelled while the file was being stored, or the database refused: nobody will
+        // download it.
+        if let Err(e) = state.storage.delete(row.portal_id, &key).await {
+            tracing::warn!(job = %row.id, error = %e, "an unused export file was not deleted");
+        }
+    }
+    recorded?;
+    Ok(())
+}
+
+/// The job's file in the portal's storage.
+pub fn result_key(id: crate::ids::JobId) -> String {
+    format!("job-{id}")
+}
+
+/// Marks the job done and notifies its owner in one short transaction; false when the job
+/// was no longer this node's (cancelled).
+async fn record_done(
+    state: &AppState,
+    node: &str,
+    row: &JobRow,
+    key: &str,
+    name: &str,
+    content_type: &str,
+    size: i64,
+) -> AppResult<bool> {
     let result = StoredResult {
-        key: &key,
-        name: &output.file_name,
-        content_type: output.content_type,
+        key,
+        name,
+        content_type,
         size,
     };
     let mut tx = state.db.begin().await?;
     if !repo::finish(&mut tx, row, node, &result, now_ms()).await? {
-        // Cancelled while the file was being stored: nobody will download it.
         tx.rollback().await?;
-        let _ = state.storage.delete(row.portal_id, &key).await;
-        return Ok(());
+        return Ok(false);
     }
     let mut notices = Outgoing::new(row.portal_id);
     let title = format!("Your export is ready: {}", row.title);
@@ -139,7 +180,7 @@ async fn finish(state: &AppState, node: &str, row: &JobRow, output: JobOutput) -
     notices.publish(&state.hub).await;
     announce_current(state, row).await;
     tracing::info!(job = %row.id, bytes = size, "job done");
-    Ok(())
+    Ok(true)
 }
 
 async fn record_failure(state: &AppState, node: &str, row: &JobRow, error: &str) {
@@ -176,16 +217,23 @@ async fn announce_current(state: &AppState, row: &JobRow) {
 /// Deletes ended jobs older than `KEEP_FOR` and their files.
 pub async fn clean_up(state: &AppState) -> AppResult<()> {
     let before = now_ms() - KEEP_FOR.as_millis() as i64;
-    for (id, portal, key) in repo::expired(&state.db.reader, before).await? {
-        if let Some(key) = key
-            && let Err(e) = state.storage.delete(portal, &key).await
-        {
-            tracing::warn!(job = %id, error = %e, "an old export's file was not deleted");
-            continue;
+    let mut after = crate::ids::JobId(0);
+    loop {
+        let expired = repo::expired(&state.db.reader, before, after).await?;
+        let Some(&(last, _)) = expired.last() else {
+            return Ok(());
+        };
+        for (id, portal) in expired {
+            // By the job's key, not the row's: a run that stored its file and then failed
+            // to record it left one too (deleting a missing file is not an error).
+            if let Err(e) = state.storage.delete(portal, &result_key(id)).await {
+                tracing::warn!(job = %id, error = %e, "an old export's file was not deleted");
+                continue;
+            }
+            repo::delete(&state.db.writer, portal, id).await?;
         }
-        repo::delete(&state.db.writer, portal, id).await?;
+        after = last;
     }
-    Ok(())
 }
 
 /// This node's name in `claimed_by`: the host and a random part (two processes on one host,

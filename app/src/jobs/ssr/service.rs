@@ -26,12 +26,21 @@ pub async fn enqueue(
     if params.len() > MAX_PARAMS_BYTES {
         return Err(AppError::invalid("These filters are too long to export."));
     }
-    if repo::active_count(&state.db.reader, caller).await? >= MAX_ACTIVE_JOBS {
+    let Some(id) = repo::insert_within_limit(
+        &state.db,
+        caller,
+        kind,
+        title,
+        &params,
+        now_ms(),
+        MAX_ACTIVE_JOBS,
+    )
+    .await?
+    else {
         return Err(AppError::LimitReached(format!(
             "You already have {MAX_ACTIVE_JOBS} exports waiting or running. Please wait for one to finish."
         )));
-    }
-    let id = repo::insert(&state.db, caller, kind, title, &params, now_ms()).await?;
+    };
     state.jobs_wake.notify_one();
     view_after_write(state, caller.portal_id(), caller.user_id, id).await
 }

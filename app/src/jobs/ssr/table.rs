@@ -78,6 +78,13 @@ fn io_error(e: std::io::Error) -> AppError {
 /// Excel's last row; an export longer than this is refused rather than cut short.
 pub const MAX_ROWS: u32 = 1_048_575;
 
+/// The refusal of an export longer than a sheet holds, before any row is written.
+pub fn too_many_rows() -> AppError {
+    AppError::invalid(format!(
+        "This is more than the {MAX_ROWS} rows a spreadsheet holds. Please narrow the filters."
+    ))
+}
+
 impl TableWriter {
     /// Starts the file with its header row.
     pub fn create(
@@ -212,22 +219,28 @@ impl TableWriter {
         match out {
             Out::Xlsx(xlsx) => {
                 let mut workbook = xlsx.workbook;
-                let path = file.path().to_owned();
                 let last_col = columns.len().saturating_sub(1) as u16;
-                tokio::task::spawn_blocking(move || {
-                    let sheet = workbook.worksheet_from_index(0)?;
-                    sheet.autofilter(0, 0, rows.saturating_sub(1), last_col)?;
-                    workbook.save(&path)
+                // The file goes into the blocking task and comes back with it: if the job is
+                // dropped meanwhile (cancelled, lease lost), the save still ends on that thread
+                // and the file is deleted there, not left behind in the temporary folder.
+                let (file, saved) = tokio::task::spawn_blocking(move || {
+                    let saved = workbook.worksheet_from_index(0).and_then(|sheet| {
+                        sheet.autofilter(0, 0, rows.saturating_sub(1), last_col)?;
+                        Ok(())
+                    });
+                    let saved = saved.and_then(|()| workbook.save(file.path()));
+                    (file, saved)
                 })
                 .await
-                .map_err(|_| AppError::Internal)?
-                .map_err(xlsx_error)?;
+                .map_err(|_| AppError::Internal)?;
+                saved.map_err(xlsx_error)?;
+                Ok(file)
             }
             Out::Csv(mut out) => {
                 out.flush().map_err(io_error)?;
+                Ok(file)
             }
         }
-        Ok(file)
     }
 }
 
@@ -239,7 +252,7 @@ fn csv_text(cell: &Cell, kind: ColumnKind) -> String {
     match cell {
         Cell::Number(n) => n.to_string(),
         Cell::Text(s) => {
-            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            if starts_formula(s) {
                 format!("'{s}")
             } else {
                 s.clone()
@@ -258,7 +271,15 @@ fn csv_text(cell: &Cell, kind: ColumnKind) -> String {
     }
 }
 
-/// One CSV record, fields quoted where RFC 4180 needs it, ended by CRLF.
+/// Whether a spreadsheet could run the text as a formula: it starts with a trigger (the
+/// full-width forms too, which some versions of Excel accept).
+fn starts_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'])
+}
+
+/// One CSV record, fields quoted where RFC 4180 needs it, ended by CRLF. A field with a
+/// semicolon is quoted too: Excel in many locales splits on `;`, and a part after one must not
+/// start a formula outside the field.
 fn write_csv_line<'a>(
     out: &mut impl Write,
     fields: impl Iterator<Item = &'a str>,
@@ -268,7 +289,7 @@ fn write_csv_line<'a>(
         if i > 0 {
             line.push(',');
         }
-        if field.contains([',', '"', '\r', '\n']) {
+        if field.contains([',', '"', '\r', '\n', ';']) {
             line.push('"');
             line.push_str(&field.replace('"', "\"\""));
             line.push('"');
@@ -305,6 +326,17 @@ mod tests {
         assert_eq!(
             csv_text(&Cell::Text("=1+1".into()), ColumnKind::Text),
             "'=1+1"
+        );
+        assert_eq!(
+            csv_text(&Cell::Text("＝1+1".into()), ColumnKind::Text),
+            "'＝1+1"
+        );
+        // A semicolon-splitting Excel must not see `=HYPERLINK(…)` as a cell of its own.
+        let mut out = Vec::new();
+        write_csv_line(&mut out, ["Plan;=HYPERLINK(A2)"].into_iter()).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"Plan;=HYPERLINK(A2)\"\r\n"
         );
         assert_eq!(csv_text(&Cell::Number(-5), ColumnKind::Number), "-5");
         let ms = 1_765_000_000_000; // 2025-12-06 05:46:40 UTC

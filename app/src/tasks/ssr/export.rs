@@ -7,15 +7,16 @@
 use super::list;
 use crate::error::{AppError, AppResult};
 use crate::ids::{PortalId, TaskId};
-use crate::jobs::ssr::table::{Cell, Column, ColumnKind, TableWriter, today};
+use crate::jobs::ssr::table::{
+    Cell, Column, ColumnKind, MAX_ROWS, TableWriter, today, too_many_rows,
+};
 use crate::jobs::ssr::{Job, JobFuture, JobKind, JobOutput};
 use crate::jobs::types::{ExportFormat, JobView};
 use crate::ssr::caller::Caller;
-use crate::ssr::db::Reader;
 use crate::ssr::state::AppState;
 use crate::tasks::types::TaskQuery;
 use serde::{Deserialize, Serialize};
-use sqlx::{Any, QueryBuilder};
+use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
 
 pub const KIND: &str = "tasks.export";
@@ -118,15 +119,20 @@ pub async fn start(
 async fn export(job: Job) -> AppResult<JobOutput> {
     let params: ExportParams = job.params()?;
     let caller = job.owner().await?;
-    let reader = &job.state.db.reader;
-    let total = list::count(reader, &caller, &params.query).await?;
+    // One snapshot for every page: a task edited meanwhile moves in the list's order, and
+    // would otherwise be skipped or written twice.
+    let mut reader = job.state.db.reader.snapshot().await?;
+    let total = list::count(&mut reader, &caller, &params.query).await?;
+    if total > i64::from(MAX_ROWS) {
+        return Err(too_many_rows());
+    }
     job.progress.report(0, total).await?;
     let mut table = TableWriter::create(params.format, "Tasks", COLUMNS)?;
     let mut after = None;
     loop {
-        let page = list::page_of(reader, &caller, &params.query, after, PAGE).await?;
+        let page = list::page_of(&mut reader, &caller, &params.query, after, PAGE).await?;
         let ids: Vec<TaskId> = page.items.iter().map(|t| t.id).collect();
-        let mut more = details(reader, caller.portal_id(), &ids).await?;
+        let mut more = details(&mut reader, caller.portal_id(), &ids).await?;
         for task in page.items {
             let extra = more.remove(&task.id).unwrap_or_default();
             table.row(&[
@@ -170,7 +176,7 @@ struct Details {
 
 /// What the list does not carry: creator, creation and closing times, time spent.
 async fn details(
-    pool: &Reader,
+    conn: &mut AnyConnection,
     portal: PortalId,
     ids: &[TaskId],
 ) -> AppResult<HashMap<TaskId, Details>> {
@@ -187,6 +193,6 @@ async fn details(
         list.push_bind(*id);
     }
     qb.push(")");
-    let rows: Vec<Details> = qb.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<Details> = qb.build_query_as().fetch_all(conn).await?;
     Ok(rows.into_iter().map(|d| (TaskId(d.id), d)).collect())
 }

@@ -139,28 +139,28 @@ pub async fn page(
     query: &TaskQuery,
     after: Option<TaskCursor>,
 ) -> AppResult<TaskPage> {
-    page_of(pool, caller, query, after, PAGE_SIZE).await
+    let mut conn = pool.acquire().await?;
+    page_of(&mut conn, caller, query, after, PAGE_SIZE).await
 }
 
 /// How many tasks a section with its filters holds (an export's total).
 #[tracing::instrument(skip_all)]
-pub async fn count(pool: &Reader, caller: &Caller, query: &TaskQuery) -> AppResult<i64> {
-    let mut conn = pool.acquire().await?;
-    let (mut qb, _, _) = filtered(&mut conn, caller, query, true).await?;
+pub async fn count(conn: &mut AnyConnection, caller: &Caller, query: &TaskQuery) -> AppResult<i64> {
+    let (mut qb, _, _) = filtered(&mut *conn, caller, query, true).await?;
     Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
 }
 
-/// A page of `limit` tasks (exports walk the list in larger pages than the screen).
+/// A page of `limit` tasks (exports walk the list in larger pages than the screen, inside
+/// one read snapshot).
 pub async fn page_of(
-    pool: &Reader,
+    conn: &mut AnyConnection,
     caller: &Caller,
     query: &TaskQuery,
     after: Option<TaskCursor>,
     limit: usize,
 ) -> AppResult<TaskPage> {
-    let mut conn = pool.acquire().await?;
     let portal = caller.portal_id();
-    let (mut qb, key, id_col) = filtered(&mut conn, caller, query, false).await?;
+    let (mut qb, key, id_col) = filtered(&mut *conn, caller, query, false).await?;
     // Activity: newest first. Deadline: nearest first.
     let (cmp, dir) = match query.sort {
         TaskSort::Activity => ("<", "DESC"),
@@ -195,7 +195,7 @@ pub async fn page_of(
         None
     };
     Ok(TaskPage {
-        items: items(&mut conn, portal, rows).await?,
+        items: items(conn, portal, rows).await?,
         next,
     })
 }
