@@ -51,12 +51,13 @@ pub fn Bell() -> impl IntoView {
                             view! { <p class="muted pad">"Nothing yet."</p> }.into_any()
                         } else {
                             items.into_iter().take(8).map(|n| view! {
-                                <a class="notice" class:unread=!n.read href=n.link.clone()>{n.title.clone()}</a>
+                                <a class="notice" class:unread=!n.read href=n.link.clone()
+                                    on:click=move |_| open.set(false)>{n.title.clone()}</a>
                             }).collect_view().into_any()
                         }
                     })}
                 </Transition>
-                <a class="dropdown-foot" href="/notifications">"All notifications"</a>
+                <a class="dropdown-foot" href="/notifications" on:click=move |_| open.set(false)>"All notifications"</a>
             </div>
         </div>
     }

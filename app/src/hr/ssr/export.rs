@@ -93,7 +93,7 @@ pub async fn start(
         super::ensure_department(&state.db.reader, caller.portal_id(), d).await?;
     }
     let params = ExportParams { filter, format };
-    let title = format!("Employee directory ({})", format.label());
+    let title = format!("Employee directory ({})", format.extension().to_uppercase());
     crate::jobs::ssr::enqueue(state, caller, KIND, &title, &params).await
 }
 

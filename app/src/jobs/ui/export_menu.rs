@@ -18,11 +18,17 @@ pub fn ExportMenu(
     let open = RwSignal::new(false);
     let live = use_context::<JobsLive>();
     let pending = action.pending();
+    // The latest export's progress stays under the button until closed or replaced.
+    let shown = RwSignal::new(false);
     let choose = move |format: ExportFormat| {
         open.set(false);
+        shown.set(true);
         action.dispatch(format);
     };
     let latest = move || {
+        if !shown.get() {
+            return None;
+        }
         action.value().get().map(|result| match result {
             Ok(job) => {
                 if let Some(live) = live {
@@ -55,7 +61,15 @@ pub fn ExportMenu(
                     }).collect_view()}
                 </div>
             </div>
-            <div class="export-status" aria-live="polite">{latest}</div>
+            <div aria-live="polite">
+                {move || latest().map(|status| view! {
+                    <div class="export-status">
+                        <button type="button" class="icon-btn export-close" aria-label="Close"
+                            on:click=move |_| shown.set(false)>"×"</button>
+                        {status}
+                    </div>
+                })}
+            </div>
         </div>
     }
 }

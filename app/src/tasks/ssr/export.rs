@@ -112,7 +112,7 @@ pub async fn start(
         query: query.clone(),
         format,
     };
-    let title = format!("Tasks ({})", format.label());
+    let title = format!("Tasks ({})", format.extension().to_uppercase());
     crate::jobs::ssr::enqueue(state, caller, KIND, &title, &params).await
 }
 
