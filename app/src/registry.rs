@@ -3,6 +3,15 @@
 //! takes part in (docs/ARCHITECTURE.md).
 
 use crate::auth::types::Me;
+use crate::auth::ui::AuthRoutes;
+use crate::chat::ui::ChatRoutes;
+use crate::feed::ui::FeedRoutes;
+use crate::groups::ui::GroupRoutes;
+use crate::hr::ui::HrRoutes;
+use crate::jobs::ui::JobRoutes;
+use crate::notifications::ui::NotificationRoutes;
+use crate::portal::ui::{PortalRoutes, SignupRoutes};
+use crate::tasks::ui::TaskRoutes;
 use leptos::prelude::*;
 
 /// An entry of the main menu.
@@ -54,6 +63,32 @@ pub const TOOLS: &[Tool] = &[
     tool("/people", "Company", "company"),
     coming("/reports", "Reports", "reports"),
 ];
+
+/// The pages every tool serves inside the signed-in layout (the shell adds the rest).
+#[component(transparent)]
+pub fn ToolRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <FeedRoutes/>
+        <HrRoutes/>
+        <PortalRoutes/>
+        <NotificationRoutes/>
+        <JobRoutes/>
+        <GroupRoutes/>
+        <TaskRoutes/>
+        <ChatRoutes/>
+    }
+    .into_inner()
+}
+
+/// The pages outside the signed-in layout: signing up and in.
+#[component(transparent)]
+pub fn PublicRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! {
+        <SignupRoutes/>
+        <AuthRoutes/>
+    }
+    .into_inner()
+}
 
 /// Sets up each tool's live state for the signed-in shell, once per tab: its counters from
 /// the page (`me.counters`) and its subscriptions to its own events.

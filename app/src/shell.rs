@@ -1,15 +1,11 @@
-//! The application shell: document, routes, left menu, top bar.
+//! The application shell: document, routes (each tool's from `registry`), left menu, top bar.
 
 pub mod layout;
 pub mod menu;
 pub mod pages;
 pub mod topbar;
 
-use crate::auth::ui::{AcceptInvitationPage, LoginPage, ResetPasswordPage, ResetRequestPage};
-use crate::feed::ui::{FeedPage, PostPage};
-use crate::hr::ui::{DepartmentsPage, DirectoryPage, ProfileEditPage, ProfilePage};
-use crate::notifications::ui::NotificationsPage;
-use crate::portal::ui::{PeopleAdminPage, SettingsPage, SignupPage};
+use crate::registry::{PublicRoutes, ToolRoutes};
 use layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
@@ -68,34 +64,10 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Agora".to_owned() } else { format!("{page} · Agora") }/>
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/signup") view=SignupPage/>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/reset") view=ResetRequestPage/>
-                <Route path=path!("/reset/:token") view=ResetPasswordPage/>
-                <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
+                <PublicRoutes/>
                 <ParentRoute path=path!("") view=Layout>
-                    <Route path=path!("/") view=FeedPage/>
-                    <Route path=path!("/feed/:id") view=PostPage/>
-                    <Route path=path!("/people") view=DirectoryPage/>
-                    <Route path=path!("/people/:id") view=ProfilePage/>
-                    <Route path=path!("/people/:id/edit") view=ProfileEditPage/>
-                    <Route path=path!("/company/departments") view=DepartmentsPage/>
-                    <Route path=path!("/admin/people") view=PeopleAdminPage/>
-                    <Route path=path!("/admin/settings") view=SettingsPage/>
-                    <Route path=path!("/notifications") view=NotificationsPage/>
-                    <Route path=path!("/exports") view=crate::jobs::ui::ExportsPage/>
-                    <Route path=path!("/groups") view=crate::groups::ui::GroupsPage/>
-                    <Route path=path!("/groups/:id") view=crate::groups::ui::GroupPage/>
-                    <Route path=path!("/tasks") view=crate::tasks::ui::TasksPage/>
-                    <Route path=path!("/tasks/new") view=crate::tasks::ui::NewTaskPage/>
-                    <Route path=path!("/tasks/gantt") view=crate::tasks::ui::GanttPage/>
-                    <Route path=path!("/tasks/templates") view=crate::tasks::ui::TemplatesPage/>
-                    <Route path=path!("/tasks/templates/new") view=crate::tasks::ui::NewTemplatePage/>
-                    <Route path=path!("/tasks/templates/:id") view=crate::tasks::ui::EditTemplatePage/>
-                    <Route path=path!("/tasks/:id") view=crate::tasks::ui::TaskPage/>
-                    <Route path=path!("/tasks/:id/edit") view=crate::tasks::ui::EditTaskPage/>
-                    <Route path=path!("/chat/new") view=crate::chat::ui::NewChatPage/>
-                    <Route path=path!("/chat/:id?") view=crate::chat::ui::ChatPage/>
+                    <ToolRoutes/>
+                    // A tool not built yet (`registry::TOOLS`): "coming soon".
                     <Route path=path!("/:tool") view=ComingSoon/>
                 </ParentRoute>
             </Routes>

@@ -125,3 +125,17 @@ pub fn AcceptInvitationPage() -> impl IntoView {
         </Suspense>
     }
 }
+
+/// Signing in, resetting a password, accepting an invitation, outside the signed-in layout (listed in `registry::PublicRoutes`).
+#[component(transparent)]
+pub fn AuthRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/login") view=LoginPage/>
+        <Route path=path!("/reset") view=ResetRequestPage/>
+        <Route path=path!("/reset/:token") view=ResetPasswordPage/>
+        <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
+    }
+    .into_inner()
+}

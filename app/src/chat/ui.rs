@@ -51,3 +51,15 @@ pub fn new_client_key() -> String {
         format!("{:x}", crate::ui::page::now_ms())
     }
 }
+
+/// The messenger's pages, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[leptos::component(transparent)]
+pub fn ChatRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    leptos::view! {
+        <Route path=path!("/chat/new") view=NewChatPage/>
+        <Route path=path!("/chat/:id?") view=ChatPage/>
+    }
+    .into_inner()
+}

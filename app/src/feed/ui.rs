@@ -30,3 +30,15 @@ pub fn refresh_post(post: PostSignal) {
         }
     });
 }
+
+/// The feed's pages, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn FeedRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/") view=FeedPage/>
+        <Route path=path!("/feed/:id") view=PostPage/>
+    }
+    .into_inner()
+}

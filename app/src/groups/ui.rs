@@ -52,3 +52,15 @@ fn form_of(
         },
     }
 }
+
+/// The workgroup pages, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn GroupRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/groups") view=GroupsPage/>
+        <Route path=path!("/groups/:id") view=GroupPage/>
+    }
+    .into_inner()
+}

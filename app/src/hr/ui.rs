@@ -342,3 +342,17 @@ pub fn DepartmentsPage() -> impl IntoView {
         </div>
     }
 }
+
+/// The directory, profiles and departments, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn HrRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/people") view=DirectoryPage/>
+        <Route path=path!("/people/:id") view=ProfilePage/>
+        <Route path=path!("/people/:id/edit") view=ProfileEditPage/>
+        <Route path=path!("/company/departments") view=DepartmentsPage/>
+    }
+    .into_inner()
+}

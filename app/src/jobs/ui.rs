@@ -84,3 +84,14 @@ pub fn human_size(bytes: i64) -> String {
         format!("{value:.1} {}", UNITS[unit])
     }
 }
+
+/// The exports page, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn JobRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/exports") view=ExportsPage/>
+    }
+    .into_inner()
+}

@@ -62,3 +62,14 @@ pub fn Bell() -> impl IntoView {
         </div>
     }
 }
+
+/// The notifications page, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn NotificationRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/notifications") view=NotificationsPage/>
+    }
+    .into_inner()
+}

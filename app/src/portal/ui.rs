@@ -181,3 +181,26 @@ pub fn PeopleAdminPage() -> impl IntoView {
         </div>
     }
 }
+
+/// The portal's administration pages, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn PortalRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/admin/people") view=PeopleAdminPage/>
+        <Route path=path!("/admin/settings") view=SettingsPage/>
+    }
+    .into_inner()
+}
+
+/// Creating a portal, outside the signed-in layout (listed in `registry::PublicRoutes`).
+#[component(transparent)]
+pub fn SignupRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/signup") view=SignupPage/>
+    }
+    .into_inner()
+}

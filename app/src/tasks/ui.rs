@@ -159,6 +159,24 @@ fn href_of(query: &TaskQuery, view: &str) -> String {
 
 use crate::ui::encode_query_value as encode;
 
+/// The task pages, under the signed-in layout (listed in `registry::ToolRoutes`).
+#[component(transparent)]
+pub fn TaskRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    use leptos_router::components::Route;
+    use leptos_router::path;
+    view! {
+        <Route path=path!("/tasks") view=TasksPage/>
+        <Route path=path!("/tasks/new") view=NewTaskPage/>
+        <Route path=path!("/tasks/gantt") view=GanttPage/>
+        <Route path=path!("/tasks/templates") view=TemplatesPage/>
+        <Route path=path!("/tasks/templates/new") view=NewTemplatePage/>
+        <Route path=path!("/tasks/templates/:id") view=EditTemplatePage/>
+        <Route path=path!("/tasks/:id") view=TaskPage/>
+        <Route path=path!("/tasks/:id/edit") view=EditTaskPage/>
+    }
+    .into_inner()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
