@@ -69,22 +69,6 @@ impl JobsLive {
     }
 }
 
-/// "4.2 MB".
-pub fn human_size(bytes: i64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
-
 /// The exports page, under the signed-in layout (listed in `registry::ToolRoutes`).
 #[component(transparent)]
 pub fn JobRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {

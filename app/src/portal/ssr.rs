@@ -302,20 +302,7 @@ pub async fn storage_full(pool: &Reader, portal: PortalId) -> AppError {
     }
 }
 
-pub fn human_bytes(bytes: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
-}
+pub use crate::files::types::human_bytes;
 
 pub async fn settings(state: &AppState, caller: &Caller) -> AppResult<PortalSettings> {
     let portal = &caller.portal;

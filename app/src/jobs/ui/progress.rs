@@ -1,4 +1,5 @@
-use super::{JobsLive, human_size};
+use super::JobsLive;
+use crate::files::types::human_bytes;
 use crate::jobs::api::CancelJob;
 use crate::jobs::types::{JobState, JobView};
 use leptos::prelude::*;
@@ -60,7 +61,7 @@ pub fn JobProgress(
                     }
                     JobState::Done => {
                         let name = job.file_name.clone().unwrap_or_else(|| "export".into());
-                        let size = job.file_size.map(human_size).unwrap_or_default();
+                        let size = job.file_size.map(human_bytes).unwrap_or_default();
                         view! {
                             <div class="job-row">
                                 <span class="job-ok" aria-hidden="true">"✓"</span>
