@@ -139,6 +139,17 @@ pub async fn add_people(
     created_at: i64,
     batch: usize,
 ) -> Result<Vec<i64>, BoxError> {
+    // A portal another generator filled already keeps its people, so one portal can hold
+    // tasks, posts and chats of the same people (scripts/bench-pages.sh).
+    let existing: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE portal_id = ? ORDER BY id")
+            .bind(portal)
+            .fetch_all(pool)
+            .await?;
+    if existing.len() > 1 {
+        eprintln!("{} people already there: reusing them", existing.len());
+        return Ok(existing);
+    }
     let mut values = Vec::new();
     for u in 1..users {
         let department = departments[u % departments.len()];

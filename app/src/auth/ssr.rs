@@ -81,15 +81,17 @@ pub async fn session(state: &AppState) -> AppResult<Session> {
 }
 
 async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<Me> {
-    let photo: Option<crate::ids::FileId> =
-        sqlx::query_scalar("SELECT photo_file_id FROM users WHERE id = ? AND portal_id = ?")
-            .bind(caller.user_id)
-            .bind(caller.portal_id())
-            .fetch_one(&state.db.reader)
-            .await?;
+    // Side by side: on MariaDB each is a round trip of its own.
+    let sources = crate::registry::counters();
+    let values = futures::future::try_join_all(
+        sources
+            .iter()
+            .map(|source| (source.load)(state, caller, cache)),
+    )
+    .await?;
     let mut counters = Counters::default();
-    for source in crate::registry::counters() {
-        counters.set(source.tool, &(source.load)(state, caller, cache).await?);
+    for (source, value) in sources.iter().zip(values) {
+        counters.set(source.tool, &value);
     }
     let me = Me {
         portal_id: caller.portal_id(),
@@ -99,7 +101,7 @@ async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<M
         name: caller.name.clone(),
         email: caller.email.clone(),
         role: caller.role,
-        photo_url: photo.map(crate::files::types::url),
+        photo_url: caller.photo_file_id.map(crate::files::types::url),
         counters,
     };
     Ok(me)

@@ -47,11 +47,13 @@ pub const COUNTER: crate::counters::CounterSource = crate::counters::CounterSour
 fn load_counter<'a>(
     state: &'a crate::ssr::state::AppState,
     caller: &'a crate::ssr::caller::Caller,
-    _cache: &'a crate::ssr::caller::PageCache,
+    cache: &'a crate::ssr::caller::PageCache,
 ) -> crate::counters::CounterFuture<'a> {
     Box::pin(async move {
         let mut conn = state.db.reader.acquire().await?;
         let unread = list::unread_total(&mut conn, caller).await?;
+        // The chat list rendered with this page reuses it.
+        cache.put(list::UnreadTotal(unread));
         Ok(unread.into())
     })
 }

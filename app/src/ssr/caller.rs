@@ -39,6 +39,8 @@ pub struct Caller {
     pub role: Role,
     pub name: String,
     pub email: String,
+    /// Their photo, read with the session (the top bar shows it on every page).
+    pub photo_file_id: Option<crate::ids::FileId>,
 }
 
 impl Caller {
@@ -171,10 +173,11 @@ pub async fn caller_for_token(
         role: String,
         name: String,
         email: String,
+        photo_file_id: Option<crate::ids::FileId>,
     }
     // The session must belong to this portal: a cookie from another portal's host is refused.
     let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id AS user_id, u.role, u.name, u.email FROM sessions s \
+        "SELECT u.id AS user_id, u.role, u.name, u.email, u.photo_file_id FROM sessions s \
          JOIN users u ON u.id = s.user_id AND u.portal_id = s.portal_id \
          WHERE s.token_hash = ? AND s.portal_id = ? AND s.expires_at > ? AND u.is_active = 1",
     )
@@ -191,6 +194,7 @@ pub async fn caller_for_token(
         role,
         name: row.name,
         email: row.email,
+        photo_file_id: row.photo_file_id,
     })
 }
 
@@ -232,20 +236,22 @@ pub async fn caller_for_user(
     let Some(portal) = portal else {
         return Ok(None);
     };
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT role, name, email FROM users WHERE id = ? AND portal_id = ? AND is_active = 1",
+    let row: Option<(String, String, String, Option<crate::ids::FileId>)> = sqlx::query_as(
+        "SELECT role, name, email, photo_file_id FROM users \
+         WHERE id = ? AND portal_id = ? AND is_active = 1",
     )
     .bind(user)
     .bind(portal.id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|(role, name, email)| {
+    Ok(row.and_then(|(role, name, email, photo_file_id)| {
         Some(Caller {
             role: Role::parse(&role)?,
             portal,
             user_id: user,
             name,
             email,
+            photo_file_id,
         })
     }))
 }

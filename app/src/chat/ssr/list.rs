@@ -88,12 +88,21 @@ pub async fn page(
         activity_at: c.activity_at,
         id: c.id,
     });
+    // A page's shell counted it already (`chat::ssr::COUNTER`).
+    let unread = match crate::ssr::caller::page_cached::<UnreadTotal>() {
+        Some(UnreadTotal(n)) => n,
+        None => unread_total(conn, caller).await?,
+    };
     Ok(ChatList {
         chats,
         next,
-        unread_total: unread_total(conn, caller).await?,
+        unread_total: unread,
     })
 }
+
+/// The caller's unread total as the page's counters read it.
+#[derive(Debug, Clone, Copy)]
+pub struct UnreadTotal(pub i64);
 
 /// One chat's summary (its access already checked).
 pub async fn one(conn: &mut AnyConnection, caller: &Caller, id: ChatId) -> AppResult<ChatSummary> {

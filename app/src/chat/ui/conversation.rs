@@ -199,8 +199,29 @@ fn tab_visible() -> bool {
     }
 }
 
+/// What the open conversation shows first: the chat and the page of history to start at
+/// (`at` a message's number, or the first unread when there are many, or the newest).
+pub(super) async fn load(id: ChatId, at: Option<i64>) -> Result<(ChatView, HistoryPage), AppError> {
+    let view = chat(id).await?;
+    let from = match at {
+        Some(seq) => HistoryFrom::After((seq - 10).max(0)),
+        None if view.summary.unread() > HISTORY_PAGE as i64 => {
+            HistoryFrom::After(view.summary.last_read_seq)
+        }
+        None => HistoryFrom::Latest,
+    };
+    let page = chat_history(id, from).await?;
+    Ok((view, page))
+}
+
+/// The open conversation. `loaded` is made by the page, outside any Suspense, so rendering
+/// the page reads the chat once (a resource made inside would be made again on each pass).
 #[component]
-pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
+pub fn Conversation(
+    id: ChatId,
+    at: Option<i64>,
+    loaded: Resource<Result<(ChatView, HistoryPage), AppError>>,
+) -> impl IntoView {
     // Something of this chat heard while it loads: once shown, it fetches what it missed.
     let heard_while_loading = StoredValue::new(false);
     use_live(move |event: ChatEvent| {
@@ -208,23 +229,8 @@ pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
             heard_while_loading.set_value(true);
         }
     });
-    let loaded = Resource::new(
-        move || (id, at),
-        move |(id, at)| async move {
-            let view = chat(id).await?;
-            let from = match at {
-                Some(seq) => HistoryFrom::After((seq - 10).max(0)),
-                None if view.summary.unread() > HISTORY_PAGE as i64 => {
-                    HistoryFrom::After(view.summary.last_read_seq)
-                }
-                None => HistoryFrom::Latest,
-            };
-            let page = chat_history(id, from).await?;
-            Ok::<_, AppError>((view, page))
-        },
-    );
     view! {
-        <Transition fallback=|| view! { <div class="chat-loading muted">"Loading the conversation…"</div> }>
+        <Suspense fallback=|| view! { <div class="chat-loading muted">"Loading the conversation…"</div> }>
             {move || Suspend::new(async move {
                 match loaded.await {
                     Ok((view, page)) => view! { <Loaded view page at heard_while_loading/> }.into_any(),
@@ -236,7 +242,7 @@ pub fn Conversation(id: ChatId, at: Option<i64>) -> impl IntoView {
                     }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 

@@ -1,12 +1,13 @@
 //! `/chat` and `/chat/:id`: the chat list beside the open conversation. The list and the open
 //! conversation each follow the messenger's live events.
 
-use super::conversation::Conversation;
+use super::conversation::{Conversation, load};
 use super::list::ChatList;
 use super::live::ChatLive;
 use crate::chat::api::chats;
 use crate::chat::types::ChatEvent;
-use crate::chat::types::{ChatList as ChatPage1, ChatSummary};
+use crate::chat::types::{ChatList as ChatPage1, ChatSummary, ChatView, HistoryPage};
+use crate::error::AppError;
 use crate::ids::ChatId;
 use crate::realtime::{use_connected, use_live};
 use crate::ui::ErrorBox;
@@ -37,12 +38,24 @@ pub fn ChatPage() -> impl IntoView {
     let params = use_params_map();
     let open =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ChatId>().ok())));
+    let query = use_query_map();
+    let at = Memo::new(move |_| query.with(|q| q.get("at").and_then(|v| v.parse::<i64>().ok())));
     let list = Resource::new(|| (), |_| chats(None));
+    // Made here, outside the Suspense: see `Conversation`.
+    let conversation = Resource::new(
+        move || (open.get(), at.get()),
+        |(id, at)| async move {
+            match id {
+                Some(id) => load(id, at).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading your chats…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
-                    Ok(first) => view! { <Workspace first open/> }.into_any(),
+                    Ok(first) => view! { <Workspace first open at conversation/> }.into_any(),
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                 }
             })}
@@ -51,7 +64,12 @@ pub fn ChatPage() -> impl IntoView {
 }
 
 #[component]
-fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
+fn Workspace(
+    first: ChatPage1,
+    open: Memo<Option<ChatId>>,
+    at: Memo<Option<i64>>,
+    conversation: Resource<Result<(ChatView, HistoryPage), AppError>>,
+) -> impl IntoView {
     let live = expect_context::<ChatLive>();
     let connected = use_connected();
     let me = crate::shell::layout::use_me().user_id;
@@ -61,8 +79,6 @@ fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
     };
     provide_context(ctx);
     let next = RwSignal::new(first.next);
-    let query = use_query_map();
-    let at = Memo::new(move |_| query.with(|q| q.get("at").and_then(|v| v.parse::<i64>().ok())));
 
     // The list follows every chat event (the open conversation has its own subscription).
     use_live(move |event: ChatEvent| apply_to_list(ctx, &event, me));
@@ -93,7 +109,7 @@ fn Workspace(first: ChatPage1, open: Memo<Option<ChatId>>) -> impl IntoView {
             <ChatList open next/>
             <section class="chat-main">
                 {move || match (open.get(), at.get()) {
-                    (Some(id), at) => view! { <Conversation id at/> }.into_any(),
+                    (Some(id), at) => view! { <Conversation id at loaded=conversation/> }.into_any(),
                     (None, _) => view! {
                         <div class="chat-welcome">
                             <div class="empty-art" aria-hidden="true"></div>

@@ -131,6 +131,7 @@ async fn mentioned_can_see(
         role: crate::auth::types::Role::parse(&role).ok_or(AppError::Internal)?,
         name,
         email: String::new(),
+        photo_file_id: None,
     };
     let other = Viewer::load(&state.db.reader, caller).await?;
     other.can_see(&state.db.reader, post).await

@@ -11,24 +11,19 @@ pub const UNREAD_CAP: i64 = 100;
 
 #[tracing::instrument(skip_all)]
 pub async fn count(pool: &Reader, viewer: &Viewer) -> AppResult<i64> {
-    let seen: Option<i64> = sqlx::query_scalar(
-        "SELECT last_post_id FROM feed_seen WHERE portal_id = ? AND user_id = ?",
-    )
-    .bind(viewer.portal())
-    .bind(viewer.user())
-    .fetch_optional(pool)
-    .await?;
     // Members who joined by invitation start at the newest post of that moment
     // (`start_at_now`); a portal's founder has seen nothing, and nothing came before them.
-    let seen = seen.unwrap_or(0);
     let mut qb = QueryBuilder::<Any>::new(
         "SELECT COUNT(*) FROM (SELECT p.id FROM feed_posts p WHERE p.portal_id = ",
     );
     qb.push_bind(viewer.portal())
         .push(" AND p.author_id <> ")
         .push_bind(viewer.user())
-        .push(" AND p.id > ")
-        .push_bind(seen);
+        .push(" AND p.id > COALESCE((SELECT last_post_id FROM feed_seen WHERE portal_id = ")
+        .push_bind(viewer.portal())
+        .push(" AND user_id = ")
+        .push_bind(viewer.user())
+        .push("), 0)");
     qb.push(" AND ");
     viewer.push_visible(&mut qb);
     qb.push(" LIMIT ").push_bind(UNREAD_CAP).push(") unread");

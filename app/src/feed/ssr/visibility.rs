@@ -24,28 +24,38 @@ pub struct Viewer {
 
 impl Viewer {
     #[tracing::instrument(skip_all)]
+    /// One statement: the viewer's department with its ancestors (walked up by a recursive
+    /// query; `UNION` stops on a cycle) and the workgroups they belong to.
     pub async fn load(pool: &Reader, caller: Caller) -> AppResult<Self> {
-        let own: Option<DepartmentId> =
-            sqlx::query_scalar("SELECT department_id FROM users WHERE id = ? AND portal_id = ?")
-                .bind(caller.user_id)
-                .bind(caller.portal_id())
-                .fetch_optional(pool)
-                .await?
-                .flatten();
-        let departments = match own {
-            Some(own) => {
-                let tree = DepartmentTree::load(pool, caller.portal_id()).await?;
-                tree.ancestors_and_self(own)
-            }
-            None => Vec::new(),
-        };
-        let groups: Vec<GroupId> = sqlx::query_scalar(
-            "SELECT group_id FROM workgroup_members WHERE portal_id = ? AND user_id = ?",
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "WITH RECURSIVE up (id, parent_id) AS ( \
+               SELECT d.id, d.parent_id FROM users u \
+               JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
+               WHERE u.id = ? AND u.portal_id = ? \
+               UNION \
+               SELECT d.id, d.parent_id FROM departments d JOIN up ON d.id = up.parent_id \
+               WHERE d.portal_id = ? \
+             ) \
+             SELECT 'd' AS kind, id FROM up \
+             UNION ALL \
+             SELECT 'g' AS kind, group_id AS id FROM workgroup_members \
+             WHERE portal_id = ? AND user_id = ?",
         )
+        .bind(caller.user_id)
+        .bind(caller.portal_id())
+        .bind(caller.portal_id())
         .bind(caller.portal_id())
         .bind(caller.user_id)
         .fetch_all(pool)
         .await?;
+        let (mut departments, mut groups) = (Vec::new(), Vec::new());
+        for (kind, id) in rows {
+            if kind == "d" {
+                departments.push(DepartmentId(id));
+            } else {
+                groups.push(GroupId(id));
+            }
+        }
         Ok(Self {
             caller,
             departments,

@@ -64,9 +64,11 @@ pub fn FeedPage() -> impl IntoView {
         })
     });
     let first = Resource::new(move || filter.get(), |f| f.fetch(None));
-    let departments = Resource::new(|| (), |_| crate::hr::api::departments());
     let param = move |name: &'static str| query.with(|q| q.get(name).unwrap_or_default());
     let filters_open = RwSignal::new(false);
+    // The department list is read only once the filters are shown (or one is chosen).
+    let show_departments =
+        Memo::new(move |_| filters_open.get() || !param("department").is_empty());
     let tab = move |label: &'static str, href: &'static str, active: fn(&Filter) -> bool| {
         view! { <a class="tab" class:active=move || filter.with(active) href=href>{label}</a> }
     };
@@ -101,14 +103,21 @@ pub fn FeedPage() -> impl IntoView {
             <div class="filter-fields" class:hidden=move || {
                 !filters_open.get() && param("department").is_empty() && param("from").is_empty() && param("to").is_empty()
             }>
-                <Suspense fallback=|| view! { <select aria-label="Addressed to department" disabled><option>"Any department"</option></select> }>
-                    {move || departments.get().and_then(Result::ok).map(|d| view! {
-                        <select name="department" aria-label="Addressed to department">
-                            <option value="">"Any department"</option>
-                            {crate::hr::ui::department_options(&d, param("department").parse().ok(), false)}
-                        </select>
-                    })}
-                </Suspense>
+                <Show when=move || show_departments.get()>
+                    {move || {
+                        let departments = Resource::new(|| (), |_| crate::hr::api::departments());
+                        view! {
+                            <Suspense fallback=|| view! { <select aria-label="Addressed to department" disabled><option>"Any department"</option></select> }>
+                                {move || departments.get().and_then(Result::ok).map(|d| view! {
+                                    <select name="department" aria-label="Addressed to department">
+                                        <option value="">"Any department"</option>
+                                        {crate::hr::ui::department_options(&d, param("department").parse().ok(), false)}
+                                    </select>
+                                })}
+                            </Suspense>
+                        }
+                    }}
+                </Show>
                 <label class="inline">"From"<input type="date" name="from" value=move || param("from")/></label>
                 <label class="inline">"To"<input type="date" name="to" value=move || param("to")/></label>
                 {move || (!param("kind").is_empty()).then(|| view! { <input type="hidden" name="kind" value=param("kind")/> })}

@@ -29,37 +29,39 @@ pub async fn get(db: &Db, caller: &Caller, id: TaskId) -> AppResult<TaskView> {
     .execute(&db.writer)
     .await?;
 
-    let item_query = |condition: &str| {
-        let mut qb = QueryBuilder::<Any>::new(ITEM_COLUMNS);
-        qb.push("0 AS unseen, t.id AS sort_key FROM tasks t")
-            .push(ITEM_JOINS)
-            .push(" WHERE t.portal_id = ")
-            .push_bind(portal)
-            .push(condition)
-            .push_bind(id)
-            .push(" ORDER BY t.id LIMIT 500");
-        qb
-    };
-    let rows: Vec<ItemRow> = item_query(" AND t.id = ")
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-    let item = items(&mut conn, portal, rows)
-        .await?
-        .pop()
-        .ok_or(AppError::NotFound)?;
-    let rows: Vec<ItemRow> = item_query(" AND t.parent_id = ")
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?;
-    // Only the subtasks the caller may see themselves.
-    let mut visible = Vec::with_capacity(rows.len());
-    for row in rows {
-        if caller.role == Role::Admin || TaskAccess::load(&mut conn, caller, row.id).await.is_ok() {
-            visible.push(row);
-        }
+    // The task and the subtasks the caller may see themselves, in one read: seen by the
+    // people on a subtask and the members of its group (`+v.portal_id`: by key, as in
+    // `list::filtered`), or by an administrator.
+    let mut qb = QueryBuilder::<Any>::new(ITEM_COLUMNS);
+    qb.push("0 AS unseen, t.id AS sort_key FROM tasks t")
+        .push(ITEM_JOINS)
+        .push(" WHERE t.portal_id = ")
+        .push_bind(portal)
+        .push(" AND (t.id = ")
+        .push_bind(id)
+        .push(" OR (t.parent_id = ")
+        .push_bind(id);
+    if caller.role != Role::Admin {
+        qb.push(
+            " AND ((SELECT 1 FROM task_members v WHERE v.task_id = t.id \
+             AND +v.portal_id = t.portal_id AND v.user_id = ",
+        )
+        .push_bind(caller.user_id)
+        .push(
+            " LIMIT 1) IS NOT NULL OR EXISTS (SELECT 1 FROM workgroup_members g \
+             WHERE g.group_id = t.group_id AND g.portal_id = t.portal_id AND g.user_id = ",
+        )
+        .push_bind(caller.user_id)
+        .push("))");
     }
-    let subtasks = items(&mut conn, portal, visible).await?;
+    qb.push(")) ORDER BY t.id LIMIT 501");
+    let rows: Vec<ItemRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    let mut subtasks = items(&mut conn, portal, rows).await?;
+    let at = subtasks
+        .iter()
+        .position(|t| t.id == id)
+        .ok_or(AppError::NotFound)?;
+    let item = subtasks.remove(at);
 
     #[derive(sqlx::FromRow)]
     struct Extra {
