@@ -381,3 +381,126 @@ both_backends!(
         );
     }
 );
+
+async fn picked(client: &Client, query: &str, mine: bool) -> Vec<String> {
+    client
+        .ok_json("search_groups", json!({ "query": query, "mine": mine }))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn named(client: &Client, ids: &[i64]) -> Vec<String> {
+    client
+        .ok_json("groups_by_ids", json!({ "ids": ids }))
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+both_backends!(
+    group_pickers_offer_only_groups_the_caller_sees,
+    |server: TestServer| async move {
+        let (admin, bob, carl, xena) = company(&server).await;
+        let xena_id = xena.me_id().await;
+        let launch = create(&bob, "Launch", "open", &[]).await;
+        let board = create(&bob, "Board prep", "closed", &[xena_id]).await;
+        let secret = create(&admin, "Secret launch plans", "closed", &[]).await;
+        let other = server.sign_up("globex", "gina@globex.test").await;
+        let theirs = create(&other, "Launch party", "open", &[]).await;
+
+        // Word starts first (a name that starts with it, or has a word that does), then by
+        // name; each answer says whether it is a project.
+        assert_eq!(
+            picked(&admin, "launch", false).await,
+            ["Launch", "Secret launch plans"]
+        );
+        assert_eq!(
+            picked(&admin, "plans", false).await,
+            ["Secret launch plans"]
+        );
+        let found = bob
+            .ok_json("search_groups", json!({ "query": "LAUN" }))
+            .await;
+        assert_eq!(
+            found,
+            json!([{ "id": launch, "name": "Launch", "is_project": true }])
+        );
+
+        // An employee is offered open groups and their own closed ones: a closed group they
+        // are not in never appears, by search or by id, and its name is never sent.
+        assert_eq!(picked(&carl, "launch", false).await, ["Launch"]);
+        assert!(picked(&carl, "board", false).await.is_empty());
+        assert!(picked(&carl, "secret", false).await.is_empty());
+        assert_eq!(
+            named(&carl, &[launch, board, secret, theirs]).await,
+            ["Launch"]
+        );
+        let (_, body) = carl
+            .call_json("groups_by_ids", json!({ "ids": [board, secret] }))
+            .await;
+        assert!(!body.to_string().contains("Secret") && !body.to_string().contains("Board"));
+        assert_eq!(picked(&bob, "", false).await, ["Board prep", "Launch"]);
+        // `mine`: only groups they belong to.
+        assert!(picked(&carl, "", true).await.is_empty());
+        assert_eq!(picked(&bob, "", true).await, ["Board prep", "Launch"]);
+        // Administrators see every group; the outside partner only theirs, open ones not.
+        assert_eq!(
+            named(&admin, &[secret, board, launch]).await,
+            ["Board prep", "Launch", "Secret launch plans"]
+        );
+        assert_eq!(picked(&xena, "", false).await, ["Board prep"]);
+        assert_eq!(named(&xena, &[launch, board, secret]).await, ["Board prep"]);
+
+        // Another portal's groups are never offered, and this portal's are never named there.
+        assert_eq!(picked(&other, "launch", false).await, ["Launch party"]);
+        assert!(named(&other, &[launch, board, secret]).await.is_empty());
+
+        // Archived groups are gone from pickers.
+        server
+            .sql(&format!(
+                "UPDATE workgroups SET archived_at = 1 WHERE id = {launch}"
+            ))
+            .await;
+        assert!(picked(&carl, "launch", false).await.is_empty());
+        assert!(named(&carl, &[launch]).await.is_empty());
+
+        // At most 12 answers, by name.
+        let portal = server
+            .scalar("SELECT portal_id FROM users WHERE email = 'ann@acme.test'")
+            .await;
+        for i in 1..=14 {
+            server
+                .sql(&format!(
+                    "INSERT INTO workgroups (portal_id, name, visibility, created_by, created_at) \
+                     VALUES ({portal}, 'Team {i:02}', 'open', 1, 0)"
+                ))
+                .await;
+        }
+        let teams = picked(&carl, "team", false).await;
+        assert_eq!(teams.len(), 12);
+        assert_eq!(
+            (teams[0].as_str(), teams[11].as_str()),
+            ("Team 01", "Team 12")
+        );
+
+        // Over-long searches and id lists are refused before any work.
+        carl.ok_json("search_groups", json!({ "query": "x".repeat(100) }))
+            .await;
+        carl.refused_json(
+            "search_groups",
+            json!({ "query": "x".repeat(101) }),
+            "Invalid",
+        )
+        .await;
+        let ids: Vec<i64> = (1..=101).collect();
+        carl.refused_json("groups_by_ids", json!({ "ids": ids }), "Invalid")
+            .await;
+    }
+);

@@ -84,6 +84,11 @@ fn json_endpoints(
         ("react", json!({ "post": post, "reaction": "like" }), true),
         ("who_reacted", json!({ "post": post }), true),
         ("mention_candidates", json!({ "query": "a" }), true),
+        // Pickers: people are the company's (employees only); groups those the caller sees.
+        ("search_people", json!({ "query": "a" }), true),
+        ("people_by_ids", json!({ "ids": [1] }), true),
+        ("search_groups", json!({ "query": "Board" }), false),
+        ("groups_by_ids", json!({ "ids": [group] }), false),
         ("recipient_candidates", json!({ "query": "a" }), true),
         ("vote", json!({ "post": post, "options": [] }), true),
         ("poll_voters", json!({ "post": post, "option": 1 }), true),
@@ -413,9 +418,47 @@ both_backends!(
                 && endpoint != "appreciations_of"
                 && endpoint != "groups"
                 && endpoint != "create_group"
+                && endpoint != "search_people"
+                && endpoint != "people_by_ids"
+                && endpoint != "search_groups"
+                && endpoint != "groups_by_ids"
             {
                 assert_refused_json("another portal's admin", &foreign, endpoint, &args).await;
             }
+        }
+        // Pickers answer another portal's admin with their own portal only: nothing of this one.
+        let victim: i64 = victim_user.parse().unwrap();
+        let found = foreign
+            .ok_json("search_people", serde_json::json!({ "query": "Ada" }))
+            .await;
+        let ids: Vec<i64> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(ids, [foreign.me_id().await], "{found}");
+        for (endpoint, args) in [
+            ("people_by_ids", serde_json::json!({ "ids": [victim] })),
+            ("search_groups", serde_json::json!({ "query": "Board" })),
+            ("groups_by_ids", serde_json::json!({ "ids": [group] })),
+        ] {
+            assert_eq!(
+                foreign.ok_json(endpoint, args).await,
+                serde_json::json!([]),
+                "{endpoint}"
+            );
+        }
+        // The extranet user is in no group: the closed one is not named to them.
+        for (endpoint, args) in [
+            ("search_groups", serde_json::json!({ "query": "Board" })),
+            ("groups_by_ids", serde_json::json!({ "ids": [group] })),
+        ] {
+            assert_eq!(
+                extranet.ok_json(endpoint, args).await,
+                serde_json::json!([]),
+                "{endpoint}"
+            );
         }
         // Tasks: the admin's private task, with a checklist, a dependency and a saved filter.
         let other = admin

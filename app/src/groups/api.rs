@@ -1,6 +1,6 @@
 //! Server functions of workgroups: the caller from the session, then the rules in `ssr`.
 
-use super::types::{GroupForm, GroupRole, GroupSummary, GroupView};
+use super::types::{GroupChoice, GroupForm, GroupRole, GroupSummary, GroupView};
 use crate::error::AppError;
 use crate::ids::{GroupId, UserId};
 #[cfg(feature = "ssr")]
@@ -13,6 +13,25 @@ use server_fn::codec::Json;
 pub async fn groups(#[server(default)] mine: bool) -> Result<Vec<GroupSummary>, AppError> {
     let caller = caller().await?;
     super::ssr::list(&state()?.db.reader, &caller, mine).await
+}
+
+/// Groups whose name contains `query`, for pickers: at most 12 of those the caller may see
+/// (or, `mine`, belongs to), those whose name or one of its words starts with it first. A
+/// query over 100 characters is refused.
+#[server(prefix = "/api", endpoint = "search_groups", input = Json)]
+pub async fn search_groups(
+    query: String,
+    #[server(default)] mine: bool,
+) -> Result<Vec<GroupChoice>, AppError> {
+    let caller = caller().await?;
+    super::ssr::choices::search(&state()?.db.reader, &caller, &query, mine).await
+}
+
+/// The groups among `ids` the caller may see (at most 100 ids), to name those a picker holds.
+#[server(prefix = "/api", endpoint = "groups_by_ids", input = Json)]
+pub async fn groups_by_ids(ids: Vec<GroupId>) -> Result<Vec<GroupChoice>, AppError> {
+    let caller = caller().await?;
+    super::ssr::choices::by_ids(&state()?.db.reader, &caller, &ids).await
 }
 
 #[server(prefix = "/api", endpoint = "group", input = Json)]

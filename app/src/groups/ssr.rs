@@ -19,6 +19,8 @@ use crate::ssr::now_ms;
 use crate::ssr::state::AppState;
 use sqlx::{Any, QueryBuilder};
 
+pub mod choices;
+
 #[derive(sqlx::FromRow)]
 struct GroupRow {
     id: GroupId,

@@ -83,6 +83,14 @@ pub struct GroupSummary {
     pub my_role: Option<GroupRole>,
 }
 
+/// A group a picker offers (a task's project, a filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupChoice {
+    pub id: GroupId,
+    pub name: String,
+    pub is_project: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupMember {
     pub person: Author,

@@ -1,4 +1,4 @@
-use super::types::{Department, DirectoryPage, Profile};
+use super::types::{Department, DirectoryPage, PersonChoice, Profile};
 use crate::error::AppError;
 use crate::ids::UserId;
 #[cfg(feature = "ssr")]
@@ -88,6 +88,22 @@ pub async fn update_profile(
     super::ssr::update_profile(&state()?.db, &caller, user_id, update).await?;
     leptos_axum::redirect(&format!("/people/{user_id}"));
     Ok(())
+}
+
+/// People whose name contains `query`, for pickers: at most 12, those whose name or one of
+/// its words starts with it first. Employees only; a query over 100 characters is refused.
+#[server(prefix = "/api", endpoint = "search_people", input = server_fn::codec::Json)]
+pub async fn search_people(query: String) -> Result<Vec<PersonChoice>, AppError> {
+    let caller = caller().await?;
+    super::ssr::choices::search(&state()?.db.reader, &caller, &query).await
+}
+
+/// The people among `ids` a picker may show (at most 100 ids), to name those already chosen;
+/// anyone the caller may not pick is left out.
+#[server(prefix = "/api", endpoint = "people_by_ids", input = server_fn::codec::Json)]
+pub async fn people_by_ids(ids: Vec<UserId>) -> Result<Vec<PersonChoice>, AppError> {
+    let caller = caller().await?;
+    super::ssr::choices::by_ids(&state()?.db.reader, &caller, &ids).await
 }
 
 /// Everyone active, as (id, name), for pickers such as "manager" (at most 2,000, by name).

@@ -12,6 +12,7 @@ use crate::validate;
 use futures::future::BoxFuture;
 use sqlx::{Any, AnyConnection, QueryBuilder};
 
+pub mod choices;
 pub mod departments;
 pub mod export;
 

@@ -25,6 +25,15 @@ pub struct Person {
     pub photo_url: Option<String>,
 }
 
+/// A person a picker offers (responsible, members, manager…).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PersonChoice {
+    pub id: UserId,
+    pub name: String,
+    pub position: String,
+    pub photo_url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DirectoryPage {
     pub people: Vec<Person>,

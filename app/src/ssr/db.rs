@@ -241,11 +241,20 @@ impl Db {
     /// Case-insensitive "contains" for search boxes, the same in both dialects; use with
     /// `LIKE ? ESCAPE '!'` (a backslash means different things to MySQL and SQLite).
     pub fn like_pattern(term: &str) -> String {
-        let escaped = term
-            .replace('!', "!!")
+        format!("%{}%", Self::like_escaped(term))
+    }
+
+    /// Case-insensitive "starts with", for ranking what starts with the term first; use
+    /// like `like_pattern`.
+    pub fn like_prefix(term: &str) -> String {
+        format!("{}%", Self::like_escaped(term))
+    }
+
+    fn like_escaped(term: &str) -> String {
+        term.replace('!', "!!")
             .replace('%', "!%")
-            .replace('_', "!_");
-        format!("%{}%", escaped.to_lowercase())
+            .replace('_', "!_")
+            .to_lowercase()
     }
 }
 
