@@ -1,6 +1,8 @@
-//! Shared UI pieces used by every tool: avatar, page header, empty state, errors, icons.
+//! Shared UI pieces used by every tool: avatar, page header, empty state, errors, icons,
+//! pickers that search as one types.
 
 pub mod avatar;
+pub mod combobox;
 pub mod feedback;
 pub mod icons;
 pub mod mutation;
