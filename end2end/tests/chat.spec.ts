@@ -4,6 +4,7 @@ import {
   makePng,
   newBrowserContext,
   openPage,
+  pick,
   shot,
   signUpPortal,
   test,
@@ -102,9 +103,13 @@ test.describe.serial('chat', () => {
     await openPage(bob, `${origin}/chat`);
     await openPage(ann, `${origin}/chat/new`);
     await ann.getByLabel('Name').fill(groupName);
-    const picker = ann.getByTestId('chat-people').locator('select');
-    await picker.selectOption({ label: eveName });
-    await picker.selectOption({ label: bobName });
+    const picker = ann.getByTestId('chat-people').getByRole('combobox');
+    await pick(picker, eveName);
+    await pick(picker, bobName);
+    const chips = ann.getByTestId('chat-people').locator('.chip');
+    await expect(chips).toHaveCount(2);
+    await expect(chips.nth(0)).toContainText(eveName);
+    await expect(chips.nth(1)).toContainText(bobName);
     await shot(ann, 'desktop-chat-new');
     await ann.getByRole('button', { name: 'Create chat' }).click();
     await expect(ann.getByTestId('chat-title')).toHaveText(groupName);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 /** A password the rules accept: ≥ 10 characters, letters and a digit or symbol. */
 export const PASSWORD = 'correct-horse-1';
@@ -207,6 +207,17 @@ export async function inviteColleague(admin: Page, origin: string, member: Page,
 }
 
 /** A real PNG picture (a colour gradient), made here so the tests carry no binary files. */
+/**
+ * Chooses `name` in a picker that searches as one types (`ui::combobox`): types `text` (by
+ * default the name itself) into its input, then clicks the choice in the input's own list.
+ */
+export async function pick(input: Locator, name: string, text: string = name): Promise<void> {
+  await input.click();
+  await input.fill(text);
+  const list = input.page().locator(`#${await input.getAttribute('aria-controls')}`);
+  await list.getByRole('option').filter({ hasText: name }).first().click();
+}
+
 export function makePng(width: number, height: number): Buffer {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const zlib = require('zlib') as typeof import('zlib');

@@ -3,6 +3,7 @@ import {
   inviteColleague,
   newBrowserContext,
   openPage,
+  pick,
   shot,
   signUpPortal,
   test,
@@ -49,7 +50,7 @@ test.describe.serial('tasks', () => {
     await owner.getByLabel("It's a project").check();
     await owner.getByRole('button', { name: 'Create group' }).click();
     await expect(owner.getByRole('heading', { name: projectName, level: 1 })).toBeVisible();
-    await owner.locator('.card', { hasText: 'Add people' }).locator('select').selectOption({ label: memberName });
+    await pick(owner.locator('.card', { hasText: 'Add people' }).getByRole('combobox'), memberName);
     await owner.getByRole('button', { name: 'Add to group' }).click();
     await expect(owner.locator('.member-row')).toHaveCount(2);
     groupId = new URL(owner.url()).pathname.split('/').pop()!;
@@ -65,8 +66,8 @@ test.describe.serial('tasks', () => {
     await expect(owner.getByRole('heading', { name: 'New task', level: 1 })).toBeVisible();
     await owner.getByTestId('task-title').fill(title);
     await owner.getByLabel('Description').fill('Logos, photos and the founders’ quotes, in one folder.');
-    await owner.getByTestId('task-responsible').selectOption({ label: memberName });
-    await owner.getByTestId('task-group').selectOption({ label: projectName });
+    await pick(owner.getByTestId('task-responsible'), memberName, 'mia');
+    await pick(owner.getByTestId('task-group'), projectName, 'spring');
     // Yesterday at noon: already overdue.
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     await owner.getByTestId('task-deadline').fill(`${yesterday}T12:00`);
@@ -206,7 +207,7 @@ test.describe.serial('tasks', () => {
     await expect(owner.getByRole('heading', { name: 'New template', level: 1 })).toBeVisible();
     await owner.getByTestId('template-name').fill('Weekly report');
     await owner.getByTestId('task-title').fill('Write the weekly report');
-    await owner.getByTestId('task-responsible').selectOption({ label: memberName });
+    await pick(owner.getByTestId('task-responsible'), memberName);
     await owner.getByTestId('template-deadline-days').fill('2');
     await owner.getByTestId('template-repeat').selectOption('weekly');
     const nextWeek = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
@@ -242,6 +243,72 @@ test.describe.serial('tasks', () => {
     await expect(design.getByTestId('board-card').filter({ hasText: 'Design the stand' })).toBeVisible();
     await expect(owner.getByTestId('column-none').getByTestId('board-card').filter({ hasText: 'Design the stand' })).toHaveCount(0);
     await shot(owner, 'desktop-board-stages');
+  });
+
+  test('pickers search as one types: the filters, and the task form at phone width', async () => {
+    await openPage(owner, `${origin}/tasks?section=all&status=any`);
+    await owner.getByRole('button', { name: 'More filters' }).click();
+    const responsible = owner.getByRole('combobox', { name: 'Responsible' });
+    const project = owner.getByRole('combobox', { name: 'Project or group' });
+    await pick(responsible, memberName, 'mia');
+    await project.click();
+    await project.pressSequentially('spr', { delay: 20 });
+    await expect(owner.locator(`#${await project.getAttribute('aria-controls')}`).getByRole('option')).toHaveCount(1);
+    await shot(owner, 'desktop-tasks-filter-picker');
+    // From the keyboard: ↓ is already on the one match, Enter picks it.
+    await project.press('Enter');
+    await expect(project).toHaveValue(projectName);
+    await expect(project).toHaveAttribute('aria-expanded', 'false');
+    await owner.getByRole('button', { name: 'Apply' }).click();
+    await expect(owner).toHaveURL(new RegExp(`group=${groupId}`));
+    await expect(owner).toHaveURL(/responsible=\d+/);
+    await expect(owner.getByTestId('task-row').filter({ hasText: title })).toBeVisible();
+    await expect(responsible).toHaveValue(memberName);
+    // The server names the chosen person and project: they are in the page's HTML (fetched
+    // from the page: portal host names resolve in the browser only).
+    const html = await owner.evaluate(async (url) => (await fetch(url)).text(), owner.url());
+    expect(html).toContain(`value="${memberName}"`);
+    expect(html).toContain(`value="${projectName}"`);
+    // Nobody matches: the list says so.
+    await responsible.click();
+    await responsible.fill('zzzz');
+    await expect(owner.getByRole('status').filter({ hasText: 'No matches' })).toBeVisible();
+    await responsible.press('Escape');
+    await shot(owner, 'desktop-tasks-filters');
+
+    await owner.setViewportSize({ width: 390, height: 844 });
+    await openPage(owner, `${origin}/tasks?section=all&status=any&responsible=${new URL(owner.url()).searchParams.get('responsible')}&group=${groupId}`);
+    await expect(owner.getByRole('combobox', { name: 'Responsible' })).toHaveValue(memberName);
+    await shot(owner, 'phone-tasks-filters');
+    await openPage(owner, `${origin}/tasks/new?group=${groupId}`);
+    await expect(owner.getByTestId('task-group')).toHaveValue(projectName);
+    const helpers = owner.getByTestId('task-accomplices').getByRole('combobox');
+    await pick(helpers, memberName, 'mi');
+    await expect(owner.getByTestId('task-accomplices').locator('.chip')).toContainText(memberName);
+    await owner.getByTestId('task-responsible').click();
+    await owner.getByTestId('task-responsible').fill('a');
+    await expect(owner.locator('#task-responsible-list').getByRole('option').first()).toBeVisible();
+    expect(await owner.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await shot(owner, 'phone-task-form-picker');
+    await owner.setViewportSize({ width: 1280, height: 800 });
+    await openPage(owner, `${origin}/tasks/new`);
+    await shot(owner, 'desktop-task-form');
+
+    // Delegating: the picker opens focused, offers everyone but the responsible, hands over
+    // on the pick.
+    await openPage(owner, taskUrl);
+    await owner.getByTestId('delegate').click();
+    const to = owner.getByTestId('delegate-to');
+    await expect(to).toBeFocused();
+    await to.fill('moss');
+    await expect(owner.getByRole('status').filter({ hasText: 'No matches' })).toBeVisible();
+    await to.fill('ada');
+    const ada = owner.locator('#delegate-to-list').getByRole('option').first();
+    await expect(ada).toBeVisible();
+    await shot(owner, 'desktop-task-delegate');
+    await ada.click();
+    await expect(owner.locator('.task-fact', { hasText: 'Responsible' })).toContainText('Ada Admin');
+    await expect(owner.locator('.task-fact', { hasText: 'Responsible' })).not.toContainText(memberName);
   });
 });
 

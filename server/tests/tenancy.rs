@@ -37,7 +37,6 @@ fn endpoints(victim_user: &str, department: &str) -> Vec<Endpoint> {
             vec![("user_id", victim_user.into()), ("name", "Pwned".into())],
             true,
         ),
-        ("people_options", vec![], true),
         ("notifications", vec![], false),
         ("mark_notifications_read", vec![], false),
     ]

@@ -1,10 +1,13 @@
-//! Pages of workgroups: the list with a form for a new group, and one group with its members.
+//! Pages of workgroups: the list with a form for a new group, and one group with its members;
+//! the picker other tools choose a group with.
 
 mod list;
 mod page;
+mod picker;
 
 pub use list::GroupsPage;
 pub use page::GroupPage;
+pub use picker::GroupPicker;
 
 use super::types::{GroupForm, GroupRole, GroupSummary, Visibility};
 use leptos::prelude::*;

@@ -105,11 +105,3 @@ pub async fn people_by_ids(ids: Vec<UserId>) -> Result<Vec<PersonChoice>, AppErr
     let caller = caller().await?;
     super::ssr::choices::by_ids(&state()?.db.reader, &caller, &ids).await
 }
-
-/// Everyone active, as (id, name), for pickers such as "manager" (at most 2,000, by name).
-#[server(prefix = "/api", endpoint = "people_options")]
-pub async fn people_options() -> Result<Vec<(UserId, String)>, AppError> {
-    let caller = caller().await?;
-    caller.require_employee()?;
-    super::ssr::people_options(&state()?.db.reader, &caller).await
-}

@@ -325,13 +325,3 @@ fn photo_visible<'a>(
         Ok(shared.is_some())
     })
 }
-
-pub async fn people_options(pool: &Reader, caller: &Caller) -> AppResult<Vec<(UserId, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name FROM users WHERE portal_id = ? AND is_active = 1 AND role <> 'extranet' \
-         ORDER BY LOWER(name), id LIMIT 2000",
-    )
-    .bind(caller.portal_id())
-    .fetch_all(pool)
-    .await?)
-}

@@ -1,13 +1,17 @@
-//! Directory, profiles and departments.
+//! Directory, profiles and departments; the pickers every tool chooses people with.
+
+mod pickers;
+
+pub use pickers::{PeoplePicker, PersonPicker};
 
 use super::api::{
     DeleteDepartment, SaveDepartment, UpdateProfile, departments, directory, get_profile,
-    people_options,
 };
 use super::types::{Department, Person, tree_order};
 use crate::dates::utc_date_time;
 use crate::ids::UserId;
 use crate::shell::layout::use_me;
+use crate::social::Author;
 use crate::ui::{ActionResult, Avatar, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -224,7 +228,6 @@ pub fn ProfileEditPage() -> impl IntoView {
         }
     });
     let deps = Resource::new(|| (), |_| departments());
-    let people = Resource::new(|| (), |_| people_options());
     let update = ServerAction::<UpdateProfile>::new();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
@@ -242,6 +245,9 @@ pub fn ProfileEditPage() -> impl IntoView {
                                 {p.admin_fields.then(|| {
                                     let selected = p.department_id.map(|d| d.0);
                                     let manager = p.manager.as_ref().map(|(id, _)| *id);
+                                    let known: Vec<Author> = p.manager.iter()
+                                        .map(|(id, name)| Author { id: *id, name: name.clone(), photo_url: None })
+                                        .collect();
                                     let me_id = p.person.id;
                                     view! {
                                         <label>"Department"
@@ -251,21 +257,12 @@ pub fn ProfileEditPage() -> impl IntoView {
                                                 })}
                                             </Suspense>
                                         </label>
-                                        <label>"Manager"
-                                            <Suspense fallback=|| ()>
-                                                {move || people.get().and_then(Result::ok).map(|list| view! {
-                                                    <select name="manager_id">
-                                                        <option value="">"— none —"</option>
-                                                        {list.into_iter()
-                                                            .filter(|(id, _)| *id != me_id)
-                                                            .map(|(id, name)| view! {
-                                                                <option value=id.to_string() selected=manager == Some(id)>{name}</option>
-                                                            })
-                                                            .collect_view()}
-                                                    </select>
-                                                })}
-                                            </Suspense>
-                                        </label>
+                                        <div class="field">
+                                            <label class="field-label" for="profile-manager">"Manager"</label>
+                                            <PersonPicker id="profile-manager" label="Manager" chosen=RwSignal::new(manager)
+                                                known name="manager_id" placeholder="No manager — type a name"
+                                                exclude=Signal::stored(vec![me_id])/>
+                                        </div>
                                     }
                                 })}
                                 <ActionResult value=update.value()/>

@@ -9,7 +9,6 @@ mod gantt;
 mod list;
 pub mod live;
 mod page;
-pub(crate) mod people;
 mod plan;
 mod row;
 mod templates;

@@ -7,7 +7,7 @@ use crate::chat::api::{add_chat_members, leave_chat, remove_chat_member, update_
 use crate::error::AppError;
 use crate::files::types::Attachment;
 use crate::files::ui::AttachButton;
-use crate::hr::api::people_options;
+use crate::hr::ui::PersonPicker;
 use crate::ids::{FileId, UserId};
 use crate::ui::mutation::mutation;
 use crate::ui::{Avatar, ErrorBox};
@@ -18,18 +18,6 @@ pub fn MembersPanel() -> impl IntoView {
     let thread = expect_context::<Thread>();
     let error = RwSignal::new(None::<AppError>);
     let title = RwSignal::new(thread.summary.get_untracked().title);
-    let options = RwSignal::new(Vec::<(UserId, String)>::new());
-    Effect::new(move |_| {
-        if thread.can_manage.get() && options.with_untracked(Vec::is_empty) {
-            leptos::task::spawn_local(async move {
-                // A failure shows: an empty list would look like nobody to add.
-                match people_options().await {
-                    Ok(people) => options.set(people),
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        }
-    });
     // The picture as it is now: renaming keeps it.
     let current_avatar = move || -> Option<FileId> {
         thread
@@ -60,12 +48,12 @@ pub fn MembersPanel() -> impl IntoView {
         move |id: UserId| add_chat_members(thread.chat, vec![id]),
         |()| {},
     );
-    let add = move |ev: leptos::ev::Event| {
-        let Ok(id) = event_target_value(&ev).parse::<UserId>() else {
-            return;
-        };
-        added.run(id);
-    };
+    let add = Callback::new(move |id: UserId| added.run(id));
+    let present = Signal::derive(move || {
+        thread
+            .members
+            .with(|m| m.iter().map(|m| m.user.id).collect())
+    });
     let removed = mutation(
         move |id: UserId| remove_chat_member(thread.chat, id),
         |()| {},
@@ -109,16 +97,8 @@ pub fn MembersPanel() -> impl IntoView {
                         </button>
                     </Show>
                 </div>
-                <select aria-label="Add someone to the chat" prop:value="" on:change=add
-                    disabled=move || added.pending.get()>
-                    <option value="">"+ Add someone"</option>
-                    {move || {
-                        let present: Vec<UserId> = thread.members.with(|m| m.iter().map(|m| m.user.id).collect());
-                        options.get().into_iter().filter(|(id, _)| !present.contains(id))
-                            .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
-                            .collect_view()
-                    }}
-                </select>
+                <PersonPicker id="chat-add-member" label="Add someone to the chat" on_pick=add
+                    placeholder="+ Add someone" testid="chat-add-member" exclude=present disabled=added.pending/>
             </Show>
             <ul class="chat-member-list">
                 {move || thread.members.get().into_iter().map(|m| {

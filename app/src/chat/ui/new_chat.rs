@@ -5,33 +5,23 @@ use crate::chat::types::NewChat;
 use crate::error::AppError;
 use crate::files::types::Attachment;
 use crate::files::ui::{AttachButton, PendingFiles};
-use crate::hr::api::people_options;
+use crate::hr::ui::PeoplePicker;
 use crate::ids::UserId;
-use crate::tasks::ui::people::PeoplePicker;
 use crate::ui::mutation::mutation;
 use crate::ui::{ErrorBox, PageHeader};
 use leptos::prelude::*;
 
 #[component]
 pub fn NewChatPage() -> impl IntoView {
-    let options = Resource::new(|| (), |_| people_options());
     view! {
         <PageHeader title="New group chat"/>
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match options.await {
-                    Ok(people) => view! { <NewChatForm people/> }.into_any(),
-                    Err(error) => view! { <ErrorBox error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <NewChatForm/>
     }
 }
 
 #[component]
-fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
+fn NewChatForm() -> impl IntoView {
     let me = crate::shell::layout::use_me().user_id;
-    let people: Vec<(UserId, String)> = people.into_iter().filter(|(id, _)| *id != me).collect();
     let title = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<UserId>::new());
     let picture = RwSignal::new(Vec::<Attachment>::new());
@@ -57,7 +47,11 @@ fn NewChatForm(people: Vec<(UserId, String)>) -> impl IntoView {
                 <input type="text" name="title" required maxlength="120" placeholder="e.g. Product launch"
                     prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev))/>
             </label>
-            <PeoplePicker label="People" chosen options=people testid="chat-people"/>
+            <fieldset class="people-picker" data-testid="chat-people">
+                <legend>"People"</legend>
+                <PeoplePicker id="chat-people-input" label="Add someone to the chat" chosen
+                    placeholder="Type a name to add someone" exclude=Signal::stored(vec![me])/>
+            </fieldset>
             <div class="field">
                 <span class="field-label">"Picture (optional)"</span>
                 <PendingFiles files=picture uploading/>

@@ -8,6 +8,7 @@ use crate::groups::api::{
     update_group,
 };
 use crate::groups::types::{GroupMember, GroupRole, GroupView, Visibility};
+use crate::hr::ui::PeoplePicker;
 use crate::ids::{GroupId, UserId};
 use crate::ui::mutation::{Mutation, mutation};
 use crate::ui::{Avatar, ErrorBox, PageHeader};
@@ -226,7 +227,8 @@ fn MemberRow(
     }
 }
 
-/// Adds people from the portal's directory; extranet people become the group's guests.
+/// Adds people from the portal's directory, several at once; extranet people become the
+/// group's guests.
 #[component]
 fn AddMembers(
     group: GroupId,
@@ -234,47 +236,39 @@ fn AddMembers(
     can_add_moderators: bool,
     change: Changes,
 ) -> impl IntoView {
-    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
-    let chosen = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<UserId>::new());
     let as_moderator = RwSignal::new(false);
-    let existing = StoredValue::new(existing);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Ok(user) = chosen.get_untracked().parse::<UserId>() else {
+        let people = chosen.get_untracked();
+        if people.is_empty() {
             return;
-        };
+        }
         let role = if as_moderator.get_untracked() {
             GroupRole::Moderator
         } else {
             GroupRole::Member
         };
-        run(change, add_group_members(group, vec![user], role));
+        run(change, add_group_members(group, people, role));
     };
     view! {
         <section class="card">
             <h2>"Add people"</h2>
             <form class="form" on:submit=submit>
-                <Transition fallback=|| view! { <select disabled><option>"Loading people…"</option></select> }>
-                    {move || people.get().and_then(Result::ok).map(|list| view! {
-                        <label>"Person"
-                            <select required on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                <option value="">"Choose someone…"</option>
-                                {list.into_iter()
-                                    .filter(|(id, _)| !existing.with_value(|e| e.contains(id)))
-                                    .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
-                                    .collect_view()}
-                            </select>
-                        </label>
-                    })}
-                </Transition>
+                <fieldset class="people-picker" data-testid="group-add-people">
+                    <legend>"People"</legend>
+                    <PeoplePicker id="group-add-people-input" label="Add a person" chosen
+                        placeholder="Type a name" exclude=Signal::stored(existing)/>
+                </fieldset>
                 {can_add_moderators.then(|| view! {
                     <label class="check">
                         <input type="checkbox" prop:checked=as_moderator on:change=move |ev| as_moderator.set(event_target_checked(&ev))/>
-                        "As a moderator (may add and remove members)"
+                        "As moderators (may add and remove members)"
                     </label>
                 })}
                 <p class="muted small">"Outside partners (extranet users) you add see this group and nothing else of the company."</p>
-                <button class="btn btn-primary" type="submit" disabled=move || change.pending.get()>"Add to group"</button>
+                <button class="btn btn-primary" type="submit"
+                    disabled=move || change.pending.get() || chosen.with(Vec::is_empty)>"Add to group"</button>
             </form>
         </section>
     }

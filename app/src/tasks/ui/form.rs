@@ -2,13 +2,15 @@
 //! (`?group=`) or parent (`?parent=`) already chosen.
 
 use super::live::{TaskLive, refresh_counters};
-use super::people::PeoplePicker;
 use crate::dates::{date_input, datetime_input, datetime_ms, day_ms};
 use crate::error::AppError;
+use crate::groups::ui::GroupPicker;
+use crate::hr::ui::{PeoplePicker, PersonPicker};
 use crate::ids::TemplateId;
-use crate::ids::{GroupId, TaskId, UserId};
+use crate::ids::{GroupId, TaskId};
 use crate::rich::RichEditor;
 use crate::shell::layout::use_me;
+use crate::social::Author;
 use crate::tasks::api::save_task_template;
 use crate::tasks::api::{create_task, task, update_task};
 use crate::tasks::templates::{Repeat, TemplateForm};
@@ -78,7 +80,11 @@ pub fn EditTaskPage() -> impl IntoView {
                             tags: view.item.tags.clone(),
                             checklist: Vec::new(),
                         };
-                        view! { <TaskEditor initial id=Some(view.item.id)/> }.into_any()
+                        let mut known = vec![view.item.responsible.clone()];
+                        known.extend(view.accomplices.iter().cloned());
+                        known.extend(view.auditors.iter().cloned());
+                        let group = view.item.group.clone();
+                        view! { <TaskEditor initial id=Some(view.item.id) known_people=known known_group=group/> }.into_any()
                     }
                 }
             })}
@@ -95,19 +101,21 @@ pub(super) struct TemplateDraft {
 
 /// The task form; with `template`, it writes a template instead (name, schedule, and a
 /// deadline relative to when each task is created, in place of the task's dates).
+/// `known_people` and `known_group`: names the page already has for the form's people and
+/// group (the others are looked up).
 #[component]
 pub(super) fn TaskEditor(
     initial: TaskForm,
     id: Option<TaskId>,
     #[prop(optional)] template: Option<TemplateDraft>,
+    #[prop(optional)] known_people: Vec<Author>,
+    #[prop(optional_no_strip)] known_group: Option<(GroupId, String)>,
 ) -> impl IntoView {
     let me = use_me();
     let live = expect_context::<TaskLive>();
-    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
-    let groups = Resource::new(|| (), |_| crate::groups::api::groups(true));
     let title = RwSignal::new(initial.title.clone());
     let description = RwSignal::new(initial.description.clone());
-    let responsible = RwSignal::new(initial.responsible.unwrap_or(me.user_id));
+    let responsible = RwSignal::new(Some(initial.responsible.unwrap_or(me.user_id)));
     let accomplices = RwSignal::new(initial.accomplices.clone());
     let auditors = RwSignal::new(initial.auditors.clone());
     let priority = RwSignal::new(initial.priority);
@@ -180,10 +188,13 @@ pub(super) fn TaskEditor(
                 })?;
             Some((hours * 60.0).round() as i64)
         };
+        let responsible = responsible
+            .get_untracked()
+            .ok_or_else(|| AppError::invalid("Choose who is responsible for the task."))?;
         Ok(TaskForm {
             title: title.get_untracked(),
             description: description.get_untracked(),
-            responsible: Some(responsible.get_untracked()),
+            responsible: Some(responsible),
             accomplices: accomplices.get_untracked(),
             auditors: auditors.get_untracked(),
             priority: priority.get_untracked(),
@@ -277,25 +288,23 @@ pub(super) fn TaskEditor(
                 <RichEditor value=description placeholder="Details, links, @mentions…" label="Description" rows=5 on_submit=Callback::new(|_| ()) toolbar=true/>
             </div>
             <div class="grid-2">
-                <Transition fallback=|| view! { <p class="muted">"Loading people…"</p> }>
-                    {move || people.get().map(|list| {
-                        // Extranet users cannot list the company: they pick themselves.
-                        let list = list.unwrap_or_else(|_| vec![(me.user_id, me.name.clone())]);
-                        view! {
-                            <label>"Responsible"
-                                <select data-testid="task-responsible" on:change=move |ev| {
-                                    if let Ok(id) = event_target_value(&ev).parse::<UserId>() { responsible.set(id) }
-                                }>
-                                    {list.iter().map(|(id, name)| view! {
-                                        <option value=id.to_string() selected=responsible.get_untracked() == *id>{name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                            <PeoplePicker label="Co-executors" chosen=accomplices options=list.clone() testid="task-accomplices"/>
-                            <PeoplePicker label="Observers" chosen=auditors options=list testid="task-auditors"/>
-                        }
-                    })}
-                </Transition>
+                <div class="form-column">
+                    <div class="field">
+                        <label class="field-label" for="task-responsible">"Responsible"</label>
+                        <PersonPicker id="task-responsible" label="Responsible" chosen=responsible
+                            known=known_people.clone() placeholder="Type a name" testid="task-responsible"/>
+                    </div>
+                    <fieldset class="people-picker" data-testid="task-accomplices">
+                        <legend>"Co-executors"</legend>
+                        <PeoplePicker id="task-accomplices-input" label="Add a co-executor" chosen=accomplices
+                            known=known_people.clone() placeholder="+ Add a co-executor"/>
+                    </fieldset>
+                    <fieldset class="people-picker" data-testid="task-auditors">
+                        <legend>"Observers"</legend>
+                        <PeoplePicker id="task-auditors-input" label="Add an observer" chosen=auditors
+                            known=known_people placeholder="+ Add an observer"/>
+                    </fieldset>
+                </div>
                 <div class="form-column">
                     {if is_template {
                         view! {
@@ -343,18 +352,11 @@ pub(super) fn TaskEditor(
                             }).collect_view()}
                         </select>
                     </label>
-                    <Transition fallback=|| ()>
-                        {move || groups.get().and_then(Result::ok).map(|list| view! {
-                            <label>"Project or group"
-                                <select data-testid="task-group" on:change=move |ev| group.set(event_target_value(&ev).parse::<GroupId>().ok())>
-                                    <option value="">"None (a personal task)"</option>
-                                    {list.into_iter().map(|g| view! {
-                                        <option value=g.id.to_string() selected=group.get_untracked() == Some(g.id)>{g.name}</option>
-                                    }).collect_view()}
-                                </select>
-                            </label>
-                        })}
-                    </Transition>
+                    <div class="field">
+                        <label class="field-label" for="task-group">"Project or group"</label>
+                        <GroupPicker id="task-group" label="Project or group" chosen=group mine=true
+                            known=known_group placeholder="None (a personal task)" testid="task-group"/>
+                    </div>
                     <label>"Tags"
                         <input type="text" placeholder="design, q4" prop:value=tags on:input=move |ev| tags.set(event_target_value(&ev))/>
                     </label>

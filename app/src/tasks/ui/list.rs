@@ -8,6 +8,8 @@ use super::plan::Plan;
 use super::row::TaskRow;
 use super::{href_of, query_from};
 use crate::dates::date_input;
+use crate::groups::ui::GroupPicker;
+use crate::hr::ui::PersonPicker;
 use crate::tasks::api::{delete_task_filter, save_task_filter, task_filters, tasks};
 use crate::tasks::types::{
     Section, SectionCounters, StatusFilter, TaskQuery, TaskSort, TaskStatus,
@@ -157,8 +159,8 @@ fn CounterChips(
 #[component]
 fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoView {
     let more_open = RwSignal::new(false);
-    let groups = Resource::new(|| (), |_| crate::groups::api::groups(true));
-    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
+    let group = Memo::new(move |_| query.with(|q| q.group));
+    let responsible = Memo::new(move |_| query.with(|q| q.responsible));
     let q = move || query.get();
     let status_value = move || match q().status {
         StatusFilter::Open => "open".to_owned(),
@@ -197,30 +199,21 @@ fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoVi
                     <input type="date" name="to" value=move || q().deadline_to.map(|t| date_input(t - 86_400_000)).unwrap_or_default()/>
                 </label>
                 <input type="text" name="tag" placeholder="Tag" aria-label="Tag" value=move || q().tag.unwrap_or_default()/>
-                <Suspense fallback=|| ()>
-                    {move || groups.get().and_then(Result::ok).map(|list| {
-                        let selected = q().group;
-                        view! {
-                            <select name="group" aria-label="Project or group">
-                                <option value="">"Any project"</option>
-                                {list.into_iter().map(|g| view! {
-                                    <option value=g.id.to_string() selected=selected == Some(g.id)>{g.name}</option>
-                                }).collect_view()}
-                            </select>
-                        }
-                    })}
-                    {move || people.get().and_then(Result::ok).map(|list| {
-                        let selected = q().responsible;
-                        view! {
-                            <select name="responsible" aria-label="Responsible">
-                                <option value="">"Anyone responsible"</option>
-                                {list.into_iter().map(|(id, name)| view! {
-                                    <option value=id.to_string() selected=selected == Some(id)>{name}</option>
-                                }).collect_view()}
-                            </select>
-                        }
-                    })}
-                </Suspense>
+                // Each follows the address: a new filter opened (a saved one, say) starts afresh.
+                <span class="inline">
+                    <label for="filter-group">"Project"</label>
+                    {move || view! {
+                        <GroupPicker id="filter-group" label="Project or group" chosen=RwSignal::new(group.get())
+                            mine=true name="group" placeholder="Any project"/>
+                    }}
+                </span>
+                <span class="inline">
+                    <label for="filter-responsible">"Responsible"</label>
+                    {move || view! {
+                        <PersonPicker id="filter-responsible" label="Responsible" chosen=RwSignal::new(responsible.get())
+                            name="responsible" placeholder="Anyone"/>
+                    }}
+                </span>
             </div>
         </form>
         <div class="row between task-views">

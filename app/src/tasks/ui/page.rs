@@ -8,6 +8,7 @@ use super::row::TaskRow;
 use super::{Deadline, StatusTag};
 use crate::dates::short_datetime;
 use crate::error::AppError;
+use crate::hr::ui::PersonPicker;
 use crate::ids::{TaskId, UserId};
 use crate::rich::{RichEditor, RichText};
 use crate::social::Author;
@@ -265,7 +266,7 @@ fn People(people: Vec<Author>) -> impl IntoView {
     }
 }
 
-/// Hands the task to someone else.
+/// Hands the task to someone else: as soon as someone is picked.
 #[component]
 fn Delegate(
     id: TaskId,
@@ -273,27 +274,19 @@ fn Delegate(
     change: Changes,
     error: RwSignal<Option<AppError>>,
 ) -> impl IntoView {
-    let people = Resource::new(|| (), |_| crate::hr::api::people_options());
     let open = RwSignal::new(false);
+    let hand_over = Callback::new(move |to: UserId| {
+        open.set(false);
+        run(change, error, delegate_task(id, to));
+    });
     view! {
         <div class="delegate">
             {move || if open.get() {
                 view! {
-                    <Transition fallback=|| ()>
-                        {move || people.get().and_then(Result::ok).map(|list| view! {
-                            <select aria-label="Hand the task to" data-testid="delegate-to" disabled=move || change.pending.get() on:change=move |ev| {
-                                if let Ok(to) = event_target_value(&ev).parse::<UserId>() {
-                                    open.set(false);
-                                    run(change, error, delegate_task(id, to));
-                                }
-                            }>
-                                <option value="">"Hand it to…"</option>
-                                {list.into_iter().filter(|(u, _)| *u != current).map(|(u, name)| view! {
-                                    <option value=u.to_string()>{name}</option>
-                                }).collect_view()}
-                            </select>
-                        })}
-                    </Transition>
+                    <PersonPicker id="delegate-to" label="Hand the task to" on_pick=hand_over
+                        placeholder="Hand it to…" testid="delegate-to"
+                        exclude=Signal::stored(vec![current]) disabled=change.pending autofocus=true/>
+                    <button type="button" class="link-btn small" on:click=move |_| open.set(false)>"Cancel"</button>
                 }.into_any()
             } else {
                 view! { <button type="button" class="link-btn small" data-testid="delegate" on:click=move |_| open.set(true)>"Delegate…"</button> }.into_any()
