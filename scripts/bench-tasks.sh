@@ -7,7 +7,9 @@
 #     1 connection (p50/p99), then 64 connections (req/s);
 #   - the Gantt page of the 1,000-task project, server-rendered (`GET /tasks/gantt?group=…`):
 #     1 connection; and the time until it is interactive in headless Chromium (Performance API:
-#     the `agora-hydrated` mark), median of 5 loads after one warm-up.
+#     the `agora-hydrated` mark), median of 5 loads after one warm-up; then, in each load, the
+#     time until the rows in the middle of the project are drawn after scrolling there.
+# The Gantt of 10,000 tasks (docs/PERFORMANCE.md, issue 16): TASKS_GANTT=10000.
 # Prints a markdown table (also saved to $TASKS_DIR/results.md).
 #
 #   scripts/bench-tasks.sh                                          # both backends (~20 min + build)
@@ -122,6 +124,10 @@ for backend in $BACKENDS; do
   R[$backend,tti_html]=$(field "$tti" html_ms)
   R[$backend,tti_bars]=$(field "$tti" bars)
   R[$backend,tti_kb]=$(awk -v b="$(field "$tti" html_bytes)" 'BEGIN { printf "%.0f", b / 1024 }')
+  R[$backend,tti_decoded_kb]=$(awk -v b="$(field "$tti" html_decoded_bytes)" 'BEGIN { printf "%.0f", b / 1024 }')
+  R[$backend,tti_rows]=$(field "$tti" total_rows)
+  R[$backend,tti_scroll]=$(field "$tti" scroll_ms)
+  R[$backend,tti_deep]=$(field "$tti" bars_deep)
   light=$(node end2end/bench/gantt-tti.mjs "http://$PORTAL.localhost:$PORT" "$READER" "$PASSWORD" "$GROUP" "$LOADS" /tasks)
   echo "   /tasks in Chromium: $light" >&2
   R[$backend,light]=$(field "$light" interactive_ms)
@@ -154,6 +160,10 @@ done
   row "Gantt in Chromium: HTML received (median of $LOADS)" tti_html "%s ms"
   row "Gantt in Chromium: interactive (median of $LOADS)" tti "%s ms"
   row "Gantt in Chromium: HTML size (Performance API encodedBodySize)" tti_kb "%s KiB"
+  row "Gantt in Chromium: HTML size, decoded (decodedBodySize)" tti_decoded_kb "%s KiB"
+  row "Gantt in Chromium: rows of the chart" tti_rows "%s"
   row "Gantt in Chromium: bars drawn" tti_bars "%s"
+  row "Gantt in Chromium: scrolled to the middle, rows drawn after (median of $LOADS)" tti_scroll "%s ms"
+  row "Gantt in Chromium: bars drawn there" tti_deep "%s"
   row "For comparison: the task list (/tasks) interactive" light "%s ms"
 } | tee "$WORK/results.md"

@@ -8,6 +8,10 @@
 //
 // With `path` (e.g. /tasks), that page is loaded instead: the same measure for a light page,
 // to tell the wasm's own start-up from the chart's hydration.
+//
+// On the chart, each load then scrolls to the middle of the project and times how long the
+// rows there take to be drawn (`scroll_ms`: the next window fetched and rendered), and counts
+// the bars drawn there.
 import { chromium } from '@playwright/test';
 
 const [origin, email, password, group, loadsArg, path] = process.argv.slice(2);
@@ -51,8 +55,33 @@ try {
         interactive_ms: performance.getEntriesByName('agora-hydrated')[0].startTime,
         bars: document.querySelectorAll('.gantt-bar').length,
         html_bytes: nav.encodedBodySize,
+        html_decoded_bytes: nav.decodedBodySize,
+        transfer_bytes: nav.transferSize,
       };
     });
+    if (!path) {
+      // Down to the middle row; timed until its bar is drawn.
+      Object.assign(
+        sample,
+        await page.evaluate(async () => {
+          const scroller = document.querySelector('[data-testid=gantt]');
+          const names = document.querySelector('.gantt-names');
+          const total = Math.round(parseFloat(names.style.height) / 32);
+          const row = Math.floor(total / 2);
+          const t0 = performance.now();
+          scroller.scrollTop = row * 32;
+          while (!document.querySelector(`.gantt-bar[data-row="${row + 2}"]`)) {
+            if (performance.now() - t0 > 30_000) throw new Error('the rows did not come');
+            await new Promise((r) => requestAnimationFrame(r));
+          }
+          return {
+            total_rows: total,
+            scroll_ms: performance.now() - t0,
+            bars_deep: document.querySelectorAll('.gantt-bar').length,
+          };
+        }),
+      );
+    }
     await page.close();
     if (i > 0) samples.push(sample); // the first load warms the caches
   }
@@ -68,6 +97,16 @@ try {
       interactive_ms: median('interactive_ms'),
       bars: samples[0].bars,
       html_bytes: samples[0].html_bytes,
+      html_decoded_bytes: samples[0].html_decoded_bytes,
+      transfer_bytes: samples[0].transfer_bytes,
+      ...(path
+        ? {}
+        : {
+            total_rows: samples[0].total_rows,
+            scroll_ms: median('scroll_ms'),
+            bars_deep: samples[0].bars_deep,
+          }),
+      samples_interactive_ms: samples.map((s) => Math.round(s.interactive_ms)),
     }),
   );
 } finally {

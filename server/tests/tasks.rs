@@ -792,9 +792,7 @@ both_backends!(gantt_charts, |server: TestServer| async move {
         )
         .await;
     let chart_ids = |chart: &Value| -> Vec<i64> {
-        let mut ids: Vec<i64> = chart["tasks"]
-            .as_array()
-            .unwrap()
+        let mut ids: Vec<i64> = gantt_tasks(chart)
             .iter()
             .map(|t| t["id"].as_i64().unwrap())
             .collect();
@@ -802,12 +800,9 @@ both_backends!(gantt_charts, |server: TestServer| async move {
         ids
     };
     let task_of = |chart: &Value, id: i64| -> Value {
-        chart["tasks"]
-            .as_array()
-            .unwrap()
-            .iter()
+        gantt_tasks(chart)
+            .into_iter()
             .find(|t| t["id"] == id)
-            .cloned()
             .unwrap()
     };
 
@@ -815,7 +810,8 @@ both_backends!(gantt_charts, |server: TestServer| async move {
     let chart = c.carl.ok_json("gantt", json!({ "group": open })).await;
     assert_eq!(chart["title"], "Launch");
     assert_eq!(chart_ids(&chart), [plan, detail, ship]);
-    assert_eq!(chart["links"][0]["predecessor"], plan);
+    assert_eq!(chart["links"][0]["predecessor"]["task"], plan);
+    assert_eq!(chart["links"][0]["successor"]["task"], ship);
     assert_eq!(chart["links"][0]["kind"], "finish_to_start");
     assert_eq!(task_of(&chart, detail)["parent"], plan);
     assert_eq!(task_of(&chart, detail)["movable"], true);
@@ -824,13 +820,7 @@ both_backends!(gantt_charts, |server: TestServer| async move {
     // The creator and an administrator (not a member) may move every bar.
     let chart = c.ann.ok_json("gantt", json!({ "group": open })).await;
     assert_eq!(chart_ids(&chart), [plan, detail, ship]);
-    assert!(
-        chart["tasks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|t| t["movable"] == true)
-    );
+    assert!(gantt_tasks(&chart).iter().all(|t| t["movable"] == true));
     // Someone outside an open project sees only the tasks they are on, and moves none;
     // a closed project does not exist for them.
     let chart = c.eve.ok_json("gantt", json!({ "group": open })).await;
@@ -881,6 +871,302 @@ both_backends!(gantt_charts, |server: TestServer| async move {
             "Invalid",
         )
         .await;
+});
+
+/// The tasks of a Gantt window, in row order.
+fn gantt_tasks(window: &Value) -> Vec<Value> {
+    window["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task"].clone())
+        .collect()
+}
+
+fn gantt_titles(window: &Value) -> Vec<String> {
+    gantt_tasks(window)
+        .iter()
+        .map(|t| t["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Rows `first..first + rows` of a project's Gantt chart, with the tasks of `folded` folded.
+async fn gantt_window(
+    client: &Client,
+    project: i64,
+    first: i64,
+    rows: i64,
+    folded: Vec<i64>,
+) -> Value {
+    let args = json!({ "group": project, "first_row": first, "rows": rows, "folded": folded });
+    client.ok_json("gantt", args).await
+}
+
+/// (predecessor row, successor row) of each arrow of a window.
+fn gantt_arrows(window: &Value) -> Vec<(i64, i64)> {
+    window["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["predecessor"]["row"].as_i64().unwrap(),
+                l["successor"]["row"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+both_backends!(gantt_windows, |server: TestServer| async move {
+    use app::tasks::gantt::{GanttNode, span, visible_rows};
+    let c = company(&server, "acme").await;
+    let (carl_id, eve_id) = (c.carl.me_id().await, c.eve.me_id().await);
+    let project = c
+        .bob
+        .ok_json(
+            "create_group",
+            json!({ "form": { "name": "Big launch", "visibility": "open", "is_project": true },
+                    "members": [carl_id] }),
+        )
+        .await
+        .as_i64()
+        .unwrap();
+    let day = 24 * HOUR;
+    let t0 = now() + day;
+    // Six roots ten days apart, created latest first (the chart's order is by start, not by
+    // id); three subtasks under each, two more under each first subtask: 36 rows. Eve
+    // observes the subtasks of root 2 (and nothing else).
+    let mut ids = std::collections::HashMap::new();
+    for k in (0..6).rev() {
+        let start = t0 + k * 10 * day;
+        let form = json!({ "title": format!("Root {k}"), "group": project,
+                           "start_at": start, "end_at": start + 3 * day });
+        ids.insert(format!("Root {k}"), create(&c.bob, form).await);
+    }
+    for k in 0..6 {
+        for j in (0..3).rev() {
+            let start = t0 + k * 10 * day + j * day;
+            let auditors = if k == 2 { vec![eve_id] } else { vec![] };
+            let form = json!({ "title": format!("Task {k}.{j}"), "group": project,
+                               "parent": ids[&format!("Root {k}")], "auditors": auditors,
+                               "start_at": start, "end_at": start + day });
+            let child = create(&c.bob, form).await;
+            ids.insert(format!("Task {k}.{j}"), child);
+            if j == 0 {
+                for g in (0..2).rev() {
+                    let form = json!({ "title": format!("Task {k}.0.{g}"), "group": project,
+                                       "parent": child, "start_at": start + g * HOUR,
+                                       "end_at": start + day });
+                    ids.insert(format!("Task {k}.0.{g}"), create(&c.bob, form).await);
+                }
+            }
+        }
+    }
+    // The order the chart must show, folding the tasks named.
+    let expected = |folded: &[&str]| -> Vec<String> {
+        let mut out = Vec::new();
+        for k in 0..6 {
+            let root = format!("Root {k}");
+            out.push(root.clone());
+            if folded.contains(&root.as_str()) {
+                continue;
+            }
+            for j in 0..3 {
+                let task = format!("Task {k}.{j}");
+                out.push(task.clone());
+                if j == 0 && !folded.contains(&task.as_str()) {
+                    out.extend((0..2).map(|g| format!("Task {k}.0.{g}")));
+                }
+            }
+        }
+        out
+    };
+    for (from, to, kind) in [
+        ("Root 0", "Root 5", "finish_to_start"),
+        ("Task 2.1", "Task 2.2", "finish_to_start"),
+        ("Task 2.2", "Root 4", "finish_to_start"),
+    ] {
+        c.bob
+            .ok_json(
+                "link_tasks",
+                json!({ "predecessor": ids[from], "successor": ids[to], "kind": kind }),
+            )
+            .await;
+    }
+
+    // The whole chart in one window: in tree order, siblings by start, the same order as
+    // `visible_rows` gives for these tasks.
+    let whole = gantt_window(&c.carl, project, 0, 100, vec![]).await;
+    assert_eq!(whole["title"], "Big launch");
+    assert_eq!(whole["total_rows"], 36);
+    assert_eq!(gantt_titles(&whole), expected(&[]));
+    let nodes: Vec<GanttNode> = gantt_tasks(&whole)
+        .iter()
+        .map(|t| GanttNode {
+            id: app::ids::TaskId(t["id"].as_i64().unwrap()),
+            parent: t["parent"].as_i64().map(app::ids::TaskId),
+            span: span(
+                t["start_at"].as_i64(),
+                t["end_at"].as_i64(),
+                t["deadline"].as_i64(),
+                t["created_at"].as_i64().unwrap(),
+            ),
+        })
+        .collect();
+    let by_function: Vec<i64> = visible_rows(&nodes, &Default::default())
+        .iter()
+        .map(|r| nodes[r.index].id.0)
+        .collect();
+    let by_server: Vec<i64> = gantt_tasks(&whole)
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(by_server, by_function);
+    let rows = whole["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["depth"], 0);
+    assert_eq!(rows[0]["has_children"], true);
+    assert_eq!(rows[2]["depth"], 2); // Task 0.0.0
+    assert_eq!(rows[2]["has_children"], false);
+    // The scale covers every task, whatever the window.
+    let range = whole["range"].clone();
+    assert!(range[0].as_i64().unwrap() <= t0 && range[1].as_i64().unwrap() >= t0 + 53 * day);
+
+    // Windows of 7 rows, one after the other: the whole chart, without a gap or a repeat; the
+    // last one asked past the end moves back to show the last rows.
+    let mut shown: Vec<i64> = Vec::new();
+    for first in (0..36).step_by(7) {
+        let part = gantt_window(&c.carl, project, first, 7, vec![]).await;
+        assert_eq!(part["total_rows"], 36);
+        assert_eq!(part["range"], range);
+        let start = part["first_row"].as_i64().unwrap();
+        assert_eq!(start, first.min(36 - 7));
+        for (i, row) in part["rows"].as_array().unwrap().iter().enumerate() {
+            let at = start + i as i64;
+            assert_eq!(row["row"], at);
+            let id = row["task"]["id"].as_i64().unwrap();
+            if at < shown.len() as i64 {
+                assert_eq!(shown[at as usize], id, "row {at} changed between windows");
+            } else {
+                assert_eq!(at, shown.len() as i64, "a gap before row {at}");
+                shown.push(id);
+            }
+        }
+    }
+    assert_eq!(shown, by_server);
+
+    // Arrows carry the rows of both ends: in the window, or out of it.
+    let row_of = |title: &str| expected(&[]).iter().position(|t| t == title).unwrap() as i64;
+    assert_eq!(
+        gantt_arrows(&whole),
+        [
+            (row_of("Root 0"), row_of("Root 5")),
+            (row_of("Task 2.1"), row_of("Task 2.2")),
+            (row_of("Task 2.2"), row_of("Root 4")),
+        ]
+    );
+    // Rows 8-14: only the arrow passing through from Root 0 down to Root 5, with Root 5's
+    // row and span, out of the window.
+    let middle = gantt_window(&c.carl, project, 8, 7, vec![]).await;
+    assert_eq!(gantt_arrows(&middle), [(0, row_of("Root 5"))]);
+    let far = &middle["links"][0]["successor"];
+    assert_eq!(far["task"], ids["Root 5"]);
+    assert_eq!(far["start"], t0 + 50 * day);
+    assert_eq!(far["end"], t0 + 53 * day);
+    assert!(gantt_titles(&middle).iter().all(|t| t != "Root 5"));
+    // Rows 30-35, the end: the same arrow, from row 0 above the window.
+    let end = gantt_window(&c.carl, project, 30, 7, vec![]).await;
+    assert_eq!(gantt_arrows(&end), [(0, row_of("Root 5"))]);
+
+    // A window asked to show a task (one just moved) moves to hold it, if it would not.
+    let show = |first: i64, task: &str| json!({ "group": project, "first_row": first, "rows": 7, "show": ids[task] });
+    let moved = c.carl.ok_json("gantt", show(0, "Root 5")).await;
+    assert_eq!(moved["first_row"], row_of("Root 5") - 3);
+    let stays = c.carl.ok_json("gantt", show(0, "Task 0.1")).await;
+    assert_eq!(stays["first_row"], 0);
+    // A task Eve cannot see is no way to find its row.
+    let hidden = c.eve.ok_json("gantt", show(1, "Root 5")).await;
+    assert_eq!(hidden["first_row"], 0);
+    assert_eq!(gantt_titles(&hidden), ["Task 2.0", "Task 2.1", "Task 2.2"]);
+
+    // Folded tasks leave their subtasks out, rows move up, and arrows to hidden rows go.
+    let folded = vec![ids["Task 1.0"], ids["Root 2"]];
+    let part = gantt_window(&c.carl, project, 0, 100, folded.clone()).await;
+    let want = expected(&["Task 1.0", "Root 2"]);
+    assert_eq!(part["total_rows"], want.len() as i64);
+    assert_eq!(want.len(), 36 - 2 - 5);
+    assert_eq!(gantt_titles(&part), want);
+    let folded_row = |t: &str| want.iter().position(|w| w == t).unwrap() as i64;
+    assert_eq!(gantt_arrows(&part), [(0, folded_row("Root 5"))]);
+    let last = gantt_window(&c.carl, project, 25, 5, folded).await;
+    assert_eq!(gantt_titles(&last), want[24..29]);
+
+    // Someone outside the project sees the tasks they are on, numbered among those only;
+    // nothing of the others, not even a title or an arrow to them.
+    let eves = gantt_window(&c.eve, project, 0, 100, vec![]).await;
+    assert_eq!(eves["total_rows"], 3);
+    assert_eq!(gantt_titles(&eves), ["Task 2.0", "Task 2.1", "Task 2.2"]);
+    assert!(
+        eves["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["depth"] == 0)
+    );
+    assert_eq!(gantt_arrows(&eves), [(1, 2)]);
+    assert!(!eves.to_string().contains("Root"));
+    let second = gantt_window(&c.eve, project, 1, 1, vec![]).await;
+    assert_eq!(gantt_titles(&second), ["Task 2.1"]);
+    assert_eq!(second["rows"][0]["row"], 1);
+    let daves = gantt_window(&c.dave, project, 0, 100, vec![]).await;
+    assert_eq!(daves["total_rows"], 0);
+    assert!(daves["rows"].as_array().unwrap().is_empty());
+    c.xena
+        .refused_json("gantt", json!({ "group": project }), "NotFound")
+        .await;
+
+    // Limits: too many folded tasks are refused before anything is read (even for a project
+    // that does not exist); a window holds at most 500 rows, and at least one.
+    let many: Vec<i64> = (1..=5001).collect();
+    c.carl
+        .refused_json(
+            "gantt",
+            json!({ "group": project + 1000, "folded": many }),
+            "Invalid",
+        )
+        .await;
+    let portal = server
+        .scalar(&format!(
+            "SELECT portal_id FROM workgroups WHERE id = {project}"
+        ))
+        .await;
+    let bob_id = c.bob.me_id().await;
+    let values: Vec<String> = (0..520)
+        .map(|i| {
+            format!(
+                "({portal}, {project}, 'Bulk {i}', {bob_id}, {bob_id}, 'new', 'normal', {}, {t0}, {t0})",
+                t0 + i * HOUR
+            )
+        })
+        .collect();
+    server
+        .sql(&format!(
+            "INSERT INTO tasks (portal_id, group_id, title, creator_id, responsible_id, status, \
+             priority, start_at, created_at, activity_at) VALUES {}",
+            values.join(", ")
+        ))
+        .await;
+    let big = gantt_window(&c.carl, project, 0, 100_000, vec![]).await;
+    assert_eq!(big["total_rows"], 556);
+    assert_eq!(big["rows"].as_array().unwrap().len(), 500);
+    let one = gantt_window(&c.carl, project, 3, 0, vec![]).await;
+    assert_eq!(one["rows"].as_array().unwrap().len(), 1);
+    // The first window by default: FIRST_ROWS rows from the top.
+    let default = c.carl.ok_json("gantt", json!({ "group": project })).await;
+    assert_eq!(default["first_row"], 0);
+    assert_eq!(
+        default["rows"].as_array().unwrap().len(),
+        app::tasks::gantt::FIRST_ROWS as usize
+    );
 });
 
 both_backends!(
@@ -1247,3 +1533,135 @@ both_backends!(project_stages, |server: TestServer| async move {
         )
         .await;
 });
+
+both_backends!(
+    board_columns_count_and_page,
+    |server: TestServer| async move {
+        let c = company(&server, "acme").await;
+        let (carl_id, eve_id) = (c.carl.me_id().await, c.eve.me_id().await);
+        let group = c
+            .bob
+            .ok_json(
+                "create_group",
+                json!({ "form": { "name": "Launch", "visibility": "closed", "is_project": true },
+                    "members": [carl_id] }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        // 60 new tasks (more than a page), one started, one done; Eve observes one of them.
+        let portal = server
+            .scalar(&format!(
+                "SELECT portal_id FROM workgroups WHERE id = {group}"
+            ))
+            .await;
+        let bob_id = c.bob.me_id().await;
+        let t0 = now();
+        let values: Vec<String> = (0..57)
+            .map(|i| {
+                format!(
+                    "({portal}, {group}, 'Bulk {i}', {bob_id}, {bob_id}, 'new', 'normal', {}, {})",
+                    t0 - i * HOUR,
+                    t0 - i * HOUR
+                )
+            })
+            .collect();
+        server
+        .sql(&format!(
+            "INSERT INTO tasks (portal_id, group_id, title, creator_id, responsible_id, status, \
+             priority, created_at, activity_at) VALUES {}",
+            values.join(", ")
+        ))
+        .await;
+        let watched = create(
+            &c.bob,
+            json!({ "title": "Watched", "group": group, "auditors": [eve_id] }),
+        )
+        .await;
+        let started = create(&c.bob, json!({ "title": "Started", "group": group })).await;
+        let done = create(&c.bob, json!({ "title": "Done", "group": group })).await;
+        c.bob
+            .ok_json("act_on_task", json!({ "id": started, "action": "start" }))
+            .await;
+        c.bob
+            .ok_json("act_on_task", json!({ "id": done, "action": "complete" }))
+            .await;
+        let board = json!({ "section": "all", "group": group });
+        assert_eq!(
+            board_counts(&c.carl, board.clone(), "status").await,
+            [
+                (r#"{"status":"done"}"#.to_owned(), 1),
+                (r#"{"status":"in_progress"}"#.to_owned(), 1),
+                (r#"{"status":"new"}"#.to_owned(), 58),
+            ]
+        );
+        // The column "New" pages through all 58, as its count says.
+        let column = json!({ "section": "all", "group": group, "status": { "only": "new" } });
+        let mut seen = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let page = c
+                .carl
+                .ok_json("tasks", json!({ "query": column, "after": after }))
+                .await;
+            seen.extend(ids(&page));
+            after = page["next"].clone();
+            if after.is_null() {
+                break;
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 58);
+
+        // By stage: the board's status filter (open tasks) holds; a column per stage.
+        let stage = c
+            .bob
+            .ok_json(
+                "save_task_stage",
+                json!({ "group": group, "name": "Design" }),
+            )
+            .await
+            .as_i64()
+            .unwrap();
+        for id in [watched, started, done] {
+            c.bob
+                .ok_json("set_task_stage", json!({ "id": id, "stage": stage }))
+                .await;
+        }
+        let open = json!({ "section": "all", "group": group, "status": "open" });
+        assert_eq!(
+            board_counts(&c.carl, open.clone(), "stage").await,
+            [
+                (format!(r#"{{"stage":{stage}}}"#), 2),
+                (r#"{"stage":null}"#.to_owned(), 57),
+            ]
+        );
+        // Someone on one task of a closed project counts that one only; outsiders count nothing.
+        assert_eq!(
+            board_counts(&c.eve, board.clone(), "status").await,
+            [(r#"{"status":"new"}"#.to_owned(), 1)]
+        );
+        assert!(
+            board_counts(&c.dave, board.clone(), "status")
+                .await
+                .is_empty()
+        );
+        assert!(board_counts(&c.xena, board, "stage").await.is_empty());
+    }
+);
+
+/// A board's counts as (column as JSON, tasks), sorted.
+async fn board_counts(client: &Client, query: Value, by: &'static str) -> Vec<(String, i64)> {
+    let answer = client
+        .ok_json("task_board_counts", json!({ "query": query, "by": by }))
+        .await;
+    let mut out: Vec<(String, i64)> = answer["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c[0].to_string(), c[1].as_i64().unwrap()))
+        .collect();
+    out.sort();
+    out
+}

@@ -124,6 +124,11 @@ fn json_endpoints(
             true,
         ),
         ("gantt", json!({ "group": group }), true),
+        (
+            "gantt",
+            json!({ "group": group, "first_row": 3, "rows": 500, "folded": [1, 2], "show": 1 }),
+            true,
+        ),
         ("task_stages", json!({ "group": group }), true),
         (
             "save_task_stage",
@@ -164,6 +169,11 @@ fn task_endpoints(
         ("my_task_counters", json!({}), false),
         ("task_filters", json!({}), false),
         ("gantt", json!({}), false),
+        (
+            "task_board_counts",
+            json!({ "query": {}, "by": "status" }),
+            false,
+        ),
         (
             "save_task_filter",
             json!({ "name": "Pwned", "query": {} }),

@@ -1,10 +1,10 @@
 //! Server functions of tasks: the caller from the session, then the rules in `ssr`.
 
-use super::gantt::GanttChart;
+use super::gantt::GanttWindow;
 use super::templates::{TaskTemplate, TemplateForm};
 use super::types::{
-    LinkKind, SavedFilter, Stage, TaskAction, TaskCounters, TaskCursor, TaskForm, TaskPage,
-    TaskQuery, TaskStatus, TaskView,
+    BoardBy, BoardCounts, LinkKind, SavedFilter, Stage, TaskAction, TaskCounters, TaskCursor,
+    TaskForm, TaskPage, TaskQuery, TaskStatus, TaskView,
 };
 use crate::error::AppError;
 use crate::ids::{
@@ -24,6 +24,13 @@ pub async fn tasks(
 ) -> Result<TaskPage, AppError> {
     let caller = caller().await?;
     super::ssr::list::page(&state()?.db.reader, &caller, &query, after).await
+}
+
+/// How many tasks each column of a board holds (the board's query, by status or by stage).
+#[server(prefix = "/api", endpoint = "task_board_counts", input = Json)]
+pub async fn task_board_counts(query: TaskQuery, by: BoardBy) -> Result<BoardCounts, AppError> {
+    let caller = caller().await?;
+    super::ssr::list::board_counts(&state()?.db.reader, &caller, &query, by).await
 }
 
 /// Exports the caller's task list with these filters, as a background job.
@@ -80,11 +87,25 @@ pub async fn delegate_task(id: TaskId, to: UserId) -> Result<(), AppError> {
     super::ssr::status::delegate(&state()?, &caller, id, to).await
 }
 
-/// The Gantt chart of a project, or of the caller's own open tasks when `group` is None.
+/// A window of the Gantt chart of a project, or of the caller's own open tasks when `group`
+/// is None: `rows` rows (default `FIRST_ROWS`) from `first_row`, with the subtasks of the
+/// `folded` tasks left out; moved to hold the task `show` (one just moved) if it would not.
 #[server(prefix = "/api", endpoint = "gantt", input = Json)]
-pub async fn gantt(#[server(default)] group: Option<GroupId>) -> Result<GanttChart, AppError> {
+pub async fn gantt(
+    #[server(default)] group: Option<GroupId>,
+    #[server(default)] first_row: u32,
+    #[server(default)] rows: Option<u32>,
+    #[server(default)] folded: Vec<TaskId>,
+    #[server(default)] show: Option<TaskId>,
+) -> Result<GanttWindow, AppError> {
     let caller = caller().await?;
-    super::ssr::gantt::chart(&state()?.db.reader, &caller, group).await
+    let want = super::ssr::gantt::Want {
+        first_row,
+        rows,
+        folded,
+        show,
+    };
+    super::ssr::gantt::window(&state()?.db.reader, &caller, group, &want).await
 }
 
 /// New dates for a task (the Gantt chart's drag and resize use this too).

@@ -1,33 +1,61 @@
 //! The Gantt chart's data and its date arithmetic, shared by the server render and the
 //! browser so both draw the same bars, and a drag computes the same dates the server checks.
+//!
+//! A chart is sent a window at a time: the rows around the view, with the whole chart's
+//! number of rows and its dates, so the page can be as tall and as wide as the whole chart
+//! while it holds only what is on screen (`rows` works out the order).
+
+pub mod rows;
 
 use super::types::{LinkKind, TaskStatus};
 use crate::ids::{GroupId, TaskId};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+
+pub use rows::{GanttNode, Row, links_across, visible_rows, window_range};
 
 pub const DAY_MS: i64 = 86_400_000;
 
-/// The most tasks one chart shows; a bigger project is cut (and says so).
-pub const MAX_GANTT_TASKS: usize = 2000;
+/// The rows the page is drawn with at first (the server's render): more than any screen holds.
+pub const FIRST_ROWS: u32 = 80;
+/// The most rows one window holds; a request for more gets this many.
+pub const MAX_WINDOW_ROWS: u32 = 500;
+/// The most folded tasks a request may name.
+pub const MAX_FOLDED: usize = 5_000;
 
-/// A chart: one project's tasks, or the viewer's own open work.
+/// A window of a chart (one project's tasks, or the viewer's own open work): some of its
+/// rows, and what the page needs to draw them in place in the whole chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GanttChart {
+pub struct GanttWindow {
     /// The project's name, or "My tasks".
     pub title: String,
     pub group: Option<GroupId>,
     /// The server's clock when the chart was read, so the page draws "today" the same way on
     /// the server and in the browser.
     pub now: i64,
-    pub tasks: Vec<GanttTask>,
-    /// Dependencies between tasks of the chart.
+    /// The days the whole chart covers (`chart_range` of every task on it), so the scale
+    /// stays put while the rows change.
+    pub range: (i64, i64),
+    /// How many rows the whole chart has, with the folds asked for.
+    pub total_rows: u32,
+    /// The row the window starts at.
+    pub first_row: u32,
+    /// The window's rows, in order from `first_row`.
+    pub rows: Vec<GanttRow>,
+    /// Every dependency whose arrow crosses the window, with the rows of both its ends.
     pub links: Vec<GanttLink>,
-    /// More tasks matched than the chart shows.
-    pub truncated: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A row of a window: where it is, how deep, whether it can fold, and its task.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GanttRow {
+    /// The row's number in the whole chart.
+    pub row: u32,
+    pub depth: u32,
+    pub has_children: bool,
+    pub task: GanttTask,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GanttTask {
     pub id: TaskId,
     pub title: String,
@@ -43,11 +71,22 @@ pub struct GanttTask {
     pub movable: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A dependency: `successor` waits on `predecessor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct GanttLink {
-    pub predecessor: TaskId,
-    pub successor: TaskId,
+    pub predecessor: LinkEnd,
+    pub successor: LinkEnd,
     pub kind: LinkKind,
+}
+
+/// One end of a dependency's arrow: the task, its row in the whole chart, and its bar's span
+/// (the row may be out of the window: the arrow is drawn to where it would be).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LinkEnd {
+    pub task: TaskId,
+    pub row: u32,
+    pub start: i64,
+    pub end: i64,
 }
 
 /// Which part of a bar a drag takes.
@@ -118,27 +157,35 @@ impl BarState {
     }
 }
 
+/// A bar's span. It starts at the task's start (else when it was created) and ends at its
+/// planned end (else its deadline); a task with neither is drawn one day long.
+pub fn span(
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+    deadline: Option<i64>,
+    created_at: i64,
+) -> (i64, i64) {
+    match end_at.or(deadline) {
+        Some(end) => {
+            let start = start_at.unwrap_or_else(|| created_at.min(end - DAY_MS));
+            (start.min(end), end)
+        }
+        None => {
+            let start = start_at.unwrap_or(created_at);
+            (start, start + DAY_MS)
+        }
+    }
+}
+
 impl GanttTask {
     /// Where the bar ends: the planned end, else the deadline.
     fn planned_end(&self) -> Option<i64> {
         self.end_at.or(self.deadline)
     }
 
-    /// The bar's span. It starts at the task's start (else when it was created) and ends at
-    /// its planned end (else its deadline); a task with neither is drawn one day long.
+    /// The bar's span (`span`).
     pub fn span(&self) -> (i64, i64) {
-        match self.planned_end() {
-            Some(end) => {
-                let start = self
-                    .start_at
-                    .unwrap_or_else(|| self.created_at.min(end - DAY_MS));
-                (start.min(end), end)
-            }
-            None => {
-                let start = self.start_at.unwrap_or(self.created_at);
-                (start, start + DAY_MS)
-            }
-        }
+        span(self.start_at, self.end_at, self.deadline, self.created_at)
     }
 
     pub fn state(&self, now: i64) -> BarState {
@@ -238,11 +285,10 @@ impl Zoom {
 
 /// The days a chart covers: from a little before its first bar (or today) to a little after
 /// its last, whole days, at most four years.
-pub fn chart_range(tasks: &[GanttTask], now: i64) -> (i64, i64) {
+pub fn chart_range(spans: impl IntoIterator<Item = (i64, i64)>, now: i64) -> (i64, i64) {
     let today = now.div_euclid(DAY_MS) * DAY_MS;
     let (mut first, mut last) = (today, today + DAY_MS);
-    for task in tasks {
-        let (start, end) = task.span();
+    for (start, end) in spans {
         first = first.min(start);
         last = last.max(end);
     }
@@ -258,56 +304,6 @@ pub fn chart_range(tasks: &[GanttTask], now: i64) -> (i64, i64) {
     } else {
         (first, first + longest)
     }
-}
-
-/// A row of the chart as shown: which task, how deep under its parents, and whether it has
-/// subtasks (and so a fold button).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    pub index: usize,
-    pub depth: usize,
-    pub has_children: bool,
-}
-
-/// The rows in tree order: each task under its parent (when the parent is on the chart),
-/// siblings by start date; the subtasks of a folded task are left out.
-pub fn visible_rows(tasks: &[GanttTask], folded: &HashSet<TaskId>) -> Vec<Row> {
-    let by_id: HashMap<TaskId, usize> = tasks.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    let mut children: HashMap<Option<usize>, Vec<usize>> = HashMap::new();
-    for (i, task) in tasks.iter().enumerate() {
-        let parent = task
-            .parent
-            .and_then(|p| by_id.get(&p).copied())
-            .filter(|p| *p != i);
-        children.entry(parent).or_default().push(i);
-    }
-    for siblings in children.values_mut() {
-        siblings.sort_by_key(|i| (tasks[*i].span().0, tasks[*i].id));
-    }
-    let mut rows = Vec::with_capacity(tasks.len());
-    let mut seen = vec![false; tasks.len()];
-    // Depth-first, without recursion: a stack of (task, depth), pushed in reverse order.
-    let mut stack: Vec<(usize, usize)> = children
-        .get(&None)
-        .map(|roots| roots.iter().rev().map(|i| (*i, 0)).collect())
-        .unwrap_or_default();
-    while let Some((i, depth)) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        let kids = children.get(&Some(i));
-        rows.push(Row {
-            index: i,
-            depth,
-            has_children: kids.is_some(),
-        });
-        if let Some(kids) = kids
-            && !folded.contains(&tasks[i].id)
-        {
-            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
-        }
-    }
-    rows
 }
 
 /// Which side of a bar a dependency arrow leaves or enters.
@@ -443,48 +439,13 @@ mod tests {
     #[test]
     fn range_covers_bars_and_today_within_four_years() {
         let d = |n: i64| NOV_1 + n * DAY_MS;
-        let (first, last) = chart_range(&[task(Some(d(3)), Some(d(40)), None)], NOV_1);
+        let (first, last) = chart_range([task(Some(d(3)), Some(d(40)), None).span()], NOV_1);
         assert_eq!(first, d(-7));
         assert_eq!(last, d(61));
         let ancient = task(Some(d(-5000)), Some(d(-4990)), None);
-        let (first, last) = chart_range(&[ancient], NOV_1);
+        let (first, last) = chart_range([ancient.span()], NOV_1);
         assert!(first <= NOV_1 && NOV_1 < last);
         assert!(last - first <= 4 * 366 * DAY_MS);
-    }
-
-    #[test]
-    fn subtasks_sit_under_parents_and_fold_away() {
-        let d = |n: i64| NOV_1 + n * DAY_MS;
-        let mut tasks = Vec::new();
-        for (id, parent, start) in [
-            (1, None, 5),
-            (2, Some(1), 2),
-            (3, None, 1),
-            (4, Some(2), 0),
-            (5, Some(99), 3),
-        ] {
-            let mut t = task(Some(d(start)), Some(d(start + 1)), None);
-            t.id = TaskId(id);
-            t.parent = parent.map(TaskId);
-            tasks.push(t);
-        }
-        let order = |folded: &HashSet<TaskId>| -> Vec<(i64, usize)> {
-            visible_rows(&tasks, folded)
-                .into_iter()
-                .map(|r| (tasks[r.index].id.0, r.depth))
-                .collect()
-        };
-        // Roots by start (3, then 5 whose parent is not on the chart, then 1); 2 under 1, 4 under 2.
-        assert_eq!(
-            order(&HashSet::new()),
-            vec![(3, 0), (5, 0), (1, 0), (2, 1), (4, 2)]
-        );
-        assert_eq!(
-            order(&HashSet::from([TaskId(1)])),
-            vec![(3, 0), (5, 0), (1, 0)]
-        );
-        let rows = visible_rows(&tasks, &HashSet::new());
-        assert!(rows[2].has_children && !rows[0].has_children);
     }
 
     #[test]

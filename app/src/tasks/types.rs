@@ -246,6 +246,38 @@ pub struct TaskPage {
     pub next: Option<TaskCursor>,
 }
 
+/// How a board divides its tasks into columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardBy {
+    Status,
+    /// The stages of the project (and "no stage").
+    Stage,
+}
+
+/// A column of a board: a status, or a stage of the project (None: no stage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardColumn {
+    Status(TaskStatus),
+    Stage(Option<StageId>),
+}
+
+/// How many tasks each column of a board holds (a column that holds none is left out).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BoardCounts {
+    pub columns: Vec<(BoardColumn, i64)>,
+}
+
+impl BoardCounts {
+    pub fn of(&self, column: BoardColumn) -> i64 {
+        self.columns
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map_or(0, |(_, n)| *n)
+    }
+}
+
 /// What needs attention in one section (open tasks only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SectionCounters {
@@ -461,7 +493,7 @@ pub fn progress_label(done: i64, total: i64) -> Option<String> {
 }
 
 /// How one task waits on another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// The successor starts after the predecessor finishes.

@@ -14,8 +14,8 @@ use crate::ssr::db::Db;
 use crate::ssr::db::Reader;
 use crate::ssr::now_ms;
 use crate::tasks::types::{
-    PAGE_SIZE, Priority, SectionCounters, StatusFilter, TaskCounters, TaskCursor, TaskItem,
-    TaskPage, TaskQuery, TaskSort, TaskStatus,
+    BoardBy, BoardColumn, BoardCounts, PAGE_SIZE, Priority, SectionCounters, StatusFilter,
+    TaskCounters, TaskCursor, TaskItem, TaskPage, TaskQuery, TaskSort, TaskStatus,
 };
 use sqlx::{Any, AnyConnection, QueryBuilder};
 use std::collections::HashMap;
@@ -146,8 +146,59 @@ pub async fn page(
 /// How many tasks a section with its filters holds (an export's total).
 #[tracing::instrument(skip_all)]
 pub async fn count(conn: &mut AnyConnection, caller: &Caller, query: &TaskQuery) -> AppResult<i64> {
-    let (mut qb, _, _) = filtered(&mut *conn, caller, query, true).await?;
+    let (mut qb, _, _) = filtered(&mut *conn, caller, query, Select::Count).await?;
     Ok(qb.build_query_scalar().fetch_one(&mut *conn).await?)
+}
+
+/// How many tasks of a board each column holds: the board's query without its columns'
+/// filter, counted in one pass grouped by status or by stage.
+#[tracing::instrument(skip_all)]
+pub async fn board_counts(
+    pool: &Reader,
+    caller: &Caller,
+    query: &TaskQuery,
+    by: BoardBy,
+) -> AppResult<BoardCounts> {
+    let mut conn = pool.acquire().await?;
+    let mut query = query.clone();
+    let column = match by {
+        BoardBy::Status => {
+            query.status = StatusFilter::Any;
+            "t.status"
+        }
+        BoardBy::Stage => {
+            query.stage = None;
+            query.no_stage = false;
+            "t.stage_id"
+        }
+    };
+    let (mut qb, _, _) = filtered(&mut conn, caller, &query, Select::CountBy(column)).await?;
+    qb.push(" GROUP BY ").push(column);
+    let columns = match by {
+        BoardBy::Status => {
+            let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+            rows.into_iter()
+                .filter_map(|(s, n)| Some((BoardColumn::Status(TaskStatus::parse(&s)?), n)))
+                .collect()
+        }
+        BoardBy::Stage => {
+            let rows: Vec<(Option<StageId>, i64)> =
+                qb.build_query_as().fetch_all(&mut *conn).await?;
+            rows.into_iter()
+                .map(|(s, n)| (BoardColumn::Stage(s), n))
+                .collect()
+        }
+    };
+    Ok(BoardCounts { columns })
+}
+
+/// What the list's query selects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Select {
+    Items,
+    Count,
+    /// The column, and how many rows have each of its values (a `GROUP BY` follows).
+    CountBy(&'static str),
 }
 
 /// A page of `limit` tasks (exports walk the list in larger pages than the screen, inside
@@ -160,7 +211,7 @@ pub async fn page_of(
     limit: usize,
 ) -> AppResult<TaskPage> {
     let portal = caller.portal_id();
-    let (mut qb, key, id_col) = filtered(&mut *conn, caller, query, false).await?;
+    let (mut qb, key, id_col) = filtered(&mut *conn, caller, query, Select::Items).await?;
     // Activity: newest first. Deadline: nearest first.
     let (cmp, dir) = match query.sort {
         TaskSort::Activity => ("<", "DESC"),
@@ -201,19 +252,20 @@ pub async fn page_of(
 }
 
 /// The list's query with the section, the caller's visibility and the filters, before its
-/// order: (query, sort key, id column). `count` selects `COUNT(*)` instead of the items.
+/// order: (query, sort key, id column). `select` says whether it selects the items or counts.
 async fn filtered(
     conn: &mut AnyConnection,
     caller: &Caller,
     query: &TaskQuery,
-    count: bool,
+    select: Select,
 ) -> AppResult<(QueryBuilder<'static, Any>, &'static str, &'static str)> {
     let portal = caller.portal_id();
     let now = now_ms();
-    let mut qb = QueryBuilder::<Any>::new(if count {
-        "SELECT COUNT(*)"
-    } else {
-        ITEM_COLUMNS
+    let count = select != Select::Items;
+    let mut qb = QueryBuilder::<Any>::new(match select {
+        Select::Items => ITEM_COLUMNS.to_owned(),
+        Select::Count => "SELECT COUNT(*)".to_owned(),
+        Select::CountBy(column) => format!("SELECT {column}, COUNT(*)"),
     });
     // `key` is the sort column; `open` the open flag; `dl` the deadline with NO_DEADLINE.
     let (key, open, dl, id_col) = if let Some(role) = query.section.role() {

@@ -1,18 +1,27 @@
 //! The board view: a column per status — or, for a project, per stage of the project. Drag a
 //! card to another column (or use its "Move to" menu, from the keyboard) to start, complete,
 //! defer or reopen the task, or to move it to another stage.
+//!
+//! Each column is a page of the task list from the server (its first page rendered with the
+//! board) with "Show more" for the next; the number of tasks in every column comes from one
+//! grouped count.
 
 use super::live::{TaskLive, refresh_counters};
 use super::row::TaskRow;
 use crate::error::AppError;
 use crate::ids::{GroupId, StageId, TaskId};
 use crate::tasks::api::{
-    act_on_task, delete_task_stage, save_task_stage, set_task_stage, task_stages, tasks,
+    act_on_task, delete_task_stage, save_task_stage, set_task_stage, task_board_counts,
+    task_stages, tasks,
 };
-use crate::tasks::types::{Stage, StatusFilter, TaskAction, TaskItem, TaskQuery, TaskStatus};
+use crate::tasks::types::{
+    BoardBy, BoardColumn, Stage, StatusFilter, TaskAction, TaskItem, TaskPage, TaskQuery,
+    TaskStatus,
+};
 use crate::ui::ErrorBox;
 use crate::ui::mutation::mutation;
 use crate::ui::page::now_ms;
+use crate::ui::paged::{Paged, ShowMore};
 use leptos::prelude::*;
 
 /// The value of the "no stage" column.
@@ -22,6 +31,7 @@ const NO_STAGE: &str = "none";
 #[derive(Clone)]
 struct Column {
     value: String,
+    key: BoardColumn,
     title: String,
     query: TaskQuery,
     /// A stage the viewer may delete (its id).
@@ -47,6 +57,7 @@ fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
         .iter()
         .map(|status| Column {
             value: status.as_str().to_owned(),
+            key: BoardColumn::Status(*status),
             title: status.label().to_owned(),
             query: TaskQuery {
                 status: StatusFilter::Only(*status),
@@ -88,7 +99,7 @@ fn StatusBoard(query: TaskQuery, live: TaskLive) -> impl IntoView {
     let column_of: ColumnOf = |item| item.status.as_str().to_owned();
     view! {
         {move || error.get().or_else(|| acted.error.get()).map(|error| view! { <ErrorBox error/> })}
-        <Columns columns live moved move_to targets column_of on_remove=None busy=acted.pending/>
+        <Columns columns query live moved move_to targets column_of by=BoardBy::Status on_remove=None busy=acted.pending/>
     }
 }
 
@@ -137,12 +148,14 @@ fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView
                     let manages = manages.await.unwrap_or(false);
                     let mut columns = vec![Column {
                         value: NO_STAGE.to_owned(),
+                        key: BoardColumn::Stage(None),
                         title: "No stage".to_owned(),
                         query: TaskQuery { no_stage: true, ..query.clone() },
                         removable: None,
                     }];
                     columns.extend(stages.iter().map(|s| Column {
                         value: s.id.to_string(),
+                        key: BoardColumn::Stage(Some(s.id)),
                         title: s.name.clone(),
                         query: TaskQuery { stage: Some(s.id), ..query.clone() },
                         removable: manages.then_some(s.id),
@@ -154,7 +167,7 @@ fn StageBoard(query: TaskQuery, group: GroupId, live: TaskLive) -> impl IntoView
                         options.iter().filter(|(v, _)| *v != here).cloned().collect()
                     };
                     view! {
-                        <Columns columns live moved move_to targets column_of on_remove=Some(on_remove) busy/>
+                        <Columns columns query=query.clone() live moved move_to targets column_of by=BoardBy::Stage on_remove=Some(on_remove) busy/>
                         {manages.then(|| view! { <AddStage group moved/> })}
                     }.into_any()
                 }
@@ -189,13 +202,18 @@ fn AddStage(group: GroupId, moved: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
+#[allow(clippy::too_many_arguments)]
 fn Columns<M, T>(
     columns: Vec<Column>,
+    /// The board's query (the columns add their status or stage to it).
+    query: TaskQuery,
     live: TaskLive,
     moved: RwSignal<u32>,
     move_to: M,
     targets: T,
     column_of: ColumnOf,
+    /// How the columns divide the tasks (for their counts).
+    by: BoardBy,
     on_remove: Option<Callback<StageId>>,
     /// A move or a deletion is on its way: the menus and buttons wait for it.
     #[prop(into)]
@@ -207,16 +225,22 @@ where
 {
     // The card being dragged: its task and the column it comes from.
     let dragging = RwSignal::new(None::<(TaskId, String)>);
+    let counts = Resource::new(
+        move || (moved.get(), live.version.get()),
+        move |_| task_board_counts(query.clone(), by),
+    );
     let count = columns.len();
     let columns = columns
         .into_iter()
         .map(|column| {
             let Column {
                 value,
+                key,
                 title,
                 query,
                 removable,
             } = column;
+            let more = query.clone();
             let cards = Resource::new(
                 move || (moved.get(), live.version.get()),
                 move |_| tasks(query.clone(), None),
@@ -241,6 +265,13 @@ where
                     }>
                     <h2 class="board-title">
                         {title}
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                counts.await.ok().map(|counts| view! {
+                                    <span class="board-count" data-testid="column-count">{counts.of(key)}</span>
+                                })
+                            })}
+                        </Transition>
                         {removable.zip(on_remove).map(|(stage, remove)| view! {
                             <button type="button" class="chip-x" aria-label="Delete this stage"
                                 title="Delete this stage (its tasks move to “No stage”)"
@@ -252,19 +283,9 @@ where
                         {move || cards.get().map(|page| match page {
                             Err(error) => view! { <ErrorBox error/> }.into_any(),
                             Ok(page) if page.items.is_empty() => view! { <p class="muted small board-empty">"No tasks"</p> }.into_any(),
-                            Ok(page) => {
-                                let targets = targets.clone();
-                                view! {
-                                    <ul class="board-cards">
-                                        {page.items.into_iter().map(|item| {
-                                            let options = targets(&item);
-                                            let from = column_of(&item);
-                                            view! { <Card item from options dragging move_to busy/> }
-                                        }).collect_view()}
-                                    </ul>
-                                    {page.next.is_some().then(|| view! { <p class="muted small">"Showing the latest 50."</p> })}
-                                }.into_any()
-                            }
+                            Ok(page) => view! {
+                                <Cards page query=more.clone() targets=targets.clone() column_of dragging move_to busy/>
+                            }.into_any(),
                         })}
                     </Transition>
                 </section>
@@ -274,6 +295,47 @@ where
     view! {
         <div class="board" data-testid="board" style=format!("--columns:{count}")
             aria-busy=move || busy.get().to_string()>{columns}</div>
+    }
+}
+
+/// A column's cards: its first page, and "Show more" for the next ones.
+#[component]
+fn Cards<M, T>(
+    page: TaskPage,
+    query: TaskQuery,
+    targets: T,
+    column_of: ColumnOf,
+    dragging: RwSignal<Option<(TaskId, String)>>,
+    move_to: M,
+    busy: Signal<bool>,
+) -> impl IntoView
+where
+    M: Fn(TaskId, String, String) + Copy + Send + Sync + 'static,
+    T: Fn(&TaskItem) -> Vec<(String, String)> + Clone + Send + Sync + 'static,
+{
+    let list = Paged::new(
+        RwSignal::new(page.items),
+        RwSignal::new(page.next),
+        move |cursor| {
+            let query = query.clone();
+            Box::pin(async move {
+                let page = tasks(query, Some(cursor)).await?;
+                Ok((page.items, page.next))
+            })
+        },
+    )
+    .skip_shown(|a, b| a.id == b.id);
+    view! {
+        <ul class="board-cards">
+            <For each=move || list.items.get() key=|item: &TaskItem| item.id let:item>
+                {
+                    let options = targets(&item);
+                    let from = column_of(&item);
+                    view! { <Card item from options dragging move_to busy/> }
+                }
+            </For>
+        </ul>
+        <ShowMore list label="Show more" class="btn btn-small board-more"/>
     }
 }
 

@@ -77,6 +77,36 @@ pub(super) fn bar_under(ev: &leptos::ev::KeyboardEvent) -> Option<TaskId> {
     }
 }
 
+/// The bar the focus moved into (a focus event inside the chart).
+pub(super) fn focused_bar(ev: &leptos::ev::FocusEvent) -> Option<TaskId> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+        let bar = target.closest(".gantt-bar").ok()??;
+        bar.get_attribute("data-task")?.parse().ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
+/// Whether the focus left for another element, rather than being lost with a node the chart
+/// redrew (then it goes nowhere).
+pub(super) fn focus_went_elsewhere(ev: &leptos::ev::FocusEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        ev.related_target().is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = ev;
+        false
+    }
+}
+
 /// Keeps the pointer's events coming to the chart's scroller while it is outside it.
 pub(super) fn capture_pointer(ev: &leptos::ev::PointerEvent) {
     #[cfg(feature = "hydrate")]
@@ -140,8 +170,18 @@ fn find_bar(id: TaskId) -> Option<web_sys::Element> {
 }
 
 /// Focuses a bar again after a redraw (once the new chart is in the page), if the focus was
-/// lost with the old one.
+/// lost with the old one; the view follows it there.
 pub(super) fn focus_bar(id: TaskId) {
+    refocus(id, false);
+}
+
+/// Gives the focus back to a bar whose node a new window replaced, where it is: the view stays
+/// where the person scrolled it.
+pub(super) fn keep_focus(id: TaskId) {
+    refocus(id, true);
+}
+
+fn refocus(id: TaskId, stay: bool) {
     #[cfg(feature = "hydrate")]
     request_animation_frame(move || {
         use wasm_bindgen::JsCast;
@@ -152,9 +192,11 @@ pub(super) fn focus_bar(id: TaskId) {
         if lost
             && let Some(bar) = find_bar(id).and_then(|b| b.dyn_into::<web_sys::SvgElement>().ok())
         {
-            let _ = bar.focus();
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(stay);
+            let _ = bar.focus_with_options(&options);
         }
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = id;
+    let _ = (id, stay);
 }

@@ -130,6 +130,8 @@ test.describe.serial('gantt of a big project', () => {
     const before = await edgeBar.getAttribute('data-start');
     await edgeBar.focus();
     await expect(owner.locator(`.gantt-bar[data-row="${edge + 20}"]`)).toHaveCount(1);
+    // The new rows did not take the focus away from it.
+    await expect(bar(owner, id)).toBeFocused();
     await owner.keyboard.press('ArrowRight');
     const after = date(Date.parse(before!) + day);
     // A root moved a day later goes down past the 24 roots of that day (120 rows, out of
