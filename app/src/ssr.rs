@@ -13,6 +13,7 @@ pub mod state;
 pub mod storage;
 pub mod tokens;
 pub mod workers;
+pub mod zones;
 
 /// Current time as unix milliseconds (UTC); every stored time uses this unit.
 pub fn now_ms() -> i64 {

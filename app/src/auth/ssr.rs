@@ -102,6 +102,8 @@ async fn me(state: &AppState, caller: &Caller, cache: &PageCache) -> AppResult<M
         email: caller.email.clone(),
         role: caller.role,
         photo_url: caller.photo_file_id.map(crate::files::types::url),
+        zone: (*caller.zone()).clone(),
+        own_zone: caller.time_zone.is_some(),
         counters,
     };
     Ok(me)

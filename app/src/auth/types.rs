@@ -50,6 +50,10 @@ pub struct Me {
     pub email: String,
     pub role: Role,
     pub photo_url: Option<String>,
+    /// The zone every date is shown and read in: their own, else the portal's.
+    pub zone: crate::dates::Zone,
+    /// They chose that zone themselves (else it is the portal's).
+    pub own_zone: bool,
     /// Each tool's numbers for the shell (menu counters, the bell), as the page was rendered.
     pub counters: crate::counters::Counters,
 }

@@ -1,6 +1,6 @@
 //! Departments, directory and profiles: rules and SQL (server only).
 
-use super::types::{DirectoryPage, Person, Profile};
+use super::types::{DirectoryPage, FOLLOW_PORTAL, Person, Profile};
 use crate::auth::types::Role;
 use crate::error::{AppError, AppResult};
 use crate::files::ssr::{FileKind, claim_picture};
@@ -182,9 +182,11 @@ pub async fn profile(pool: &Reader, caller: &Caller, user_id: UserId) -> AppResu
         phone: String,
         about: String,
         created_at: i64,
+        time_zone: Option<String>,
     }
     let sql = format!(
-        "SELECT {PERSON_COLUMNS}, u.department_id, u.manager_id, m.name AS manager_name, u.phone, u.about, u.created_at \
+        "SELECT {PERSON_COLUMNS}, u.department_id, u.manager_id, m.name AS manager_name, u.phone, u.about, u.created_at, \
+         u.time_zone \
          FROM users u LEFT JOIN departments d ON d.id = u.department_id AND d.portal_id = u.portal_id \
          LEFT JOIN users m ON m.id = u.manager_id AND m.portal_id = u.portal_id \
          WHERE u.portal_id = ? AND u.id = ?"
@@ -203,6 +205,8 @@ pub async fn profile(pool: &Reader, caller: &Caller, user_id: UserId) -> AppResu
         phone: row.phone,
         about: row.about,
         joined_at: row.created_at,
+        time_zone: row.time_zone,
+        portal_time_zone: caller.portal.time_zone.clone(),
         editable: is_admin || caller.user_id == user_id,
         admin_fields: is_admin,
     })
@@ -213,6 +217,8 @@ pub struct ProfileUpdate {
     pub position: String,
     pub phone: String,
     pub about: String,
+    /// A tz database name from `TIME_ZONES`, or `FOLLOW_PORTAL`; None leaves it as it is.
+    pub time_zone: Option<String>,
     pub department_id: Option<String>,
     pub manager_id: Option<String>,
 }
@@ -244,15 +250,37 @@ pub async fn update_profile(
         ));
     }
     let about = validate::optional("the about text", &update.about, 2000)?;
-    sqlx::query("UPDATE users SET name = ?, position = ?, phone = ?, about = ? WHERE id = ? AND portal_id = ?")
-        .bind(&name)
-        .bind(&position)
-        .bind(&phone)
-        .bind(&about)
-        .bind(user_id)
-        .bind(portal)
-        .execute(&db.writer)
-        .await?;
+    let time_zone = match update.time_zone.as_deref().map(str::trim) {
+        None => None,
+        Some("" | FOLLOW_PORTAL) => Some(None),
+        Some(zone) if crate::portal::types::TIME_ZONES.contains(&zone) => {
+            Some(Some(zone.to_owned()))
+        }
+        Some(_) => {
+            return Err(AppError::invalid(
+                "Please choose a time zone from the list.",
+            ));
+        }
+    };
+    sqlx::query(
+        "UPDATE users SET name = ?, position = ?, phone = ?, about = ? WHERE id = ? AND portal_id = ?",
+    )
+    .bind(&name)
+    .bind(&position)
+    .bind(&phone)
+    .bind(&about)
+    .bind(user_id)
+    .bind(portal)
+    .execute(&db.writer)
+    .await?;
+    if let Some(zone) = time_zone {
+        sqlx::query("UPDATE users SET time_zone = ? WHERE id = ? AND portal_id = ?")
+            .bind(zone)
+            .bind(user_id)
+            .bind(portal)
+            .execute(&db.writer)
+            .await?;
+    }
     if is_admin {
         let department = parse_id("department", update.department_id.as_deref())?;
         let manager = parse_id("manager", update.manager_id.as_deref())?;

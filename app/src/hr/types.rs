@@ -49,11 +49,18 @@ pub struct Profile {
     pub phone: String,
     pub about: String,
     pub joined_at: i64,
+    /// The zone their dates are shown in: their own choice, or None for the portal's
+    /// (`portal_time_zone`).
+    pub time_zone: Option<String>,
+    pub portal_time_zone: String,
     /// Whether the viewer may edit this profile (themselves, or an admin).
     pub editable: bool,
     /// Whether the viewer may change department and manager (admins).
     pub admin_fields: bool,
 }
+
+/// The profile form's choice of the portal's time zone (rather than one of one's own).
+pub const FOLLOW_PORTAL: &str = "portal";
 
 /// Orders departments as a tree: parents before children, with their depth.
 pub fn tree_order(departments: &[Department]) -> Vec<(usize, Department)> {

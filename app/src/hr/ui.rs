@@ -8,7 +8,7 @@ use super::api::{
     DeleteDepartment, SaveDepartment, UpdateProfile, departments, directory, get_profile,
 };
 use super::types::{Department, Person, tree_order};
-use crate::dates::utc_date_time;
+use crate::dates::date_time;
 use crate::ids::UserId;
 use crate::shell::layout::use_me;
 use crate::social::Author;
@@ -179,7 +179,8 @@ pub fn ProfilePage() -> impl IntoView {
                                         <dt>"Role"</dt><dd>{p.person.role.label()}</dd>
                                         <dt>"E-mail"</dt><dd><a href=format!("mailto:{}", p.person.email)>{p.person.email.clone()}</a></dd>
                                         <dt>"Phone"</dt><dd>{if p.phone.is_empty() { "—".to_owned() } else { p.phone.clone() }}</dd>
-                                        <dt>"Joined"</dt><dd>{utc_date_time(p.joined_at)}</dd>
+                                        <dt>"Joined"</dt><dd>{date_time(p.joined_at, &crate::shell::layout::use_zone())}</dd>
+                                        <dt>"Time zone"</dt><dd data-testid="profile-zone-shown">{p.time_zone.clone().unwrap_or_else(|| p.portal_time_zone.clone())}</dd>
                                     </dl>
                                     {is_me.then(|| view! {
                                         <form class="form" method="post" action="/uploads/photo" enctype="multipart/form-data">
@@ -229,6 +230,12 @@ pub fn ProfileEditPage() -> impl IntoView {
     });
     let deps = Resource::new(|| (), |_| departments());
     let update = ServerAction::<UpdateProfile>::new();
+    // Saved: the profile again in a fresh page, whose dates follow the time zone just chosen.
+    Effect::new(move |_| {
+        if let (Some(Ok(())), Some(id)) = (update.value().get(), id()) {
+            crate::ui::hard_navigate(&format!("/people/{id}"));
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -242,6 +249,15 @@ pub fn ProfileEditPage() -> impl IntoView {
                                 <label>"Position"<input type="text" name="position" value=p.person.position.clone() maxlength="100"/></label>
                                 <label>"Phone"<input type="tel" name="phone" value=p.phone.clone() maxlength="40"/></label>
                                 <label>"About"<textarea name="about" rows="5" maxlength="2000">{p.about.clone()}</textarea></label>
+                                <label>"Time zone"
+                                    <select name="time_zone" data-testid="profile-zone">
+                                        <option value=crate::hr::types::FOLLOW_PORTAL selected=p.time_zone.is_none()>{format!("Same as the company ({})", p.portal_time_zone)}</option>
+                                        {crate::portal::types::TIME_ZONES.iter().map(|tz| view! {
+                                            <option value=*tz selected=p.time_zone.as_deref() == Some(*tz)>{*tz}</option>
+                                        }).collect_view()}
+                                    </select>
+                                    <span class="muted small">"Dates, times and deadlines are shown in this zone, and the days of date filters are read in it."</span>
+                                </label>
                                 {p.admin_fields.then(|| {
                                     let selected = p.department_id.map(|d| d.0);
                                     let manager = p.manager.as_ref().map(|(id, _)| *id);

@@ -5,7 +5,7 @@ use super::types::{LANGUAGES, TIME_ZONES};
 use crate::auth::api::{Invite, invitations};
 use crate::auth::types::InvitationStatus;
 use crate::auth::ui::AuthCard;
-use crate::dates::utc_date_time;
+use crate::dates::date_time;
 use crate::ui::{ActionResult, EmptyState, ErrorBox, PageHeader};
 use leptos::prelude::*;
 
@@ -166,7 +166,7 @@ pub fn PeopleAdminPage() -> impl IntoView {
                                                     <td>{r.email}</td>
                                                     <td>{r.role.label()}</td>
                                                     <td><span class=class>{label}</span></td>
-                                                    <td class="muted">{utc_date_time(r.created_at)}</td>
+                                                    <td class="muted">{date_time(r.created_at, &crate::shell::layout::use_zone())}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}

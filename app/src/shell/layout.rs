@@ -13,6 +13,11 @@ pub fn use_me() -> Me {
     expect_context::<Me>()
 }
 
+/// The zone the signed-in user's dates are shown and read in (UTC outside the shell).
+pub fn use_zone() -> crate::dates::Zone {
+    use_context::<Me>().map(|me| me.zone).unwrap_or_default()
+}
+
 /// Every signed-in page: menu, top bar, and the page itself. Visitors are sent to sign in;
 /// a bare domain without any portal is sent to sign-up.
 ///
@@ -38,6 +43,7 @@ fn SignedIn(me: Me) -> impl IntoView {
     let connected = Connected(RwSignal::new(false));
     provide_context(connected);
     provide_context(me.clone());
+    crate::ui::page::Clock::start();
     // Each tool's counters and subscriptions, before anything on the page subscribes.
     crate::registry::start_live(&me);
     let menu_open = RwSignal::new(false);

@@ -41,11 +41,18 @@ pub struct Caller {
     pub email: String,
     /// Their photo, read with the session (the top bar shows it on every page).
     pub photo_file_id: Option<crate::ids::FileId>,
+    /// Their own time zone; None follows the portal's (`zone`).
+    pub time_zone: Option<String>,
 }
 
 impl Caller {
     pub fn portal_id(&self) -> PortalId {
         self.portal.id
+    }
+
+    /// The zone their dates are shown and read in: their own, else the portal's.
+    pub fn zone(&self) -> std::sync::Arc<crate::dates::Zone> {
+        crate::ssr::zones::zone(self.time_zone.as_deref().unwrap_or(&self.portal.time_zone))
     }
 
     pub fn require_admin(&self) -> AppResult<()> {
@@ -174,10 +181,12 @@ pub async fn caller_for_token(
         name: String,
         email: String,
         photo_file_id: Option<crate::ids::FileId>,
+        time_zone: Option<String>,
     }
     // The session must belong to this portal: a cookie from another portal's host is refused.
     let row: Option<Row> = sqlx::query_as(
-        "SELECT u.id AS user_id, u.role, u.name, u.email, u.photo_file_id FROM sessions s \
+        "SELECT u.id AS user_id, u.role, u.name, u.email, u.photo_file_id, u.time_zone \
+         FROM sessions s \
          JOIN users u ON u.id = s.user_id AND u.portal_id = s.portal_id \
          WHERE s.token_hash = ? AND s.portal_id = ? AND s.expires_at > ? AND u.is_active = 1",
     )
@@ -195,6 +204,7 @@ pub async fn caller_for_token(
         name: row.name,
         email: row.email,
         photo_file_id: row.photo_file_id,
+        time_zone: row.time_zone,
     })
 }
 
@@ -236,24 +246,34 @@ pub async fn caller_for_user(
     let Some(portal) = portal else {
         return Ok(None);
     };
-    let row: Option<(String, String, String, Option<crate::ids::FileId>)> = sqlx::query_as(
-        "SELECT role, name, email, photo_file_id FROM users \
+    type Row = (
+        String,
+        String,
+        String,
+        Option<crate::ids::FileId>,
+        Option<String>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT role, name, email, photo_file_id, time_zone FROM users \
          WHERE id = ? AND portal_id = ? AND is_active = 1",
     )
     .bind(user)
     .bind(portal.id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|(role, name, email, photo_file_id)| {
-        Some(Caller {
-            role: Role::parse(&role)?,
-            portal,
-            user_id: user,
-            name,
-            email,
-            photo_file_id,
-        })
-    }))
+    Ok(
+        row.and_then(|(role, name, email, photo_file_id, time_zone)| {
+            Some(Caller {
+                role: Role::parse(&role)?,
+                portal,
+                user_id: user,
+                name,
+                email,
+                photo_file_id,
+                time_zone,
+            })
+        }),
+    )
 }
 
 pub fn session_token(headers: &HeaderMap) -> Option<String> {

@@ -8,6 +8,7 @@
 pub mod rows;
 
 use super::types::{LinkKind, TaskStatus};
+use crate::dates::Zone;
 use crate::ids::{GroupId, TaskId};
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +34,8 @@ pub struct GanttWindow {
     /// the server and in the browser.
     pub now: i64,
     /// The days the whole chart covers (`chart_range` of every task on it), so the scale
-    /// stays put while the rows change.
+    /// stays put while the rows change. On the viewer's wall clock (`Zone::wall`): the chart's
+    /// days are the viewer's days.
     pub range: (i64, i64),
     /// How many rows the whole chart has, with the folds asked for.
     pub total_rows: u32,
@@ -200,9 +202,11 @@ impl GanttTask {
         }
     }
 
-    /// The dates after dragging `grip` by `delta` milliseconds. Moving the bar moves the
-    /// start, the end and the deadline together; an end never goes before the start.
-    pub fn dragged(&self, grip: Grip, delta: i64) -> NewDates {
+    /// The dates after dragging `grip` by `delta` milliseconds of `zone`'s wall clock (a day
+    /// later is the same time of day, whatever the clocks do meanwhile). Moving the bar moves
+    /// the start, the end and the deadline together; an end never goes before the start.
+    pub fn dragged(&self, grip: Grip, delta: i64, zone: &Zone) -> NewDates {
+        let shift = |t: i64| zone.instant(zone.wall(t) + delta);
         let (start, end) = self.span();
         let mut dates = NewDates {
             start_at: self.start_at,
@@ -211,18 +215,18 @@ impl GanttTask {
         };
         match grip {
             Grip::Bar => {
-                dates.start_at = Some(start + delta);
-                dates.end_at = self.end_at.map(|e| e + delta);
-                dates.deadline = self.deadline.map(|d| d + delta);
+                dates.start_at = Some(shift(start));
+                dates.end_at = self.end_at.map(shift);
+                dates.deadline = self.deadline.map(shift);
             }
             Grip::Start => {
-                let new_start = (start + delta).min(end);
+                let new_start = shift(start).min(end);
                 dates.start_at = Some(new_start);
                 // A deadline before the new start would be refused: it moves along.
                 dates.deadline = self.deadline.map(|d| d.max(new_start));
             }
             Grip::End => {
-                let new_end = (end + delta).max(start);
+                let new_end = shift(end).max(start);
                 if self.end_at.is_some() || self.deadline.is_none() {
                     dates.end_at = Some(new_end);
                     dates.start_at = Some(start);
@@ -406,9 +410,10 @@ mod tests {
 
     #[test]
     fn dragging_moves_all_dates_or_one_end() {
+        let utc = Zone::utc();
         let d = |n: i64| NOV_1 + n * DAY_MS;
         let t = task(Some(d(1)), Some(d(4)), Some(d(5)));
-        let moved = t.dragged(Grip::Bar, 2 * DAY_MS);
+        let moved = t.dragged(Grip::Bar, 2 * DAY_MS, &utc);
         assert_eq!(
             moved,
             NewDates {
@@ -417,23 +422,43 @@ mod tests {
                 deadline: Some(d(7))
             }
         );
-        let longer = t.dragged(Grip::End, DAY_MS);
+        let longer = t.dragged(Grip::End, DAY_MS, &utc);
         assert_eq!(longer.end_at, Some(d(5)));
         assert_eq!(longer.deadline, Some(d(5)));
         // An end dragged past the start stops at the start.
-        assert_eq!(t.dragged(Grip::End, -10 * DAY_MS).end_at, Some(d(1)));
+        assert_eq!(t.dragged(Grip::End, -10 * DAY_MS, &utc).end_at, Some(d(1)));
         // Without an end, the right edge is the deadline.
-        let by_deadline = task(Some(d(1)), None, Some(d(3))).dragged(Grip::End, DAY_MS);
+        let by_deadline = task(Some(d(1)), None, Some(d(3))).dragged(Grip::End, DAY_MS, &utc);
         assert_eq!(by_deadline.deadline, Some(d(4)));
         assert_eq!(by_deadline.end_at, None);
         // The start dragged past the deadline takes the deadline along.
-        let late_start = task(Some(d(1)), Some(d(9)), Some(d(3))).dragged(Grip::Start, 4 * DAY_MS);
+        let late_start =
+            task(Some(d(1)), Some(d(9)), Some(d(3))).dragged(Grip::Start, 4 * DAY_MS, &utc);
         assert_eq!(late_start.start_at, Some(d(5)));
         assert_eq!(late_start.deadline, Some(d(5)));
         // A bar with no dates at all gets a start when moved.
-        let open = task(None, None, None).dragged(Grip::Bar, DAY_MS);
+        let open = task(None, None, None).dragged(Grip::Bar, DAY_MS, &utc);
         assert_eq!(open.start_at, Some(d(-9)));
         assert_eq!(open.end_at, None);
+    }
+
+    #[test]
+    fn a_bar_dragged_over_a_clock_change_keeps_its_time_of_day() {
+        // Paris: +1 until 2026-03-29 01:00 UTC, then +2.
+        let paris = Zone {
+            name: "Europe/Paris".into(),
+            offsets: vec![(i64::MIN, 60), (1_774_746_000_000, 120)],
+        };
+        let start = crate::dates::datetime_ms("2026-03-30T00:00", &paris).unwrap_or_default();
+        let t = task(Some(start), Some(start + DAY_MS), None);
+        // Two days back is midnight of Mar 28 there: 47 hours earlier, as a day was 23 hours.
+        let moved = t.dragged(Grip::Bar, -2 * DAY_MS, &paris);
+        let moved_start = moved.start_at.unwrap_or_default();
+        assert_eq!(
+            crate::dates::datetime_input(moved_start, &paris),
+            "2026-03-28T00:00"
+        );
+        assert_eq!(start - moved_start, 47 * 3_600_000);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! arithmetic is here, shared by the server's scheduler and the page that shows the next date.
 
 use super::types::TaskForm;
-use crate::dates::{civil, day_ms};
+use crate::dates::{Zone, civil, civil_day};
 use crate::ids::{TaskId, TemplateId};
 use serde::{Deserialize, Serialize};
 
@@ -45,32 +45,36 @@ impl Repeat {
         }
     }
 
-    /// The `n`-th due time of a schedule that began at `anchor` (n = 0 is the anchor). Months
-    /// keep the anchor's day, or the month's last day when it is shorter (Jan 31 → Feb 28).
-    pub fn occurrence(self, anchor: i64, n: i64) -> i64 {
-        match self {
-            Repeat::Daily => anchor + n * DAY_MS,
-            Repeat::Weekly => anchor + n * 7 * DAY_MS,
+    /// The `n`-th due time of a schedule that began at `anchor` (n = 0 is the anchor), on the
+    /// wall clock of `zone` (a task due at 09:00 stays at 09:00 when the clocks change).
+    /// Months keep the anchor's day, or the month's last day when it is shorter (Jan 31 →
+    /// Feb 28).
+    pub fn occurrence(self, anchor: i64, n: i64, zone: &Zone) -> i64 {
+        let wall = zone.wall(anchor);
+        let at = match self {
+            Repeat::Daily => wall + n * DAY_MS,
+            Repeat::Weekly => wall + n * 7 * DAY_MS,
             Repeat::Monthly => {
-                let (y, m, d) = civil(anchor);
-                let time = anchor.rem_euclid(DAY_MS);
+                let (y, m, d) = civil(wall);
+                let time = wall.rem_euclid(DAY_MS);
                 let months = y * 12 + (m - 1) + n;
                 let (y, m) = (months.div_euclid(12), months.rem_euclid(12) + 1);
-                let first = day_ms(&format!("{y:04}-{m:02}-01")).unwrap_or(anchor);
+                let first = civil_day(y, m, 1).unwrap_or(wall);
                 let next_first = if m == 12 {
-                    day_ms(&format!("{:04}-01-01", y + 1))
+                    civil_day(y + 1, 1, 1)
                 } else {
-                    day_ms(&format!("{y:04}-{:02}-01", m + 1))
+                    civil_day(y, m + 1, 1)
                 }
                 .unwrap_or(first + 28 * DAY_MS);
                 let length = (next_first - first) / DAY_MS;
                 first + (d.min(length) - 1) * DAY_MS + time
             }
-        }
+        };
+        zone.instant(at)
     }
 
     /// The first due time after `t` (the anchor itself when `t` is before it).
-    pub fn next_after(self, anchor: i64, t: i64) -> i64 {
+    pub fn next_after(self, anchor: i64, t: i64, zone: &Zone) -> i64 {
         if t < anchor {
             return anchor;
         }
@@ -81,13 +85,13 @@ impl Repeat {
             Repeat::Monthly => 30 * DAY_MS + DAY_MS / 2,
         };
         let mut n = ((t - anchor) / period).max(0);
-        while n > 0 && self.occurrence(anchor, n) > t {
+        while n > 0 && self.occurrence(anchor, n, zone) > t {
             n -= 1;
         }
-        while self.occurrence(anchor, n) <= t {
+        while self.occurrence(anchor, n, zone) <= t {
             n += 1;
         }
-        self.occurrence(anchor, n)
+        self.occurrence(anchor, n, zone)
     }
 }
 
@@ -122,35 +126,77 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    use crate::dates::{datetime_ms, day_ms};
+
     fn at(date: &str, hour: i64) -> i64 {
-        day_ms(date).unwrap() + hour * 3_600_000
+        day_ms(date, &Zone::utc()).unwrap() + hour * 3_600_000
     }
 
     #[test]
     fn schedules_keep_time_of_day_and_day_of_month() {
+        let utc = Zone::utc();
         let anchor = at("2026-01-31", 9);
-        assert_eq!(Repeat::Monthly.occurrence(anchor, 1), at("2026-02-28", 9));
-        assert_eq!(Repeat::Monthly.occurrence(anchor, 2), at("2026-03-31", 9));
-        assert_eq!(Repeat::Monthly.occurrence(anchor, 11), at("2026-12-31", 9));
-        assert_eq!(Repeat::Monthly.occurrence(anchor, 13), at("2027-02-28", 9));
-        assert_eq!(Repeat::Weekly.occurrence(anchor, 2), at("2026-02-14", 9));
+        assert_eq!(
+            Repeat::Monthly.occurrence(anchor, 1, &utc),
+            at("2026-02-28", 9)
+        );
+        assert_eq!(
+            Repeat::Monthly.occurrence(anchor, 2, &utc),
+            at("2026-03-31", 9)
+        );
+        assert_eq!(
+            Repeat::Monthly.occurrence(anchor, 11, &utc),
+            at("2026-12-31", 9)
+        );
+        assert_eq!(
+            Repeat::Monthly.occurrence(anchor, 13, &utc),
+            at("2027-02-28", 9)
+        );
+        assert_eq!(
+            Repeat::Weekly.occurrence(anchor, 2, &utc),
+            at("2026-02-14", 9)
+        );
         // The next due time strictly after a moment.
         assert_eq!(
-            Repeat::Daily.next_after(anchor, anchor),
+            Repeat::Daily.next_after(anchor, anchor, &utc),
             at("2026-02-01", 9)
         );
-        assert_eq!(Repeat::Daily.next_after(anchor, anchor - 1), anchor);
+        assert_eq!(Repeat::Daily.next_after(anchor, anchor - 1, &utc), anchor);
         assert_eq!(
-            Repeat::Monthly.next_after(anchor, at("2026-03-31", 9)),
+            Repeat::Monthly.next_after(anchor, at("2026-03-31", 9), &utc),
             at("2026-04-30", 9)
         );
         assert_eq!(
-            Repeat::Monthly.next_after(anchor, at("2028-02-29", 10)),
+            Repeat::Monthly.next_after(anchor, at("2028-02-29", 10), &utc),
             at("2028-03-31", 9)
         );
         assert_eq!(
-            Repeat::Weekly.next_after(anchor, at("2026-02-07", 8)),
+            Repeat::Weekly.next_after(anchor, at("2026-02-07", 8), &utc),
             at("2026-02-07", 9)
+        );
+    }
+
+    #[test]
+    fn schedules_keep_the_wall_clock_when_the_clocks_change() {
+        // Berlin: CET (+1) until 2026-03-29 01:00 UTC, then CEST (+2).
+        let berlin = Zone {
+            name: "Europe/Berlin".into(),
+            offsets: vec![
+                (i64::MIN, 60),
+                (day_ms("2026-03-29", &Zone::utc()).unwrap() + 3_600_000, 120),
+            ],
+        };
+        let anchor = datetime_ms("2026-03-27T09:00", &berlin).unwrap();
+        let third = Repeat::Daily.occurrence(anchor, 3, &berlin);
+        assert_eq!(
+            crate::dates::datetime_input(third, &berlin),
+            "2026-03-30T09:00"
+        );
+        // An hour short of three days: the clocks went forward in between.
+        assert_eq!(third - anchor, 3 * DAY_MS - 3_600_000);
+        assert_eq!(
+            Repeat::Daily.next_after(anchor, anchor + 2 * DAY_MS + 1, &berlin),
+            datetime_ms("2026-03-30T09:00", &berlin).unwrap()
         );
     }
 }

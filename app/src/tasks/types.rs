@@ -294,6 +294,11 @@ pub struct TaskCounters {
     pub helping: SectionCounters,
     pub observing: SectionCounters,
     pub assigned: SectionCounters,
+    /// The next moment one of these numbers changes by the clock alone: the nearest deadline
+    /// ahead (a task turns overdue) or the nearest one entering the next 24 hours. The page
+    /// asks for the counters again then, so they tick over without a reload.
+    #[serde(default)]
+    pub next_change: Option<i64>,
 }
 
 impl TaskCounters {

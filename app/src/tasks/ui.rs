@@ -22,7 +22,7 @@ pub use row::TaskRow;
 pub use templates::{EditTemplatePage, NewTemplatePage, TemplatesPage};
 
 use super::types::{Section, StatusFilter, TaskItem, TaskQuery, TaskSort, TaskStatus};
-use crate::dates::{date_input, day_ms, short_datetime};
+use crate::dates::{Zone, date_input, day_ms, short_datetime};
 use leptos::prelude::*;
 use leptos_router::params::ParamsMap;
 
@@ -39,33 +39,51 @@ fn StatusTag(status: TaskStatus) -> impl IntoView {
     view! { <span class=class data-status=status.as_str()>{status.label()}</span> }
 }
 
-/// The deadline, red when overdue, amber within a day; "No deadline" in grey.
+/// The deadline, red when overdue, amber within a day; "No deadline" in grey. The colour
+/// follows the page's clock, so it turns red at the deadline without a reload.
 #[component]
 fn Deadline(item: TaskItem, now: i64) -> impl IntoView {
     match item.deadline {
         None => view! { <span class="deadline deadline-none">"No deadline"</span> }.into_any(),
         Some(deadline) => {
             let open = item.status.is_open();
-            let class = if open && deadline < now {
-                "deadline deadline-overdue"
-            } else if open && deadline < now + 86_400_000 {
-                "deadline deadline-soon"
-            } else {
-                "deadline"
+            let clock = crate::ui::page::use_clock();
+            let class = move || {
+                let now = clock.get();
+                if open && deadline < now {
+                    "deadline deadline-overdue"
+                } else if open && deadline < now + 86_400_000 {
+                    "deadline deadline-soon"
+                } else {
+                    "deadline"
+                }
             };
-            let title = if open && deadline < now {
-                "Overdue"
-            } else {
-                "Deadline"
+            let title = move || {
+                if open && deadline < clock.get() {
+                    "Overdue"
+                } else {
+                    "Deadline"
+                }
             };
-            view! { <span class=class title=title>{short_datetime(deadline, now)}</span> }
-                .into_any()
+            let text = short_datetime(deadline, now, &crate::shell::layout::use_zone());
+            view! { <span class=class title=title>{text}</span> }.into_any()
         }
     }
 }
 
-/// The list's query from the address: `?section=helping&status=any&sort=deadline&q=…`.
+/// The list's query from the address, its days read in the viewer's zone.
 fn query_from(params: &ParamsMap) -> TaskQuery {
+    query_in(params, &crate::shell::layout::use_zone())
+}
+
+/// The address of a list query (the inverse of `query_from`), keeping the view.
+fn href_of(query: &TaskQuery, view: &str) -> String {
+    href_in(query, view, &crate::shell::layout::use_zone())
+}
+
+/// The list's query from the address: `?section=helping&status=any&sort=deadline&q=…`; the
+/// deadline days (`from`, `to`) are days in `zone`, the last one whole.
+fn query_in(params: &ParamsMap, zone: &Zone) -> TaskQuery {
     let flag = |name: &str| params.get(name).is_some_and(|v| v == "1");
     TaskQuery {
         section: params
@@ -83,11 +101,11 @@ fn query_from(params: &ParamsMap) -> TaskQuery {
             .get("sort")
             .and_then(|s| TaskSort::parse(&s))
             .unwrap_or_default(),
-        deadline_from: params.get("from").and_then(|d| day_ms(&d)),
+        deadline_from: params.get("from").and_then(|d| day_ms(&d, zone)),
         deadline_to: params
             .get("to")
-            .and_then(|d| day_ms(&d))
-            .map(|ms| ms + 86_400_000),
+            .and_then(|d| day_ms(&d, zone))
+            .map(|ms| zone.days_later(ms, 1)),
         tag: params.get("tag").filter(|t| !t.is_empty()),
         group: params.get("group").and_then(|g| g.parse().ok()),
         responsible: params.get("responsible").and_then(|r| r.parse().ok()),
@@ -101,8 +119,8 @@ fn query_from(params: &ParamsMap) -> TaskQuery {
     }
 }
 
-/// The address of a list query (the inverse of `query_from`), keeping the view.
-fn href_of(query: &TaskQuery, view: &str) -> String {
+/// The address of a list query in `zone` (the inverse of `query_in`), keeping the view.
+fn href_in(query: &TaskQuery, view: &str, zone: &Zone) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut add = |name: &str, value: String| {
         parts.push(format!("{name}={}", encode(&value)));
@@ -119,10 +137,11 @@ fn href_of(query: &TaskQuery, view: &str) -> String {
         add("sort", query.sort.as_str().to_owned());
     }
     if let Some(from) = query.deadline_from {
-        add("from", date_input(from));
+        add("from", date_input(from, zone));
     }
     if let Some(to) = query.deadline_to {
-        add("to", date_input(to - 86_400_000));
+        // The last whole day: the one that ends where the range does.
+        add("to", date_input(to - 1, zone));
     }
     if let Some(tag) = &query.tag {
         add("tag", tag.clone());
@@ -183,18 +202,24 @@ mod tests {
 
     #[test]
     fn list_addresses_round_trip() {
+        // Days in the viewer's zone (an hour ahead of UTC here).
+        let zone = Zone {
+            name: "Europe/Paris".into(),
+            offsets: vec![(i64::MIN, 60)],
+        };
         let query = TaskQuery {
             section: Section::Assigned,
             status: StatusFilter::Only(TaskStatus::Review),
             sort: TaskSort::Deadline,
-            deadline_from: day_ms("2026-11-01"),
-            deadline_to: day_ms("2026-12-01"),
+            deadline_from: day_ms("2026-11-01", &zone),
+            deadline_to: day_ms("2026-12-01", &zone),
             tag: Some("q4 plan".to_owned()),
             search: "fix & ship".to_owned(),
             overdue: true,
             ..Default::default()
         };
-        let href = href_of(&query, "board");
+        let href = href_in(&query, "board", &zone);
+        assert!(href.contains("from=2026-11-01&to=2026-11-30"), "{href}");
         let params = ParamsMap::from_iter(
             href.trim_start_matches("/tasks?")
                 .split('&')
@@ -204,8 +229,8 @@ mod tests {
                     (k.to_owned(), v)
                 }),
         );
-        assert_eq!(query_from(&params), query);
+        assert_eq!(query_in(&params, &zone), query);
         assert_eq!(params.get("view").as_deref(), Some("board"));
-        assert_eq!(href_of(&TaskQuery::default(), "list"), "/tasks");
+        assert_eq!(href_in(&TaskQuery::default(), "list", &zone), "/tasks");
     }
 }

@@ -165,18 +165,18 @@ pub fn first_name(name: &str) -> String {
     name.split_whitespace().next().unwrap_or(name).to_owned()
 }
 
-/// "14:05" today, "Mon 3" this year… kept to UTC dates like the rest of the product.
+/// "14:05" today, "Nov 3" this year, "Nov 3, 2025" before, in the viewer's zone.
 pub fn clock_or_day(ms: i64) -> String {
     let now = crate::ui::page::now_ms();
-    if ms.div_euclid(86_400_000) == now.div_euclid(86_400_000) {
-        clock(ms)
+    let zone = crate::shell::layout::use_zone();
+    if zone.same_day(ms, now) {
+        crate::dates::clock_time(ms, &zone)
     } else {
-        crate::dates::short_date(ms, now)
+        crate::dates::short_date(ms, now, &zone)
     }
 }
 
-/// "14:05" (UTC).
+/// "14:05", in the viewer's zone.
 pub fn clock(ms: i64) -> String {
-    let secs = ms.div_euclid(1000) % 86_400;
-    format!("{:02}:{:02}", secs / 3600, secs % 3600 / 60)
+    crate::dates::clock_time(ms, &crate::shell::layout::use_zone())
 }

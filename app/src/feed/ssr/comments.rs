@@ -132,6 +132,7 @@ async fn mentioned_can_see(
         name,
         email: String::new(),
         photo_file_id: None,
+        time_zone: None,
     };
     let other = Viewer::load(&state.db.reader, caller).await?;
     other.can_see(&state.db.reader, post).await

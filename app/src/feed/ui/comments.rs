@@ -3,7 +3,7 @@
 use super::PostSignal;
 use super::post_card::confirm;
 use super::reactions::Reactions;
-use crate::dates::utc_date_time;
+use crate::dates::date_time;
 use crate::error::AppError;
 use crate::feed::api::{add_comment, delete_comment, earlier_comments, edit_comment};
 use crate::feed::types::{Attachment, CommentView, MAX_COMMENT_ATTACHMENTS};
@@ -139,7 +139,7 @@ fn Comment(comment: CommentView, post: PostSignal) -> impl IntoView {
                 {(!attachments.is_empty()).then(|| view! { <AttachmentView files=attachments/> })}
                 {move || failed().map(|e| view! { <ErrorBox error=e/> })}
                 <div class="comment-foot muted small">
-                    <span title=utc_date_time(created_at)>{time_ago(created_at)}</span>
+                    <span title=date_time(created_at, &crate::shell::layout::use_zone())>{time_ago(created_at)}</span>
                     {edited_at.map(|_| " · edited")}
                     <Reactions post_id comment_id=Some(id) summary on_change=Callback::new(move |_| super::refresh_post(post))/>
                     {can_edit.then(|| view! { <button type="button" class="link-btn" on:click=move |_| editing.set(true)>"Edit"</button> })}

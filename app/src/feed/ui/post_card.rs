@@ -4,7 +4,7 @@ use super::PostSignal;
 use super::comments::Comments;
 use super::extras::{AnnouncementBlock, AppreciationBlock, PollBlock};
 use super::reactions::ReactionBar;
-use crate::dates::utc_date_time;
+use crate::dates::date_time;
 use crate::error::AppError;
 use crate::feed::api::{delete_post, edit_post, pin_post};
 use crate::feed::types::{Addressee, PostKind, PostView};
@@ -145,7 +145,7 @@ fn head(p: &PostView) -> impl IntoView + use<> {
         <div class="post-meta">
             <div class="post-line"><a class="post-author" href=author_link>{p.author.name.clone()}</a>{what}</div>
             <div class="muted small">
-                <a class="post-time" href=format!("/feed/{}", p.id) title=utc_date_time(p.created_at)>{time_ago(p.created_at)}</a>
+                <a class="post-time" href=format!("/feed/{}", p.id) title=date_time(p.created_at, &crate::shell::layout::use_zone())>{time_ago(p.created_at)}</a>
                 {edited}
             </div>
         </div>

@@ -109,7 +109,7 @@ async fn export(job: Job) -> AppResult<JobOutput> {
         return Err(too_many_rows());
     }
     job.progress.report(0, total).await?;
-    let mut table = TableWriter::create(params.format, "People", COLUMNS)?;
+    let mut table = TableWriter::create(params.format, "People", COLUMNS, caller.zone())?;
     let mut cursor: Option<String> = None;
     loop {
         let page = directory_page(
@@ -145,7 +145,11 @@ async fn export(job: Job) -> AppResult<JobOutput> {
     }
     Ok(JobOutput {
         file: table.finish().await?,
-        file_name: format!("people-{}.{}", today(), params.format.extension()),
+        file_name: format!(
+            "people-{}.{}",
+            today(&caller.zone()),
+            params.format.extension()
+        ),
         content_type: params.format.content_type(),
     })
 }

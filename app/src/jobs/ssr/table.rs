@@ -3,13 +3,16 @@
 //! XLSX: typed cells (numbers as numbers, times as Excel dates), a bold filled header that
 //! stays in view, set widths and a filter on every column; written in rust_xlsxwriter's
 //! constant-memory mode, so each row goes to disk as it is written. CSV: RFC 4180, UTF-8 with
-//! a byte-order mark so Excel reads the accents right. Times are UTC, as the app shows them.
+//! a byte-order mark so Excel reads the accents right. Times are written on the wall clock of the
+//! zone the export is for (its owner's), and the header of each time column names that zone.
 
 use super::kind::TempFile;
+use crate::dates::Zone;
 use crate::error::{AppError, AppResult};
 use crate::jobs::types::ExportFormat;
 use rust_xlsxwriter::{Color, ExcelDateTime, Format, FormatBorder, Workbook, XlsxError};
 use std::io::{BufWriter, Write};
+use std::sync::Arc;
 
 /// What a column holds, which decides its cell type and format.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -52,6 +55,7 @@ pub struct TableWriter {
     /// Rows written so far, the header included.
     rows: u32,
     file: TempFile,
+    zone: Arc<Zone>,
 }
 
 enum Out {
@@ -86,13 +90,22 @@ pub fn too_many_rows() -> AppError {
 }
 
 impl TableWriter {
-    /// Starts the file with its header row.
+    /// Starts the file with its header row; times are written in `zone`.
     pub fn create(
         format: ExportFormat,
         sheet: &str,
         columns: &'static [Column],
+        zone: Arc<Zone>,
     ) -> AppResult<Self> {
         let file = TempFile::new("export");
+        // "Deadline (Europe/Berlin)": whoever opens the file knows which clock it is.
+        let titles: Vec<String> = columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::Date | ColumnKind::DateTime => format!("{} ({})", c.title, zone.name),
+                ColumnKind::Number | ColumnKind::Text => c.title.to_owned(),
+            })
+            .collect();
         let out = match format {
             ExportFormat::Xlsx => {
                 let mut workbook = Workbook::new();
@@ -109,13 +122,13 @@ impl TableWriter {
                     .map_err(xlsx_error)?;
                 sheet_ref.set_name(sheet).map_err(xlsx_error)?;
                 sheet_ref.set_freeze_panes(1, 0).map_err(xlsx_error)?;
-                for (i, column) in columns.iter().enumerate() {
+                for (i, (column, title)) in columns.iter().zip(&titles).enumerate() {
                     let col = i as u16;
                     sheet_ref
                         .set_column_width(col, column.width)
                         .map_err(xlsx_error)?;
                     sheet_ref
-                        .write_string_with_format(0, col, column.title, &header)
+                        .write_string_with_format(0, col, title, &header)
                         .map_err(xlsx_error)?;
                 }
                 Out::Xlsx(Box::new(Xlsx {
@@ -127,7 +140,6 @@ impl TableWriter {
             ExportFormat::Csv => {
                 let mut out = BufWriter::new(std::fs::File::create(file.path()).map_err(io_error)?);
                 out.write_all("\u{feff}".as_bytes()).map_err(io_error)?;
-                let titles: Vec<String> = columns.iter().map(|c| c.title.to_owned()).collect();
                 write_csv_line(&mut out, titles.iter().map(String::as_str))?;
                 Out::Csv(out)
             }
@@ -137,6 +149,7 @@ impl TableWriter {
             columns,
             rows: 1,
             file,
+            zone,
         })
     }
 
@@ -180,10 +193,12 @@ impl TableWriter {
                                 .map_err(xlsx_error)?;
                         }
                         Cell::Time(ms) => {
+                            // Excel's dates have no zone: the wall clock is written.
+                            let wall = self.zone.wall(*ms);
                             let (value, format) = if column.kind == ColumnKind::Date {
-                                (ms.div_euclid(DAY_MS) * DAY_MS, &*date)
+                                (wall.div_euclid(DAY_MS) * DAY_MS, &*date)
                             } else {
-                                (*ms, &*date_time)
+                                (wall, &*date_time)
                             };
                             let moment = ExcelDateTime::from_timestamp(value.div_euclid(1000))
                                 .map_err(xlsx_error)?;
@@ -199,7 +214,7 @@ impl TableWriter {
                 let texts: Vec<String> = cells
                     .iter()
                     .zip(self.columns)
-                    .map(|(cell, column)| csv_text(cell, column.kind))
+                    .map(|(cell, column)| csv_text(cell, column.kind, &self.zone))
                     .collect();
                 write_csv_line(out, texts.iter().map(String::as_str))?;
             }
@@ -215,6 +230,7 @@ impl TableWriter {
             columns,
             rows,
             file,
+            zone: _,
         } = self;
         match out {
             Out::Xlsx(xlsx) => {
@@ -246,9 +262,9 @@ impl TableWriter {
 
 const DAY_MS: i64 = 86_400_000;
 
-/// A cell as CSV text. Times as ISO dates (`2026-12-05`, `2026-12-05 14:30`), UTC. Text that
-/// a spreadsheet would run as a formula gets a leading apostrophe.
-fn csv_text(cell: &Cell, kind: ColumnKind) -> String {
+/// A cell as CSV text. Times as ISO dates (`2026-12-05`, `2026-12-05 14:30`) in `zone`. Text
+/// that a spreadsheet would run as a formula gets a leading apostrophe.
+fn csv_text(cell: &Cell, kind: ColumnKind, zone: &Zone) -> String {
     match cell {
         Cell::Number(n) => n.to_string(),
         Cell::Text(s) => {
@@ -259,12 +275,10 @@ fn csv_text(cell: &Cell, kind: ColumnKind) -> String {
             }
         }
         Cell::Time(ms) => {
-            let date = crate::dates::date_input(*ms);
             if kind == ColumnKind::Date {
-                date
+                crate::dates::date_input(*ms, zone)
             } else {
-                let minutes = ms.rem_euclid(DAY_MS) / 60_000;
-                format!("{date} {:02}:{:02}", minutes / 60, minutes % 60)
+                crate::dates::date_time(*ms, zone)
             }
         }
         Cell::Empty => String::new(),
@@ -301,9 +315,9 @@ fn write_csv_line<'a>(
     out.write_all(line.as_bytes()).map_err(io_error)
 }
 
-/// Today's date for file names, e.g. `2026-12-05`.
-pub fn today() -> String {
-    crate::dates::date_input(crate::ssr::now_ms())
+/// Today's date in `zone`, for file names, e.g. `2026-12-05`.
+pub fn today(zone: &Zone) -> String {
+    crate::dates::date_input(crate::ssr::now_ms(), zone)
 }
 
 #[cfg(test)]
@@ -313,6 +327,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_it_must_and_defuses_formulas() {
+        let utc = Zone::utc();
         let mut out = Vec::new();
         write_csv_line(
             &mut out,
@@ -324,11 +339,11 @@ mod tests {
             "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n"
         );
         assert_eq!(
-            csv_text(&Cell::Text("=1+1".into()), ColumnKind::Text),
+            csv_text(&Cell::Text("=1+1".into()), ColumnKind::Text, &utc),
             "'=1+1"
         );
         assert_eq!(
-            csv_text(&Cell::Text("＝1+1".into()), ColumnKind::Text),
+            csv_text(&Cell::Text("＝1+1".into()), ColumnKind::Text, &utc),
             "'＝1+1"
         );
         // A semicolon-splitting Excel must not see `=HYPERLINK(…)` as a cell of its own.
@@ -338,12 +353,28 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "\"Plan;=HYPERLINK(A2)\"\r\n"
         );
-        assert_eq!(csv_text(&Cell::Number(-5), ColumnKind::Number), "-5");
+        assert_eq!(csv_text(&Cell::Number(-5), ColumnKind::Number, &utc), "-5");
         let ms = 1_765_000_000_000; // 2025-12-06 05:46:40 UTC
-        assert_eq!(csv_text(&Cell::Time(ms), ColumnKind::Date), "2025-12-06");
         assert_eq!(
-            csv_text(&Cell::Time(ms), ColumnKind::DateTime),
+            csv_text(&Cell::Time(ms), ColumnKind::Date, &utc),
+            "2025-12-06"
+        );
+        assert_eq!(
+            csv_text(&Cell::Time(ms), ColumnKind::DateTime, &utc),
             "2025-12-06 05:46"
+        );
+        // Written on the zone's clock: 05:46 UTC is 00:46 in New York (UTC−5 in December).
+        let new_york = Zone {
+            name: "America/New_York".into(),
+            offsets: vec![(i64::MIN, -300)],
+        };
+        assert_eq!(
+            csv_text(&Cell::Time(ms), ColumnKind::DateTime, &new_york),
+            "2025-12-06 00:46"
+        );
+        assert_eq!(
+            csv_text(&Cell::Time(ms - 6 * 3_600_000), ColumnKind::Date, &new_york),
+            "2025-12-05"
         );
     }
 }

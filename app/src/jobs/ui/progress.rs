@@ -14,6 +14,7 @@ pub fn JobProgress(
     compact: bool,
 ) -> impl IntoView {
     let id = job.id;
+    let zone = crate::shell::layout::use_zone();
     let live = use_context::<JobsLive>();
     let current = Memo::new(move |_| live.and_then(|l| l.get(id)).unwrap_or_else(|| job.clone()));
     let cancel = ServerAction::<CancelJob>::new();
@@ -27,7 +28,7 @@ pub fn JobProgress(
             {(!compact).then(|| view! {
                 <div class="job-head">
                     <strong>{move || current.with(|j| j.title.clone())}</strong>
-                    <span class="muted small">{move || current.with(|j| crate::dates::utc_date_time(j.created_at))}</span>
+                    <span class="muted small">{move || current.with(|j| crate::dates::date_time(j.created_at, &zone))}</span>
                 </div>
             })}
             {move || {

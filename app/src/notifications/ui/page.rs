@@ -31,7 +31,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 {items.into_iter().map(|n| view! {
                                     <li class="list-item" class:unread=!n.read>
                                         <a href=n.link.clone()>{n.title.clone()}</a>
-                                        <time class="muted" datetime=n.created_at.to_string()>{crate::dates::utc_date_time(n.created_at)}</time>
+                                        <time class="muted" datetime=n.created_at.to_string()>{crate::dates::date_time(n.created_at, &crate::shell::layout::use_zone())}</time>
                                     </li>
                                 }).collect_view()}
                             </ul>

@@ -72,17 +72,17 @@ const COLUMNS: &[Column] = &[
         width: 24.0,
     },
     Column {
-        title: "Deadline (UTC)",
+        title: "Deadline",
         kind: ColumnKind::DateTime,
         width: 17.0,
     },
     Column {
-        title: "Created (UTC)",
+        title: "Created",
         kind: ColumnKind::DateTime,
         width: 17.0,
     },
     Column {
-        title: "Closed (UTC)",
+        title: "Closed",
         kind: ColumnKind::DateTime,
         width: 17.0,
     },
@@ -127,7 +127,7 @@ async fn export(job: Job) -> AppResult<JobOutput> {
         return Err(too_many_rows());
     }
     job.progress.report(0, total).await?;
-    let mut table = TableWriter::create(params.format, "Tasks", COLUMNS)?;
+    let mut table = TableWriter::create(params.format, "Tasks", COLUMNS, caller.zone())?;
     let mut after = None;
     loop {
         let page = list::page_of(&mut reader, &caller, &params.query, after, PAGE).await?;
@@ -160,7 +160,11 @@ async fn export(job: Job) -> AppResult<JobOutput> {
     }
     Ok(JobOutput {
         file: table.finish().await?,
-        file_name: format!("tasks-{}.{}", today(), params.format.extension()),
+        file_name: format!(
+            "tasks-{}.{}",
+            today(&caller.zone()),
+            params.format.extension()
+        ),
         content_type: params.format.content_type(),
     })
 }

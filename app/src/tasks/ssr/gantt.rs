@@ -119,11 +119,14 @@ pub async fn window(
     let mut tasks = tasks(pool, caller, scope, &ids).await?;
     let links = links_across(&links(pool, caller, scope).await?, &nodes, &rows, &range);
     let now = now_ms();
+    // The chart's days are the viewer's: the range is on their wall clock.
+    let zone = caller.zone();
+    let wall = |(start, end): (i64, i64)| (zone.wall(start), zone.wall(end));
     Ok(GanttWindow {
         title,
         group,
         now,
-        range: chart_range(nodes.iter().map(|n| n.span), now),
+        range: chart_range(nodes.iter().map(|n| wall(n.span)), zone.wall(now)),
         total_rows: rows.len() as u32,
         first_row: range.start as u32,
         // A task gone between the two reads (deleted, moved to another project) leaves its

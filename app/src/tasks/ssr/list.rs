@@ -407,14 +407,23 @@ async fn filtered(
 #[tracing::instrument(skip_all)]
 pub async fn counters(pool: &Reader, caller: &Caller) -> AppResult<TaskCounters> {
     let now = now_ms();
-    let rows: Vec<(String, i64, i64, i64, i64)> = sqlx::query_as(
+    type Row = (String, i64, i64, i64, i64, Option<i64>, Option<i64>);
+    // The last two: the nearest deadline ahead, and the nearest beyond the next 24 hours
+    // (when it comes within them): when the numbers next change by the clock alone.
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT role, COUNT(CASE WHEN deadline < ? THEN 1 END), \
          COUNT(CASE WHEN deadline >= ? AND deadline < ? THEN 1 END), \
-         COUNT(CASE WHEN deadline = ? THEN 1 END), COUNT(CASE WHEN unseen = 1 THEN 1 END) \
+         COUNT(CASE WHEN deadline = ? THEN 1 END), COUNT(CASE WHEN unseen = 1 THEN 1 END), \
+         MIN(CASE WHEN deadline >= ? AND deadline < ? THEN deadline END), \
+         MIN(CASE WHEN deadline >= ? AND deadline < ? THEN deadline END) \
          FROM task_members WHERE portal_id = ? AND user_id = ? AND is_open = 1 GROUP BY role",
     )
     .bind(now)
     .bind(now)
+    .bind(now + DAY_MS)
+    .bind(NO_DEADLINE)
+    .bind(now)
+    .bind(NO_DEADLINE)
     .bind(now + DAY_MS)
     .bind(NO_DEADLINE)
     .bind(caller.portal_id())
@@ -422,7 +431,11 @@ pub async fn counters(pool: &Reader, caller: &Caller) -> AppResult<TaskCounters>
     .fetch_all(pool)
     .await?;
     let mut out = TaskCounters::default();
-    for (role, overdue, due_soon, no_deadline, unseen) in rows {
+    for (role, overdue, due_soon, no_deadline, unseen, next_due, next_soon) in rows {
+        let changes = [next_due, next_soon.map(|d| d - DAY_MS)];
+        for at in changes.into_iter().flatten() {
+            out.next_change = Some(out.next_change.map_or(at, |n| n.min(at)));
+        }
         let counters = SectionCounters {
             overdue,
             unseen,

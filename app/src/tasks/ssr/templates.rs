@@ -151,7 +151,7 @@ pub async fn save(
             Some(if first > now {
                 first
             } else {
-                repeat.next_after(first, now)
+                repeat.next_after(first, now, &caller.zone())
             }),
         ),
     };
@@ -311,7 +311,7 @@ async fn run_one(
         return Ok(false);
     };
     let anchor = template.form.first_at.unwrap_or(due_at);
-    let next = repeat.next_after(anchor, now.max(due_at));
+    let next = repeat.next_after(anchor, now.max(due_at), &caller.zone());
     // The template was checked when saved; this is cheap and the run is one task.
     let inserted = match write::checked(&task_at(&template, due_at), &caller) {
         Ok(form) => write::insert(&mut tx, &caller, &form).await,

@@ -2,7 +2,7 @@
 //! (`?group=`) or parent (`?parent=`) already chosen.
 
 use super::live::{TaskLive, refresh_counters};
-use crate::dates::{date_input, datetime_input, datetime_ms, day_ms};
+use crate::dates::{Zone, date_input, datetime_input, datetime_ms, day_ms};
 use crate::error::AppError;
 use crate::groups::ui::GroupPicker;
 use crate::hr::ui::{PeoplePicker, PersonPicker};
@@ -112,6 +112,9 @@ pub(super) fn TaskEditor(
     #[prop(optional_no_strip)] known_group: Option<(GroupId, String)>,
 ) -> impl IntoView {
     let me = use_me();
+    // Dates are read and shown in the viewer's zone.
+    let zone = StoredValue::new(me.zone.clone());
+    let zone_note = format!("Times are in your time zone ({}).", me.zone.name);
     let live = expect_context::<TaskLive>();
     let title = RwSignal::new(initial.title.clone());
     let description = RwSignal::new(initial.description.clone());
@@ -120,9 +123,13 @@ pub(super) fn TaskEditor(
     let auditors = RwSignal::new(initial.auditors.clone());
     let priority = RwSignal::new(initial.priority);
     let group = RwSignal::new(initial.group);
-    let deadline = RwSignal::new(initial.deadline.map(datetime_input).unwrap_or_default());
-    let start = RwSignal::new(initial.start_at.map(date_input).unwrap_or_default());
-    let end = RwSignal::new(initial.end_at.map(date_input).unwrap_or_default());
+    let shown = |at: Option<i64>, as_text: fn(i64, &Zone) -> String| {
+        at.map(|t| zone.with_value(|z| as_text(t, z)))
+            .unwrap_or_default()
+    };
+    let deadline = RwSignal::new(shown(initial.deadline, datetime_input));
+    let start = RwSignal::new(shown(initial.start_at, date_input));
+    let end = RwSignal::new(shown(initial.end_at, date_input));
     let tags = RwSignal::new(initial.tags.join(", "));
     let estimate = RwSignal::new(
         initial
@@ -137,7 +144,7 @@ pub(super) fn TaskEditor(
     let draft = template.map(|t| t.form).unwrap_or_default();
     let template_name = RwSignal::new(draft.name.clone());
     let repeat = RwSignal::new(draft.repeat);
-    let first_at = RwSignal::new(draft.first_at.map(datetime_input).unwrap_or_default());
+    let first_at = RwSignal::new(shown(draft.first_at, datetime_input));
     let deadline_days = RwSignal::new(
         draft
             .deadline_after_minutes
@@ -169,11 +176,11 @@ pub(super) fn TaskEditor(
     let saving = move || template_saved.pending.get() || task_saved.pending.get();
 
     let form = move || -> Result<TaskForm, AppError> {
-        let date = |value: String, what: &str, parse: fn(&str) -> Option<i64>| {
+        let date = |value: String, what: &str, parse: fn(&str, &Zone) -> Option<i64>| {
             if value.trim().is_empty() {
                 Ok(None)
             } else {
-                parse(&value)
+                zone.with_value(|z| parse(&value, z))
                     .map(Some)
                     .ok_or_else(|| AppError::invalid(format!("The {what} is not a valid date.")))
             }
@@ -202,7 +209,8 @@ pub(super) fn TaskEditor(
             parent,
             start_at: date(start.get_untracked(), "start", day_ms)?,
             // The end date is inclusive: the task ends at the close of that day.
-            end_at: date(end.get_untracked(), "end", day_ms)?.map(|ms| ms + 86_400_000 - 60_000),
+            end_at: date(end.get_untracked(), "end", day_ms)?
+                .map(|ms| zone.with_value(|z| z.days_later(ms, 1)) - 60_000),
             deadline: date(deadline.get_untracked(), "deadline", datetime_ms)?,
             estimate_minutes,
             require_review: review.get_untracked(),
@@ -240,7 +248,7 @@ pub(super) fn TaskEditor(
                 None
             } else {
                 Some(
-                    datetime_ms(&first)
+                    zone.with_value(|z| datetime_ms(&first, z))
                         .ok_or_else(|| AppError::invalid("The first date is not a valid date."))?,
                 )
             },
@@ -326,7 +334,7 @@ pub(super) fn TaskEditor(
                                         on:input=move |ev| first_at.set(event_target_value(&ev))/>
                                 </label>
                             </div>
-                            <p class="muted small">"Each recurring task is created at the same time of day (and day of the month), in UTC."</p>
+                            <p class="muted small">{format!("Each recurring task is created at the same time of day (and day of the month), in your time zone ({}).", zone.with_value(|z| z.name.clone()))}</p>
                         }.into_any()
                     } else {
                         view! {
@@ -342,7 +350,7 @@ pub(super) fn TaskEditor(
                                     <input type="date" data-testid="task-end" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
                                 </label>
                             </div>
-                            <p class="muted small">"Times are in UTC."</p>
+                            <p class="muted small">{zone_note.clone()}</p>
                         }.into_any()
                     }}
                     <label>"Priority"

@@ -17,7 +17,7 @@ mod scale;
 mod window;
 
 use super::live::TaskLive;
-use crate::dates::short_date;
+use crate::dates::{Zone, short_date};
 use crate::ids::{GroupId, TaskId};
 use crate::tasks::api::{gantt, set_task_dates};
 use crate::tasks::gantt::{
@@ -147,6 +147,8 @@ struct Drag {
 #[component]
 fn Chart(first: GanttWindow, zoom: Memo<Zoom>) -> impl IntoView {
     let live = expect_context::<TaskLive>();
+    // The chart's days are the viewer's (see `draw`).
+    let zone = StoredValue::new(crate::shell::layout::use_zone());
     let scroller = NodeRef::<leptos::html::Div>::new();
     let (title, group, now) = (first.title.clone(), first.group, first.now);
     let rows = Rows::new(first, scroller);
@@ -216,7 +218,8 @@ fn Chart(first: GanttWindow, zoom: Memo<Zoom>) -> impl IntoView {
         if let Some(el) = scroller.get()
             && today.get_value() != Some(zoom)
         {
-            let x = (now - first_day) as f64 / DAY_MS as f64 * zoom.day_width();
+            let x = (zone.with_value(|z| z.wall(now)) - first_day) as f64 / DAY_MS as f64
+                * zoom.day_width();
             el.set_scroll_left((x - 240.0).max(0.0) as i32);
             today.set_value(Some(zoom));
             rows.follow_view();
@@ -242,12 +245,12 @@ fn Chart(first: GanttWindow, zoom: Memo<Zoom>) -> impl IntoView {
     let run_save = move |id: TaskId, grip: Grip, days: i64| {
         let Some(task) = rows.task(id) else { return };
         moved.set_value(Some(id));
-        save_move(save, &task, grip, days, day_width());
+        zone.with_value(|z| save_move(save, &task, grip, days, day_width(), z));
     };
     // What the move would do, in words.
     let describe = move |id: TaskId, grip: Grip, days: i64| {
         let task = rows.task(id)?;
-        let dates = task.dragged(grip, days * DAY_MS);
+        let dates = zone.with_value(|z| task.dragged(grip, days * DAY_MS, z));
         let moved = GanttTask {
             start_at: dates.start_at,
             end_at: dates.end_at,
@@ -258,8 +261,8 @@ fn Chart(first: GanttWindow, zoom: Memo<Zoom>) -> impl IntoView {
         Some(format!(
             "“{}”: {} – {}",
             task.title,
-            short_date(start, now),
-            short_date(end, now)
+            zone.with_value(|z| short_date(start, now, z)),
+            zone.with_value(|z| short_date(end, now, z))
         ))
     };
 
@@ -374,11 +377,18 @@ fn Chart(first: GanttWindow, zoom: Memo<Zoom>) -> impl IntoView {
 }
 
 /// Saves `task` moved by `days` at `grip`.
-fn save_move(save: Mutation<Move, ()>, task: &GanttTask, grip: Grip, days: i64, day_width: f64) {
+fn save_move(
+    save: Mutation<Move, ()>,
+    task: &GanttTask,
+    grip: Grip,
+    days: i64,
+    day_width: f64,
+    zone: &Zone,
+) {
     save.run(Move {
         id: task.id,
         grip,
-        dates: task.dragged(grip, days * DAY_MS),
+        dates: task.dragged(grip, days * DAY_MS, zone),
         day_width,
     });
 }

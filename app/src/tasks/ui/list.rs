@@ -159,6 +159,16 @@ fn CounterChips(
 #[component]
 fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoView {
     let more_open = RwSignal::new(false);
+    // The deadline range as days in the viewer's zone (the last one whole).
+    let zone = crate::shell::layout::use_zone();
+    let days = Memo::new(move |_| {
+        query.with(|q| {
+            (
+                q.deadline_from.map(|t| date_input(t, &zone)),
+                q.deadline_to.map(|t| date_input(t - 1, &zone)),
+            )
+        })
+    });
     let group = Memo::new(move |_| query.with(|q| q.group));
     let responsible = Memo::new(move |_| query.with(|q| q.responsible));
     let q = move || query.get();
@@ -193,10 +203,10 @@ fn Toolbar(query: Memo<TaskQuery>, view_name: Memo<&'static str>) -> impl IntoVi
             <button class="btn btn-primary" type="submit">"Apply"</button>
             <div class="filter-fields" class:hidden=move || !more_open.get() && !has_more()>
                 <label class="inline">"Deadline from"
-                    <input type="date" name="from" value=move || q().deadline_from.map(date_input).unwrap_or_default()/>
+                    <input type="date" name="from" value=move || days.get().0.unwrap_or_default()/>
                 </label>
                 <label class="inline">"to"
-                    <input type="date" name="to" value=move || q().deadline_to.map(|t| date_input(t - 86_400_000)).unwrap_or_default()/>
+                    <input type="date" name="to" value=move || days.get().1.unwrap_or_default()/>
                 </label>
                 <input type="text" name="tag" placeholder="Tag" aria-label="Tag" value=move || q().tag.unwrap_or_default()/>
                 // Each follows the address: a new filter opened (a saved one, say) starts afresh.

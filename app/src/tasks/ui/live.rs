@@ -32,6 +32,28 @@ pub fn start(me: &Me) {
         live.version.update(|v| *v += 1);
         refresh_counters(live);
     });
+    #[cfg(feature = "hydrate")]
+    tick_at_deadlines(live);
+}
+
+/// Asks for the counters again when they next change by the clock alone (a deadline
+/// passes), so the menu's number turns red at the deadline without a reload.
+#[cfg(feature = "hydrate")]
+fn tick_at_deadlines(live: TaskLive) {
+    use gloo_timers::callback::Timeout;
+    // A browser waits at most 2^31 - 1 ms; further changes are waited for in steps.
+    const LONGEST_MS: i64 = 2_147_483_647;
+    let timer = StoredValue::new_local(None::<Timeout>);
+    Effect::new(move |_| {
+        let next = live.counters.with(|c| c.next_change);
+        // Replacing the timer drops (and so cancels) the one before.
+        timer.set_value(next.map(|at| {
+            // A second past it, so the server sees the deadline as passed.
+            // At least a few seconds: a browser clock ahead of the server's must not ask in a loop.
+            let wait = (at - crate::ui::page::now_ms() + 1_000).clamp(5_000, LONGEST_MS);
+            Timeout::new(wait as u32, move || refresh_counters(live))
+        }));
+    });
 }
 
 /// Fetches the caller's task counters again (after a task changed, or the caller acted).

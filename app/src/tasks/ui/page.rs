@@ -88,6 +88,7 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
     let error = RwSignal::new(None::<AppError>);
     let change: Changes = mutation(|work: Change| work, move |()| changed.update(|n| *n += 1));
     let now = now_ms();
+    let zone = crate::shell::layout::use_zone();
     let rights = view.rights;
     let live = expect_context::<TaskLive>();
     let navigate = use_navigate();
@@ -116,6 +117,13 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
     let responsible_id = responsible.id;
     let creator = view.creator.clone();
     let (accomplices, auditors) = (view.accomplices.clone(), view.auditors.clone());
+    let when = |at: Option<i64>, none: &str| {
+        at.map(|d| short_datetime(d, now, &zone))
+            .unwrap_or_else(|| none.to_owned())
+    };
+    let deadline_text = when(view.item.deadline, "None");
+    let start_text = when(view.item.start_at, "—");
+    let end_text = when(view.item.end_at, "—");
     let me = crate::shell::layout::use_me().user_id;
     let on_task = creator.id == me
         || responsible_id == me
@@ -194,9 +202,9 @@ fn TaskDetails(view: TaskView, changed: RwSignal<u32>) -> impl IntoView {
                     <Fact label="Created by"><Person person=creator/></Fact>
                     <Fact label="Co-executors"><People people=accomplices/></Fact>
                     <Fact label="Observers"><People people=auditors/></Fact>
-                    <Fact label="Deadline">{view.item.deadline.map(|d| short_datetime(d, now)).unwrap_or_else(|| "None".to_owned())}</Fact>
-                    <Fact label="Starts">{view.item.start_at.map(|d| short_datetime(d, now)).unwrap_or_else(|| "—".to_owned())}</Fact>
-                    <Fact label="Ends">{view.item.end_at.map(|d| short_datetime(d, now)).unwrap_or_else(|| "—".to_owned())}</Fact>
+                    <Fact label="Deadline">{deadline_text}</Fact>
+                    <Fact label="Starts">{start_text}</Fact>
+                    <Fact label="Ends">{end_text}</Fact>
                     <Fact label="Priority">{view.item.priority.label()}</Fact>
                     <Fact label="Tags">
                         {if view.item.tags.is_empty() { "—".to_owned() } else { view.item.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ") }}

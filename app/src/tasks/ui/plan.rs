@@ -3,26 +3,25 @@
 
 use super::live::TaskLive;
 use super::row::TaskRow;
+use crate::dates::Zone;
 use crate::tasks::api::tasks;
 use crate::tasks::types::{Section, TaskItem, TaskQuery, TaskSort};
 use crate::ui::page::now_ms;
 use crate::ui::{EmptyState, ErrorBox};
 use leptos::prelude::*;
 
-const DAY_MS: i64 = 86_400_000;
-
-/// The end of today and of this week (Monday to Sunday), UTC.
-fn day_and_week_end(now: i64) -> (i64, i64) {
-    let today = now.div_euclid(DAY_MS);
-    // 1970-01-01 was a Thursday: weekday 0 = Monday.
-    let weekday = (today + 3).rem_euclid(7);
-    ((today + 1) * DAY_MS, (today + 7 - weekday) * DAY_MS)
+/// The end of today and of this week (Monday to Sunday), in the viewer's zone.
+fn day_and_week_end(now: i64, zone: &Zone) -> (i64, i64) {
+    (
+        zone.days_later(now, 1),
+        zone.days_later(now, 7 - zone.weekday(now)),
+    )
 }
 
 #[component]
 pub fn Plan(live: TaskLive) -> impl IntoView {
     let now = now_ms();
-    let (day_end, week_end) = day_and_week_end(now);
+    let (day_end, week_end) = day_and_week_end(now, &crate::shell::layout::use_zone());
     let load = move |section: Section| {
         tasks(
             TaskQuery {
@@ -76,12 +75,27 @@ pub fn Plan(live: TaskLive) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use crate::dates::{Zone, datetime_input, datetime_ms};
+
     #[test]
     fn week_ends_on_sunday_night() {
+        let utc = Zone::utc();
         // Wednesday 2026-11-25 12:00 UTC.
-        let now = crate::dates::datetime_ms("2026-11-25T12:00").unwrap_or_default();
-        let (day, week) = super::day_and_week_end(now);
-        assert_eq!(crate::dates::datetime_input(day), "2026-11-26T00:00");
-        assert_eq!(crate::dates::datetime_input(week), "2026-11-30T00:00");
+        let now = datetime_ms("2026-11-25T12:00", &utc).unwrap_or_default();
+        let (day, week) = super::day_and_week_end(now, &utc);
+        assert_eq!(datetime_input(day, &utc), "2026-11-26T00:00");
+        assert_eq!(datetime_input(week, &utc), "2026-11-30T00:00");
+        // Sunday 23:30 UTC is already Monday in Tokyo: its week runs to the next Sunday.
+        let tokyo = Zone {
+            name: "Asia/Tokyo".into(),
+            offsets: vec![(i64::MIN, 540)],
+        };
+        let late = datetime_ms("2026-11-29T23:30", &utc).unwrap_or_default();
+        let (day, week) = super::day_and_week_end(late, &tokyo);
+        assert_eq!(datetime_input(day, &tokyo), "2026-12-01T00:00");
+        assert_eq!(datetime_input(week, &tokyo), "2026-12-07T00:00");
+        // In UTC it is still Sunday: the week ends at midnight.
+        let (_, week) = super::day_and_week_end(late, &utc);
+        assert_eq!(datetime_input(week, &utc), "2026-11-30T00:00");
     }
 }

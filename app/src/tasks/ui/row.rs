@@ -8,7 +8,10 @@ use leptos::prelude::*;
 #[component]
 pub fn TaskRow(item: TaskItem, now: i64) -> impl IntoView {
     let href = format!("/tasks/{}", item.id);
-    let overdue = item.is_overdue(now);
+    // Follows the page's clock: the row turns overdue at its deadline.
+    let clock = crate::ui::page::use_clock();
+    let (open, deadline) = (item.status.is_open(), item.deadline);
+    let overdue = move || open && deadline.is_some_and(|d| d < clock.get());
     let progress = progress_label(item.checklist_done, item.checklist_total);
     let complete = item.checklist_total > 0 && item.checklist_done == item.checklist_total;
     let group = item.group.clone();

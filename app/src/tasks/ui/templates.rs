@@ -67,7 +67,11 @@ fn TemplateRow(template: TaskTemplate, version: RwSignal<u32>) -> impl IntoView 
     let form = template.form;
     let schedule = match (form.repeat, template.next_run_at) {
         (Some(repeat), Some(next)) => {
-            format!("{} · next {}", repeat.label(), short_datetime(next, now))
+            format!(
+                "{} · next {}",
+                repeat.label(),
+                short_datetime(next, now, &crate::shell::layout::use_zone())
+            )
         }
         (Some(repeat), None) => format!("{} · stopped", repeat.label()),
         (None, _) => "When you use it".to_owned(),

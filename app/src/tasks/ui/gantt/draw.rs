@@ -5,7 +5,7 @@
 use super::scale::{scale, scale_view};
 use super::window::Rows;
 use super::{BAR, ROW};
-use crate::dates::{date_input, short_date};
+use crate::dates::{Zone, date_input, short_date};
 use crate::tasks::gantt::{
     DAY_MS, GanttLink, GanttRow, GanttTask, LinkEnd, Side, Zoom, link_path, link_sides,
 };
@@ -14,15 +14,19 @@ use leptos::prelude::*;
 /// The chart: drawn anew when its scale changes (another zoom, or a bar moved past its
 /// dates); otherwise only the rows, bars and arrows that differ from the last window change.
 pub(super) fn canvas(rows: Rows, zoom: Memo<Zoom>, now: i64) -> impl IntoView {
+    // The days drawn are the viewer's: everything is placed by its wall clock time.
+    let zone = StoredValue::new(crate::shell::layout::use_zone());
     let geometry = Memo::new(move |_| (zoom.get(), rows.window.with(|w| w.range)));
     let height = Memo::new(move |_| rows.window.with(|w| w.total_rows) as f64 * ROW);
     move || {
         let (zoom, (first, last)) = geometry.get();
         let day_width = zoom.day_width();
         let width = ((last - first) / DAY_MS) as f64 * day_width;
-        let x_of = move |ms: i64| (ms - first) as f64 / DAY_MS as f64 * day_width;
+        let x_of = move |ms: i64| {
+            (zone.with_value(|z| z.wall(ms)) - first) as f64 / DAY_MS as f64 * day_width
+        };
         let today_x = x_of(now);
-        let scale = scale(first, last, zoom, now);
+        let scale = scale(first, last, zoom, zone.with_value(|z| z.wall(now)));
         let weekends = (zoom != Zoom::Month).then(|| {
             scale
                 .weekends
@@ -68,7 +72,7 @@ pub(super) fn canvas(rows: Rows, zoom: Memo<Zoom>, now: i64) -> impl IntoView {
                         </g>
                         <g>
                             <For each=shown key=|row: &GanttRow| row.clone() let:row>
-                                {bar(&row.task, row.row, now, x_of)}
+                                {zone.with_value(|z| bar(&row.task, row.row, now, z, x_of))}
                             </For>
                         </g>
                     </svg>
@@ -134,7 +138,7 @@ fn arrow(link: &GanttLink, x_of: impl Fn(i64) -> f64) -> AnyView {
 }
 
 /// One task's bar on row `row`, its deadline mark, and its title.
-fn bar(task: &GanttTask, row: u32, now: i64, x_of: impl Fn(i64) -> f64) -> AnyView {
+fn bar(task: &GanttTask, row: u32, now: i64, zone: &Zone, x_of: impl Fn(i64) -> f64) -> AnyView {
     let y = f64::from(row) * ROW;
     let (start, end) = task.span();
     let state = task.state(now);
@@ -146,8 +150,8 @@ fn bar(task: &GanttTask, row: u32, now: i64, x_of: impl Fn(i64) -> f64) -> AnyVi
     let label = format!(
         "{}: {} – {}, {}{}",
         task.title,
-        short_date(start, now),
-        short_date(end, now),
+        short_date(start, now, zone),
+        short_date(end, now, zone),
         state.label(),
         if task.movable {
             ""
@@ -164,13 +168,13 @@ fn bar(task: &GanttTask, row: u32, now: i64, x_of: impl Fn(i64) -> f64) -> AnyVi
             let mid = y + ROW / 2.0;
             view! {
                 <path class="gantt-deadline" d=format!("M{dx:.1},{:.1}l5,6l-5,6l-5,-6z", mid - 6.0)>
-                    <title>{format!("Deadline {}", short_date(d, now))}</title>
+                    <title>{format!("Deadline {}", short_date(d, now, zone))}</title>
                 </path>
             }
         });
     view! {
         <g class=format!("gantt-bar {}", state.class()) data-task=task.id.to_string() data-row=row
-            data-start=date_input(start) data-end=date_input(end) data-x=x data-w=w
+            data-start=date_input(start, zone) data-end=date_input(end, zone) data-x=x data-w=w
             data-movable=task.movable.then_some("true") tabindex="0" role="button"
             aria-label=label aria-describedby="gantt-help">
             <rect class="bar" x=x y=top width=w height=BAR rx="4"/>

@@ -20,6 +20,7 @@ pub(super) struct Scale {
     pub weekends: Vec<f64>,
 }
 
+/// The scale from `first` to `last`, days of the viewer's wall clock (as `now` is).
 pub(super) fn scale(first: i64, last: i64, zoom: Zoom, now: i64) -> Scale {
     let day_width = zoom.day_width();
     let today = now.div_euclid(DAY_MS);
