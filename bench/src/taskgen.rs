@@ -183,13 +183,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
     let total = args.tasks.max(args.gantt_tasks);
     for i in 0..total {
         let draft = if i < args.gantt_tasks {
-            gantt_task(
-                &mut rng,
-                &members[0],
-                i,
-                gantt_ids.len() + drafts.len(),
-                now,
-            )
+            gantt_task(&mut rng, &members[0], i, gantt_ids.len(), now)
         } else {
             let k = i - args.gantt_tasks;
             let created =
@@ -255,8 +249,9 @@ async fn run(args: Args) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// A task of the Gantt project: dated around today, a fifth of them subtasks.
-fn gantt_task(rng: &mut Rng, team: &[i64], i: usize, index: usize, now: i64) -> Draft {
+/// A task of the Gantt project: dated around today, a fifth of them subtasks of one of the
+/// last tasks written before (`earlier` of them: a parent must have its id already).
+fn gantt_task(rng: &mut Rng, team: &[i64], i: usize, earlier: usize, now: i64) -> Draft {
     let start = now - 60 * DAY + (i as i64 % 180) * DAY + rng.below(5) as i64 * DAY;
     let length = (1 + rng.below(20)) as i64 * DAY;
     let status = match rng.below(10) {
@@ -268,7 +263,8 @@ fn gantt_task(rng: &mut Rng, team: &[i64], i: usize, index: usize, now: i64) -> 
     let responsible = team[rng.below(team.len())];
     Draft {
         group: Some(0),
-        parent: (i > 10 && rng.below(5) == 0).then(|| index - 1 - rng.below(10.min(index))),
+        parent: (earlier > 0 && rng.below(5) == 0)
+            .then(|| earlier - 1 - rng.below(10.min(earlier))),
         creator: team[0],
         responsible,
         accomplice: None,
