@@ -25,7 +25,8 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   // Signs in from a page of the portal (Chromium resolves *.localhost; Node does not).
   const first = await context.newPage();
-  await first.goto(`${origin}/healthz`);
+  // A page of the app (its CSP lets it fetch its own origin; /healthz's does not).
+  await first.goto(`${origin}/login`);
   const status = await first.evaluate(
     async ([email, password]) => {
       const response = await fetch('/api/login', {
