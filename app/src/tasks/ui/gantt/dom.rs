@@ -65,10 +65,7 @@ pub(super) fn hover_cursor(ev: &leptos::ev::PointerEvent) {
 pub(super) fn bar_under(ev: &leptos::ev::KeyboardEvent) -> Option<TaskId> {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
-        let bar = target.closest(".gantt-bar").ok()??;
-        bar.get_attribute("data-task")?.parse().ok()
+        bar_of(ev.target())
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -81,16 +78,22 @@ pub(super) fn bar_under(ev: &leptos::ev::KeyboardEvent) -> Option<TaskId> {
 pub(super) fn focused_bar(ev: &leptos::ev::FocusEvent) -> Option<TaskId> {
     #[cfg(feature = "hydrate")]
     {
-        use wasm_bindgen::JsCast;
-        let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
-        let bar = target.closest(".gantt-bar").ok()??;
-        bar.get_attribute("data-task")?.parse().ok()
+        bar_of(ev.target())
     }
     #[cfg(not(feature = "hydrate"))]
     {
         let _ = ev;
         None
     }
+}
+
+/// The bar an event happened in (its target, or an element inside the bar).
+#[cfg(feature = "hydrate")]
+fn bar_of(target: Option<web_sys::EventTarget>) -> Option<TaskId> {
+    use wasm_bindgen::JsCast;
+    let target: web_sys::Element = target?.dyn_into().ok()?;
+    let bar = target.closest(".gantt-bar").ok()??;
+    bar.get_attribute("data-task")?.parse().ok()
 }
 
 /// Whether the focus left for another element, rather than being lost with a node the chart
